@@ -1,0 +1,110 @@
+#include "FieldStream.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace neuroplayback {
+
+FieldStream::FieldStream(std::string name, ScalarType type, std::unique_ptr<RowSource> source,
+  std::int64_t blockFrames, std::size_t cacheBytes)
+  : FieldName(std::move(name))
+  , ValueType(type)
+  , Source(std::move(source))
+  , FramesPerBlock(std::max<std::int64_t>(1, blockFrames)) {
+  MaxBlocks = std::max<std::size_t>(4, cacheBytes / std::max<std::size_t>(1, BlockBytes()));
+}
+
+std::size_t FieldStream::BlockBytes() const {
+  return static_cast<std::size_t>(FramesPerBlock * BinCount()) * ValueSize();
+}
+
+void FieldStream::ClearCache() {
+  Blocks.clear();
+  BlockOrder.clear();
+}
+
+void FieldStream::Touch(std::int64_t block) {
+  BlockOrder.remove(block);
+  BlockOrder.push_front(block);
+}
+
+void FieldStream::LoadBlocks(std::int64_t firstBlock, std::int64_t count) {
+  const std::int64_t firstFrame = firstBlock * FramesPerBlock;
+  const std::int64_t frames = std::min(count * FramesPerBlock, FrameCount() - firstFrame);
+  const std::size_t rowBytes = static_cast<std::size_t>(BinCount()) * ValueSize();
+  std::vector<unsigned char> buffer(static_cast<std::size_t>(frames) * rowBytes);
+  Source->ReadRows(firstFrame, frames, buffer.data());
+  ++Counters.BlockReads;
+  Counters.FramesRead += frames;
+  for (std::int64_t b = 0; b * FramesPerBlock < frames; ++b) {
+    const std::int64_t rows = std::min(FramesPerBlock, frames - b * FramesPerBlock);
+    const auto begin = buffer.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(b * FramesPerBlock) * rowBytes);
+    std::vector<unsigned char> block(begin, begin + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(rows) * rowBytes));
+    const std::int64_t id = firstBlock + b;
+    if (Blocks.count(id) == 0) {
+      while (Blocks.size() >= MaxBlocks) {
+        Blocks.erase(BlockOrder.back());
+        BlockOrder.pop_back();
+      }
+      Blocks.emplace(id, std::move(block));
+    }
+    Touch(id);
+  }
+}
+
+const void* FieldStream::Frame(std::int64_t frame) {
+  frame = std::clamp<std::int64_t>(frame, 0, FrameCount() - 1);
+  ++Counters.Requests;
+  if (PreviousFrame >= 0 && frame != PreviousFrame) {
+    const int step = frame > PreviousFrame ? 1 : -1;
+    // Only a short hop counts as travel; a long jump is a seek and should not trigger read-ahead.
+    const bool nearby = std::abs(frame - PreviousFrame) <= 2 * FramesPerBlock;
+    Direction = nearby ? step : 0;
+  }
+  PreviousFrame = frame;
+
+  const std::int64_t block = frame / FramesPerBlock;
+  auto found = Blocks.find(block);
+  if (found != Blocks.end()) {
+    ++Counters.Hits;
+    Touch(block);
+  } else {
+    const std::int64_t blockCount = (FrameCount() + FramesPerBlock - 1) / FramesPerBlock;
+    std::int64_t first = block;
+    std::int64_t count = 1;
+    if (Direction > 0) {
+      count = std::min(1 + ReadAheadBlocks, blockCount - block);
+    } else if (Direction < 0) {
+      first = std::max<std::int64_t>(0, block - ReadAheadBlocks);
+      count = block - first + 1;
+    }
+    LoadBlocks(first, count);
+    found = Blocks.find(block);
+  }
+  const std::size_t rowBytes = static_cast<std::size_t>(BinCount()) * ValueSize();
+  return found->second.data() + static_cast<std::size_t>(frame % FramesPerBlock) * rowBytes;
+}
+
+void FieldStream::ReadFrameUncached(std::int64_t frame, std::vector<double>& out) {
+  frame = std::clamp<std::int64_t>(frame, 0, FrameCount() - 1);
+  const auto bins = static_cast<std::size_t>(BinCount());
+  out.resize(bins);
+  auto cached = Blocks.find(frame / FramesPerBlock);
+  if (ValueType == ScalarType::Float64) {
+    if (cached != Blocks.end()) {
+      std::memcpy(out.data(), cached->second.data() + static_cast<std::size_t>(frame % FramesPerBlock) * bins * 8, bins * 8);
+    } else {
+      Source->ReadRows(frame, 1, out.data());
+    }
+    return;
+  }
+  std::vector<float> values(bins);
+  if (cached != Blocks.end()) {
+    std::memcpy(values.data(), cached->second.data() + static_cast<std::size_t>(frame % FramesPerBlock) * bins * 4, bins * 4);
+  } else {
+    Source->ReadRows(frame, 1, values.data());
+  }
+  std::copy(values.begin(), values.end(), out.begin());
+}
+
+} // namespace neuroplayback

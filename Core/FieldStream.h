@@ -1,0 +1,66 @@
+#pragma once
+// Streams one field (n_frames x n_bins) frame by frame through a bounded block cache.
+// Blocks are aligned with the file's chunks, so one miss costs one chunk read; when playback
+// moves steadily in one direction, a miss also reads the next blocks in that direction.
+#include "RowSource.h"
+
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace neuroplayback {
+
+enum class ScalarType { Float32, Float64 };
+
+struct FieldStreamStats {
+  std::int64_t Requests = 0;
+  std::int64_t Hits = 0;
+  std::int64_t BlockReads = 0;   // source calls
+  std::int64_t FramesRead = 0;   // rows fetched from the source, read-ahead included
+};
+
+class FieldStream {
+public:
+  FieldStream(std::string name, ScalarType type, std::unique_ptr<RowSource> source, std::int64_t blockFrames,
+    std::size_t cacheBytes);
+
+  const std::string& Name() const { return FieldName; }
+  ScalarType Type() const { return ValueType; }
+  std::size_t ValueSize() const { return ValueType == ScalarType::Float32 ? 4 : 8; }
+  std::int64_t FrameCount() const { return Source->RowCount(); }
+  std::int64_t BinCount() const { return Source->RowWidth(); }
+  std::int64_t BlockFrames() const { return FramesPerBlock; }
+
+  // n_bins values of the frame, as Type(); valid until the next call. The frame index is clamped.
+  const void* Frame(std::int64_t frame);
+  // Copies one frame as doubles without touching the cache (used for sampling).
+  void ReadFrameUncached(std::int64_t frame, std::vector<double>& out);
+
+  void SetReadAheadBlocks(std::int64_t blocks) { ReadAheadBlocks = blocks < 0 ? 0 : blocks; }
+  const FieldStreamStats& Stats() const { return Counters; }
+  std::size_t CachedBytes() const { return Blocks.size() * BlockBytes(); }
+  void ClearCache();
+
+private:
+  std::size_t BlockBytes() const;
+  void LoadBlocks(std::int64_t firstBlock, std::int64_t count);
+  void Touch(std::int64_t block);
+
+  std::string FieldName;
+  ScalarType ValueType;
+  std::unique_ptr<RowSource> Source;
+  std::int64_t FramesPerBlock;
+  std::size_t MaxBlocks;
+  std::int64_t ReadAheadBlocks = 1;
+
+  std::unordered_map<std::int64_t, std::vector<unsigned char>> Blocks;
+  std::list<std::int64_t> BlockOrder; // most recent first
+  std::int64_t PreviousFrame = -1;
+  int Direction = 0;
+  FieldStreamStats Counters;
+};
+
+} // namespace neuroplayback

@@ -1,0 +1,235 @@
+#include "Hdf5.h"
+
+#include "SessionError.h"
+
+#include <algorithm>
+
+namespace neuroplayback::h5 {
+
+Handle& Handle::operator=(Handle&& other) noexcept {
+  if (this != &other) {
+    Close();
+    Id = other.Id;
+    other.Id = H5I_INVALID_HID;
+  }
+  return *this;
+}
+
+void Handle::Close() {
+  if (Id < 0) {
+    return;
+  }
+  switch (H5Iget_type(Id)) {
+    case H5I_FILE: H5Fclose(Id); break;
+    case H5I_GROUP: H5Gclose(Id); break;
+    case H5I_DATASET: H5Dclose(Id); break;
+    case H5I_ATTR: H5Aclose(Id); break;
+    case H5I_DATASPACE: H5Sclose(Id); break;
+    case H5I_DATATYPE: H5Tclose(Id); break;
+    case H5I_GENPROP_LST: H5Pclose(Id); break;
+    default: break;
+  }
+  Id = H5I_INVALID_HID;
+}
+
+ErrorSilencer::ErrorSilencer() {
+  H5Eget_auto2(H5E_DEFAULT, &OldFunc, &OldData);
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
+
+ErrorSilencer::~ErrorSilencer() { H5Eset_auto2(H5E_DEFAULT, OldFunc, OldData); }
+
+bool IsHdf5File(const std::string& path) {
+  ErrorSilencer silence;
+  return H5Fis_hdf5(path.c_str()) > 0;
+}
+
+bool Exists(hid_t loc, const std::string& path) {
+  ErrorSilencer silence;
+  // Check each component so "a/b" does not fail when "a" is missing.
+  std::string prefix;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t slash = path.find('/', start);
+    const std::string part = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    prefix += (prefix.empty() ? "" : "/") + part;
+    if (H5Lexists(loc, prefix.c_str(), H5P_DEFAULT) <= 0) {
+      return false;
+    }
+    if (slash == std::string::npos) {
+      break;
+    }
+    start = slash + 1;
+  }
+  return H5Oexists_by_name(loc, path.c_str(), H5P_DEFAULT) > 0;
+}
+
+bool HasAttribute(hid_t obj, const std::string& name) {
+  ErrorSilencer silence;
+  return H5Aexists(obj, name.c_str()) > 0;
+}
+
+std::vector<std::string> ChildNames(hid_t group) {
+  std::vector<std::string> names;
+  H5G_info_t info{};
+  if (H5Gget_info(group, &info) < 0) {
+    return names;
+  }
+  for (hsize_t i = 0; i < info.nlinks; ++i) {
+    const ssize_t len = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+    if (len <= 0) {
+      continue;
+    }
+    std::string name(static_cast<std::size_t>(len), '\0');
+    H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size() + 1, H5P_DEFAULT);
+    names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+Handle OpenGroup(hid_t loc, const std::string& path) {
+  ErrorSilencer silence;
+  Handle group(H5Gopen2(loc, path.c_str(), H5P_DEFAULT));
+  if (!group.Valid()) {
+    throw SessionError("The group '" + path + "' is missing or is not a group.",
+      "Write it as described in docs/session-format-v1.md.");
+  }
+  return group;
+}
+
+Handle OpenDataset(hid_t loc, const std::string& path) {
+  ErrorSilencer silence;
+  Handle dataset(H5Dopen2(loc, path.c_str(), H5P_DEFAULT));
+  if (!dataset.Valid()) {
+    throw SessionError("The dataset '" + path + "' is missing or is not a dataset.",
+      "Write it as described in docs/session-format-v1.md.");
+  }
+  return dataset;
+}
+
+std::optional<std::string> ReadStringAttribute(hid_t obj, const std::string& name) {
+  if (!HasAttribute(obj, name)) {
+    return std::nullopt;
+  }
+  ErrorSilencer silence;
+  Handle attr(H5Aopen(obj, name.c_str(), H5P_DEFAULT));
+  Handle fileType(H5Aget_type(attr.Get()));
+  if (H5Tget_class(fileType.Get()) != H5T_STRING) {
+    return std::nullopt;
+  }
+  Handle space(H5Aget_space(attr.Get()));
+  if (H5Sget_simple_extent_npoints(space.Get()) != 1) {
+    return std::nullopt;
+  }
+  if (H5Tis_variable_str(fileType.Get()) > 0) {
+    Handle memType(H5Tcopy(H5T_C_S1));
+    H5Tset_size(memType.Get(), H5T_VARIABLE);
+    H5Tset_cset(memType.Get(), H5Tget_cset(fileType.Get()));
+    char* value = nullptr;
+    if (H5Aread(attr.Get(), memType.Get(), &value) < 0 || value == nullptr) {
+      return std::nullopt;
+    }
+    std::string result(value);
+    H5free_memory(value);
+    return result;
+  }
+  const std::size_t size = H5Tget_size(fileType.Get());
+  if (size == 0 || size > (1u << 20)) {
+    return std::nullopt;
+  }
+  std::string buffer(size, '\0');
+  Handle memType(H5Tcopy(fileType.Get()));
+  if (H5Aread(attr.Get(), memType.Get(), buffer.data()) < 0) {
+    return std::nullopt;
+  }
+  buffer.erase(std::find(buffer.begin(), buffer.end(), '\0'), buffer.end());
+  return buffer;
+}
+
+namespace {
+template <typename T>
+std::optional<T> ReadScalarAttribute(hid_t obj, const std::string& name, hid_t memType) {
+  if (!HasAttribute(obj, name)) {
+    return std::nullopt;
+  }
+  ErrorSilencer silence;
+  Handle attr(H5Aopen(obj, name.c_str(), H5P_DEFAULT));
+  Handle fileType(H5Aget_type(attr.Get()));
+  const H5T_class_t typeClass = H5Tget_class(fileType.Get());
+  if (typeClass != H5T_INTEGER && typeClass != H5T_FLOAT) {
+    return std::nullopt;
+  }
+  Handle space(H5Aget_space(attr.Get()));
+  if (H5Sget_simple_extent_npoints(space.Get()) != 1) {
+    return std::nullopt;
+  }
+  T value{};
+  if (H5Aread(attr.Get(), memType, &value) < 0) {
+    return std::nullopt;
+  }
+  return value;
+}
+} // namespace
+
+std::optional<double> ReadDoubleAttribute(hid_t obj, const std::string& name) {
+  return ReadScalarAttribute<double>(obj, name, H5T_NATIVE_DOUBLE);
+}
+
+std::optional<std::int64_t> ReadIntAttribute(hid_t obj, const std::string& name) {
+  return ReadScalarAttribute<std::int64_t>(obj, name, H5T_NATIVE_INT64);
+}
+
+std::vector<hsize_t> Shape(hid_t dataset) {
+  Handle space(H5Dget_space(dataset));
+  const int rank = H5Sget_simple_extent_ndims(space.Get());
+  std::vector<hsize_t> dims(rank > 0 ? static_cast<std::size_t>(rank) : 0);
+  if (rank > 0) {
+    H5Sget_simple_extent_dims(space.Get(), dims.data(), nullptr);
+  }
+  return dims;
+}
+
+namespace {
+hsize_t ElementCount(hid_t dataset) {
+  hsize_t count = 1;
+  for (hsize_t d : Shape(dataset)) {
+    count *= d;
+  }
+  return count;
+}
+
+template <typename T>
+std::vector<T> ReadAll(hid_t dataset, hid_t memType) {
+  std::vector<T> values(ElementCount(dataset));
+  ErrorSilencer silence;
+  if (!values.empty() && H5Dread(dataset, memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0) {
+    throw SessionError("A dataset could not be read (wrong type or a damaged file).",
+      "Check the file with h5dump and rewrite it with the NeuroPlayback writer.");
+  }
+  return values;
+}
+} // namespace
+
+std::vector<double> ReadAllDoubles(hid_t dataset) { return ReadAll<double>(dataset, H5T_NATIVE_DOUBLE); }
+std::vector<std::int64_t> ReadAllInts(hid_t dataset) { return ReadAll<std::int64_t>(dataset, H5T_NATIVE_INT64); }
+std::vector<std::uint8_t> ReadAllBytes(hid_t dataset) { return ReadAll<std::uint8_t>(dataset, H5T_NATIVE_UINT8); }
+
+void ReadRows(hid_t dataset, hsize_t first, hsize_t count, hid_t memType, void* out) {
+  const std::vector<hsize_t> dims = Shape(dataset);
+  std::vector<hsize_t> start(dims.size(), 0);
+  std::vector<hsize_t> extent = dims;
+  start[0] = first;
+  extent[0] = count;
+  ErrorSilencer silence;
+  Handle fileSpace(H5Dget_space(dataset));
+  H5Sselect_hyperslab(fileSpace.Get(), H5S_SELECT_SET, start.data(), nullptr, extent.data(), nullptr);
+  Handle memSpace(H5Screate_simple(static_cast<int>(extent.size()), extent.data(), nullptr));
+  if (H5Dread(dataset, memType, memSpace.Get(), fileSpace.Get(), H5P_DEFAULT, out) < 0) {
+    throw SessionError("Reading rows " + std::to_string(first) + ".." + std::to_string(first + count) +
+        " of a dataset failed: the file may be truncated or damaged.",
+      "Regenerate or re-copy the session file; check it with neuroplayback-validate.");
+  }
+}
+
+} // namespace neuroplayback::h5

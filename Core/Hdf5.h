@@ -1,0 +1,70 @@
+#pragma once
+// Thin RAII and read helpers over the HDF5 C API. Everything here runs on the calling thread:
+// the HDF5 that ParaView loads (OpenMPI flavour) is not thread-safe.
+#include <hdf5.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace neuroplayback::h5 {
+
+// Owns one hid_t and closes it with the matching H5*close.
+class Handle {
+public:
+  Handle() = default;
+  explicit Handle(hid_t id) : Id(id) {}
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  Handle(Handle&& other) noexcept : Id(other.Id) { other.Id = H5I_INVALID_HID; }
+  Handle& operator=(Handle&& other) noexcept;
+  ~Handle() { Close(); }
+
+  hid_t Get() const { return Id; }
+  bool Valid() const { return Id >= 0; }
+  void Close();
+
+private:
+  hid_t Id = H5I_INVALID_HID;
+};
+
+// Silences HDF5's automatic error stack printing while alive, then restores the previous handler,
+// so ParaView's own HDF5 readers keep their settings.
+class ErrorSilencer {
+public:
+  ErrorSilencer();
+  ~ErrorSilencer();
+  ErrorSilencer(const ErrorSilencer&) = delete;
+  ErrorSilencer& operator=(const ErrorSilencer&) = delete;
+
+private:
+  H5E_auto2_t OldFunc = nullptr;
+  void* OldData = nullptr;
+};
+
+bool IsHdf5File(const std::string& path);
+bool Exists(hid_t loc, const std::string& path);
+bool HasAttribute(hid_t obj, const std::string& name);
+// Child names of a group, in name order.
+std::vector<std::string> ChildNames(hid_t group);
+
+Handle OpenGroup(hid_t loc, const std::string& path);
+Handle OpenDataset(hid_t loc, const std::string& path);
+
+std::optional<std::string> ReadStringAttribute(hid_t obj, const std::string& name);
+std::optional<double> ReadDoubleAttribute(hid_t obj, const std::string& name);
+std::optional<std::int64_t> ReadIntAttribute(hid_t obj, const std::string& name);
+
+// Dimensions of a dataset.
+std::vector<hsize_t> Shape(hid_t dataset);
+
+// Reads a whole (small) dataset converted to double / int64. Callers check the shape first.
+std::vector<double> ReadAllDoubles(hid_t dataset);
+std::vector<std::int64_t> ReadAllInts(hid_t dataset);
+std::vector<std::uint8_t> ReadAllBytes(hid_t dataset);
+
+// Reads rows [first, first + count) of a 1-D or 2-D dataset as the given memory type.
+void ReadRows(hid_t dataset, hsize_t first, hsize_t count, hid_t memType, void* out);
+
+} // namespace neuroplayback::h5

@@ -1,0 +1,72 @@
+#pragma once
+// A session file opened read-only: environment, frame times and lazily streamed fields.
+// Opening reads only headers and the environment; its cost does not grow with the frame count.
+#include "Environment.h"
+#include "FieldStream.h"
+#include "FrameTimes.h"
+#include "Hdf5.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace neuroplayback {
+
+struct OverlayInfo {
+  std::string Name;
+  std::string Kind;
+};
+
+struct SessionLimits {
+  static constexpr std::int64_t MaxBins = 10'000'000;
+  static constexpr std::int64_t MaxFrames = std::int64_t{ 1 } << 40;
+  static constexpr std::int64_t MaxGridCells = 100'000'000;
+  static constexpr int SupportedVersion = 1;
+};
+
+struct FieldInfo {
+  std::string Name;
+  std::string Label;
+  std::string Colormap;
+  std::optional<double> FileMin;
+  std::optional<double> FileMax;
+};
+
+class Session {
+public:
+  // Throws SessionError naming the problem and the fix. Never writes to the file.
+  static std::unique_ptr<Session> Open(const std::string& path, std::size_t cacheBytesPerField = 64u << 20);
+  // True when the file is HDF5 and says it is a NeuroPlayback session (cheap; for reader detection).
+  static bool LooksLikeSession(const std::string& path);
+
+  const std::string& Path() const { return FilePath; }
+  const std::string& Title() const { return SessionTitle; }
+  const Environment& Env() const { return Environment_; }
+  FrameTimes& Times() { return *Times_; }
+  std::int64_t FrameCount() const { return Times_->Count(); }
+
+  const std::vector<FieldInfo>& Fields() const { return FieldInfos; }
+  std::size_t DefaultFieldIndex() const { return DefaultField; }
+  FieldStream& Field(std::size_t index) { return *Streams.at(index); }
+  const std::vector<OverlayInfo>& Overlays() const { return OverlayList; }
+
+private:
+  Session() = default;
+  void LoadEnvironment();
+  void LoadTimes();
+  void LoadFields(std::size_t cacheBytesPerField);
+  void LoadOverlayList();
+
+  std::string FilePath;
+  std::string SessionTitle;
+  h5::Handle File;
+  Environment Environment_;
+  std::unique_ptr<FrameTimes> Times_;
+  std::vector<FieldInfo> FieldInfos;
+  std::vector<std::unique_ptr<FieldStream>> Streams;
+  std::size_t DefaultField = 0;
+  std::vector<OverlayInfo> OverlayList;
+};
+
+} // namespace neuroplayback

@@ -1,0 +1,106 @@
+#include "EnvironmentGeometry.h"
+
+#include "SessionError.h"
+
+#include <vtkCellArray.h>
+#include <vtkCellData.h>
+#include <vtkDataSetAttributes.h>
+#include <vtkImageData.h>
+#include <vtkNew.h>
+#include <vtkPoints.h>
+#include <vtkPolyData.h>
+#include <vtkUnsignedCharArray.h>
+
+#include <cmath>
+
+namespace neuroplayback {
+
+namespace {
+
+double UniformSpacing(const std::vector<double>& edges, const char* axis) {
+  const double spacing = (edges.back() - edges.front()) / static_cast<double>(edges.size() - 1);
+  for (std::size_t i = 1; i < edges.size(); ++i) {
+    if (std::abs((edges[i] - edges[i - 1]) - spacing) > 1e-6 * std::abs(spacing) + 1e-12) {
+      throw SessionError(std::string("The grid's ") + axis + "_edges are not uniformly spaced (at index " +
+          std::to_string(i) + ").",
+        "Write uniformly spaced edges, as neurospatial's regular grids have.");
+    }
+  }
+  return spacing;
+}
+
+EnvironmentGeometry BuildGrid(const Environment& e) {
+  EnvironmentGeometry result;
+  vtkNew<vtkImageData> image;
+  image->SetDimensions(static_cast<int>(e.GridX + 1), static_cast<int>(e.GridY + 1), 1);
+  image->SetOrigin(e.XEdges.front(), e.YEdges.front(), 0.0);
+  image->SetSpacing(UniformSpacing(e.XEdges, "x"), UniformSpacing(e.YEdges, "y"), 1.0);
+  result.CellOfBin = e.GridCellOfBin();
+  result.CellCount = e.GridX * e.GridY;
+  if (static_cast<std::int64_t>(result.CellOfBin.size()) < result.CellCount) {
+    // Inactive bins are hidden cells: not drawn, not picked, not in the data range.
+    vtkNew<vtkUnsignedCharArray> ghosts;
+    ghosts->SetName(vtkDataSetAttributes::GhostArrayName());
+    ghosts->SetNumberOfTuples(result.CellCount);
+    ghosts->FillValue(vtkDataSetAttributes::HIDDENCELL);
+    for (std::int64_t cell : result.CellOfBin) {
+      ghosts->SetValue(cell, 0);
+    }
+    image->GetCellData()->AddArray(ghosts);
+  }
+  result.Geometry = image;
+  return result;
+}
+
+EnvironmentGeometry BuildPolygons(const Environment& e) {
+  vtkNew<vtkPoints> points;
+  points->SetDataTypeToDouble();
+  vtkNew<vtkCellArray> cells;
+  vtkNew<vtkPolyData> poly;
+  if (e.Layout == LayoutKind::Hexagonal) {
+    const double pi = std::acos(-1.0);
+    for (std::int64_t bin = 0; bin < e.BinCount; ++bin) {
+      const double cx = e.BinCenters[static_cast<std::size_t>(2 * bin)];
+      const double cy = e.BinCenters[static_cast<std::size_t>(2 * bin + 1)];
+      cells->InsertNextCell(6);
+      for (int k = 0; k < 6; ++k) {
+        // Orientation 0 is "point-up": the first vertex straight above the centre.
+        const double angle = pi / 2.0 + e.HexOrientation + k * pi / 3.0;
+        cells->InsertCellPoint(points->InsertNextPoint(cx + e.HexRadius * std::cos(angle), cy + e.HexRadius * std::sin(angle), 0.0));
+      }
+    }
+    poly->SetPolys(cells);
+  } else if (e.Layout == LayoutKind::Mesh) {
+    for (std::size_t i = 0; i + 1 < e.Vertices.size(); i += 2) {
+      points->InsertNextPoint(e.Vertices[i], e.Vertices[i + 1], 0.0);
+    }
+    for (std::int64_t bin = 0; bin < e.BinCount; ++bin) {
+      cells->InsertNextCell(3);
+      for (int k = 0; k < 3; ++k) {
+        cells->InsertCellPoint(e.Triangles[static_cast<std::size_t>(3 * bin + k)]);
+      }
+    }
+    poly->SetPolys(cells);
+  } else {
+    for (std::int64_t bin = 0; bin < e.BinCount; ++bin) {
+      const double* s = &e.BinSegments[static_cast<std::size_t>(4 * bin)];
+      cells->InsertNextCell(2);
+      cells->InsertCellPoint(points->InsertNextPoint(s[0], s[1], 0.0));
+      cells->InsertCellPoint(points->InsertNextPoint(s[2], s[3], 0.0));
+    }
+    poly->SetLines(cells);
+  }
+  poly->SetPoints(points);
+  EnvironmentGeometry result;
+  result.Geometry = poly;
+  result.CellCount = e.BinCount;
+  return result;
+}
+
+} // namespace
+
+EnvironmentGeometry BuildEnvironmentGeometry(const Environment& environment) {
+  return environment.Layout == LayoutKind::Grid ? BuildGrid(environment) : BuildPolygons(environment);
+}
+
+} // namespace neuroplayback

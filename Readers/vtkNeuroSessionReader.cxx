@@ -1,0 +1,394 @@
+#include "vtkNeuroSessionReader.h"
+
+#include "ColorRange.h"
+#include "EnvironmentGeometry.h"
+#include "Session.h"
+#include "SessionError.h"
+
+#include <vtkCellData.h>
+#include <vtkDataSet.h>
+#include <vtkDoubleArray.h>
+#include <vtkFieldData.h>
+#include <vtkFloatArray.h>
+#include <vtkIdTypeArray.h>
+#include <vtkImageData.h>
+#include <vtkInformation.h>
+#include <vtkInformationVector.h>
+#include <vtkObjectFactory.h>
+#include <vtkPolyData.h>
+#include <vtkStreamingDemandDrivenPipeline.h>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+using neuroplayback::ScalarType;
+using neuroplayback::Session;
+using neuroplayback::SessionError;
+
+struct vtkNeuroSessionReader::Internals
+{
+  std::unique_ptr<Session> OpenSession;
+  std::string OpenedFile;
+  bool OpenedExact = false;
+  neuroplayback::EnvironmentGeometry Geometry;
+  // Global colour range per field, computed once per file.
+  std::vector<neuroplayback::ValueRange> Ranges;
+};
+
+vtkStandardNewMacro(vtkNeuroSessionReader);
+
+vtkNeuroSessionReader::vtkNeuroSessionReader()
+  : Internal(new Internals)
+{
+  this->SetNumberOfInputPorts(0);
+  this->SetNumberOfOutputPorts(1);
+}
+
+vtkNeuroSessionReader::~vtkNeuroSessionReader()
+{
+  this->SetFileName(nullptr);
+}
+
+void vtkNeuroSessionReader::SetFileName(const char* name)
+{
+  const std::string next = name ? name : "";
+  if ((this->FileName ? std::string(this->FileName) : std::string()) == next && (name != nullptr) == (this->FileName != nullptr))
+  {
+    return;
+  }
+  delete[] this->FileName;
+  this->FileName = nullptr;
+  if (name)
+  {
+    this->FileName = new char[next.size() + 1];
+    std::copy(next.c_str(), next.c_str() + next.size() + 1, this->FileName);
+  }
+  this->Modified();
+}
+
+void vtkNeuroSessionReader::SetExactColorRange(bool exact)
+{
+  if (this->ExactColorRange != exact)
+  {
+    this->ExactColorRange = exact;
+    this->Modified();
+  }
+}
+
+int vtkNeuroSessionReader::CanReadFile(const char* name)
+{
+  if (!name)
+  {
+    return 0;
+  }
+  const std::string path(name);
+  const std::string extension = ".nsp";
+  if (path.size() >= extension.size() && path.compare(path.size() - extension.size(), extension.size(), extension) == 0)
+  {
+    return 1;
+  }
+  return Session::LooksLikeSession(path) ? 1 : 0;
+}
+
+void vtkNeuroSessionReader::ReportError(const std::string& message)
+{
+  this->LastError = message;
+  vtkErrorMacro(<< message);
+}
+
+bool vtkNeuroSessionReader::EnsureSession()
+{
+  Internals& in = *this->Internal;
+  const std::string file = this->FileName ? this->FileName : "";
+  if (in.OpenSession && in.OpenedFile == file && in.OpenedExact == this->ExactColorRange)
+  {
+    return true;
+  }
+  in = Internals{};
+  this->LastError.clear();
+  try
+  {
+    const std::size_t cacheBytes = static_cast<std::size_t>(this->CacheSizeMB) << 20;
+    std::unique_ptr<Session> session = Session::Open(file, cacheBytes);
+    in.Geometry = neuroplayback::BuildEnvironmentGeometry(session->Env());
+    for (std::size_t i = 0; i < session->Fields().size(); ++i)
+    {
+      const neuroplayback::FieldInfo& info = session->Fields()[i];
+      neuroplayback::FieldStream& stream = session->Field(i);
+      if (this->ExactColorRange)
+      {
+        in.Ranges.push_back(neuroplayback::ExactRange(stream, [this](double fraction) {
+          this->UpdateProgress(fraction);
+          return !this->GetAbortExecute();
+        }));
+      }
+      else if (info.FileMin && info.FileMax)
+      {
+        in.Ranges.push_back(neuroplayback::Widened(*info.FileMin, *info.FileMax, "file"));
+      }
+      else
+      {
+        in.Ranges.push_back(neuroplayback::EstimateRange(stream));
+      }
+    }
+    in.OpenedFile = file;
+    in.OpenedExact = this->ExactColorRange;
+    in.OpenSession = std::move(session);
+  }
+  catch (const SessionError& error)
+  {
+    in = Internals{};
+    this->ReportError(error.what());
+    return false;
+  }
+  catch (const std::exception& error)
+  {
+    in = Internals{};
+    this->ReportError(std::string("Unexpected failure reading the session: ") + error.what());
+    return false;
+  }
+  Session& session = *in.OpenSession;
+  this->NumberOfFrames = session.FrameCount();
+  this->TimeRange[0] = session.Times().First();
+  this->TimeRange[1] = session.Times().Last();
+  this->FrameRate = session.Times().Rate();
+  const std::size_t defaultField = session.DefaultFieldIndex();
+  this->DefaultFieldName = session.Fields()[defaultField].Name;
+  this->ColorRange[0] = in.Ranges[defaultField].Min;
+  this->ColorRange[1] = in.Ranges[defaultField].Max;
+  this->LayoutName = neuroplayback::LayoutName(session.Env().Layout);
+  this->Units = session.Env().Units;
+  this->CurrentFrame = -1;
+  return true;
+}
+
+int vtkNeuroSessionReader::FillOutputPortInformation(int, vtkInformation* info)
+{
+  info->Set(vtkDataObject::DATA_TYPE_NAME(), "vtkDataSet");
+  return 1;
+}
+
+int vtkNeuroSessionReader::RequestDataObject(vtkInformation*, vtkInformationVector**, vtkInformationVector* outputVector)
+{
+  // The output type follows the layout: image data for grids, polygons/lines otherwise.
+  bool grid = true;
+  if (this->FileName && this->EnsureSession())
+  {
+    grid = this->Internal->OpenSession->Env().Layout == neuroplayback::LayoutKind::Grid;
+  }
+  vtkInformation* outInfo = outputVector->GetInformationObject(0);
+  vtkDataObject* current = outInfo->Get(vtkDataObject::DATA_OBJECT());
+  const bool matches = current && (grid ? current->IsA("vtkImageData") : current->IsA("vtkPolyData"));
+  if (!matches)
+  {
+    vtkSmartPointer<vtkDataSet> output;
+    if (grid)
+    {
+      output = vtkSmartPointer<vtkImageData>::New();
+    }
+    else
+    {
+      output = vtkSmartPointer<vtkPolyData>::New();
+    }
+    outInfo->Set(vtkDataObject::DATA_OBJECT(), output);
+  }
+  return 1;
+}
+
+int vtkNeuroSessionReader::RequestInformation(vtkInformation*, vtkInformationVector**, vtkInformationVector* outputVector)
+{
+  if (!this->FileName)
+  {
+    this->ReportError("No session file name was given. Choose a .nsp file in File > Open.");
+    return 0;
+  }
+  if (!this->EnsureSession())
+  {
+    return 0;
+  }
+  vtkInformation* outInfo = outputVector->GetInformationObject(0);
+  // Only the range: publishing one TIME_STEP per frame makes ParaView's cost grow with the frame count.
+  outInfo->Remove(vtkStreamingDemandDrivenPipeline::TIME_STEPS());
+  outInfo->Set(vtkStreamingDemandDrivenPipeline::TIME_RANGE(), this->TimeRange, 2);
+  if (auto* image = vtkImageData::SafeDownCast(this->Internal->Geometry.Geometry))
+  {
+    outInfo->Set(vtkStreamingDemandDrivenPipeline::WHOLE_EXTENT(), image->GetExtent(), 6);
+  }
+  return 1;
+}
+
+namespace
+{
+template <typename ArrayT, typename ValueT>
+vtkSmartPointer<vtkDataArray> MakeFieldArray(const ValueT* values, std::int64_t bins,
+  const std::vector<std::int64_t>& cellOfBin, std::int64_t cells, const neuroplayback::ValueRange& range)
+{
+  auto array = vtkSmartPointer<ArrayT>::New();
+  array->SetNumberOfTuples(cells);
+  auto* out = array->GetPointer(0);
+  if (cellOfBin.empty())
+  {
+    std::copy(values, values + bins, out);
+  }
+  else
+  {
+    std::fill(out, out + cells, std::numeric_limits<ValueT>::quiet_NaN());
+    for (std::int64_t bin = 0; bin < bins; ++bin)
+    {
+      out[cellOfBin[static_cast<std::size_t>(bin)]] = values[bin];
+    }
+  }
+  // Cache the session-wide range as the array's range, so ParaView's "rescale to data range"
+  // (and the first colouring on Show) uses one fixed range for every frame instead of this frame's.
+  const double fixed[2] = { range.Min, range.Max };
+  array->GetInformation()->Set(vtkDataArray::L2_NORM_RANGE(), fixed, 2);
+  array->GetInformation()->Set(vtkDataArray::L2_NORM_FINITE_RANGE(), fixed, 2);
+  vtkInformationVector* perComponent = array->GetInformation()->Get(vtkAbstractArray::PER_COMPONENT());
+  if (!perComponent)
+  {
+    vtkNew<vtkInformationVector> components;
+    array->GetInformation()->Set(vtkAbstractArray::PER_COMPONENT(), components);
+    perComponent = components;
+  }
+  perComponent->SetNumberOfInformationObjects(1);
+  perComponent->GetInformationObject(0)->Set(vtkDataArray::COMPONENT_RANGE(), fixed, 2);
+  return array;
+}
+} // namespace
+
+int vtkNeuroSessionReader::RequestData(vtkInformation*, vtkInformationVector**, vtkInformationVector* outputVector)
+{
+  if (!this->EnsureSession())
+  {
+    return 0;
+  }
+  Internals& in = *this->Internal;
+  Session& session = *in.OpenSession;
+  vtkInformation* outInfo = outputVector->GetInformationObject(0);
+  auto* output = vtkDataSet::GetData(outInfo);
+  if (!output)
+  {
+    this->ReportError("Internal error: the output is not a dataset.");
+    return 0;
+  }
+
+  double requested = this->TimeRange[0];
+  if (outInfo->Has(vtkStreamingDemandDrivenPipeline::UPDATE_TIME_STEP()))
+  {
+    requested = outInfo->Get(vtkStreamingDemandDrivenPipeline::UPDATE_TIME_STEP());
+  }
+  try
+  {
+    const std::int64_t frame = session.Times().FrameAt(requested);
+    const double frameTime = session.Times().TimeOf(frame);
+    output->ShallowCopy(in.Geometry.Geometry);
+    for (std::size_t i = 0; i < session.Fields().size(); ++i)
+    {
+      neuroplayback::FieldStream& stream = session.Field(i);
+      const void* values = stream.Frame(frame);
+      vtkSmartPointer<vtkDataArray> array;
+      if (stream.Type() == ScalarType::Float32)
+      {
+        array = MakeFieldArray<vtkFloatArray>(static_cast<const float*>(values), stream.BinCount(),
+          in.Geometry.CellOfBin, in.Geometry.CellCount, in.Ranges[i]);
+      }
+      else
+      {
+        array = MakeFieldArray<vtkDoubleArray>(static_cast<const double*>(values), stream.BinCount(),
+          in.Geometry.CellOfBin, in.Geometry.CellCount, in.Ranges[i]);
+      }
+      array->SetName(stream.Name().c_str());
+      output->GetCellData()->AddArray(array);
+      if (i == session.DefaultFieldIndex())
+      {
+        output->GetCellData()->SetActiveScalars(stream.Name().c_str());
+      }
+    }
+    vtkNew<vtkIdTypeArray> frameIndex;
+    frameIndex->SetName("FrameIndex");
+    frameIndex->InsertNextValue(frame);
+    vtkNew<vtkDoubleArray> frameTimeArray;
+    frameTimeArray->SetName("FrameTime");
+    frameTimeArray->InsertNextValue(frameTime);
+    vtkNew<vtkDoubleArray> colorRange;
+    colorRange->SetName("ColorRange");
+    colorRange->SetNumberOfComponents(2);
+    colorRange->InsertNextTuple(this->ColorRange);
+    output->GetFieldData()->AddArray(frameIndex);
+    output->GetFieldData()->AddArray(frameTimeArray);
+    output->GetFieldData()->AddArray(colorRange);
+    output->GetInformation()->Set(vtkDataObject::DATA_TIME_STEP(), frameTime);
+    this->CurrentFrame = frame;
+  }
+  catch (const std::exception& error)
+  {
+    this->ReportError(error.what());
+    return 0;
+  }
+  this->LastError.clear();
+  return 1;
+}
+
+double vtkNeuroSessionReader::GetFrameTime(vtkIdType frame)
+{
+  if (!this->EnsureSession())
+  {
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+  try
+  {
+    return this->Internal->OpenSession->Times().TimeOf(frame);
+  }
+  catch (const std::exception& error)
+  {
+    this->ReportError(error.what());
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+}
+
+vtkIdType vtkNeuroSessionReader::GetFrameAtTime(double time)
+{
+  if (!this->EnsureSession())
+  {
+    return -1;
+  }
+  try
+  {
+    return this->Internal->OpenSession->Times().FrameAt(time);
+  }
+  catch (const std::exception& error)
+  {
+    this->ReportError(error.what());
+    return -1;
+  }
+}
+
+void vtkNeuroSessionReader::GetCacheStatistics(vtkIdType counts[4])
+{
+  std::fill(counts, counts + 4, 0);
+  if (!this->Internal->OpenSession)
+  {
+    return;
+  }
+  Session& session = *this->Internal->OpenSession;
+  for (std::size_t i = 0; i < session.Fields().size(); ++i)
+  {
+    const neuroplayback::FieldStreamStats& stats = session.Field(i).Stats();
+    counts[0] += stats.Requests;
+    counts[1] += stats.Hits;
+    counts[2] += stats.BlockReads;
+    counts[3] += stats.FramesRead;
+  }
+}
+
+void vtkNeuroSessionReader::PrintSelf(ostream& os, vtkIndent indent)
+{
+  this->Superclass::PrintSelf(os, indent);
+  os << indent << "FileName: " << (this->FileName ? this->FileName : "(none)") << "\n";
+  os << indent << "NumberOfFrames: " << this->NumberOfFrames << "\n";
+  os << indent << "TimeRange: " << this->TimeRange[0] << " " << this->TimeRange[1] << "\n";
+  os << indent << "ColorRange: " << this->ColorRange[0] << " " << this->ColorRange[1] << "\n";
+  os << indent << "ExactColorRange: " << this->ExactColorRange << "\n";
+  os << indent << "CacheSizeMB: " << this->CacheSizeMB << "\n";
+}

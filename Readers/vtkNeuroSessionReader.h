@@ -1,0 +1,97 @@
+/**
+ * @class vtkNeuroSessionReader
+ * @brief Reads a NeuroPlayback session (.nsp) as a time-varying dataset with lazily streamed fields.
+ *
+ * Output port 0 is the field over the environment: vtkImageData for grid layouts (inactive bins
+ * blanked), vtkPolyData for hexagonal, mesh and track layouts. Every field of the session is a cell
+ * array on that geometry. Only TIME_RANGE is published (never one TIME_STEP per frame), so time
+ * handling costs O(log n) in the number of frames; a requested time shows the frame at or before it.
+ */
+#ifndef vtkNeuroSessionReader_h
+#define vtkNeuroSessionReader_h
+
+#include "NeuroPlaybackReadersModule.h"
+#include "vtkDataObjectAlgorithm.h"
+
+#include <memory>
+#include <string>
+
+class NEUROPLAYBACKREADERS_EXPORT vtkNeuroSessionReader : public vtkDataObjectAlgorithm
+{
+public:
+  static vtkNeuroSessionReader* New();
+  vtkTypeMacro(vtkNeuroSessionReader, vtkDataObjectAlgorithm)
+  void PrintSelf(ostream& os, vtkIndent indent) override;
+
+  void SetFileName(const char* name);
+  vtkGetStringMacro(FileName);
+
+  /// 1 for files this reader should open: a .nsp file (so it can explain what is wrong with a bad
+  /// one) or any HDF5 file whose root says it is a NeuroPlayback session.
+  int CanReadFile(const char* name);
+
+  /// When on, the colour range is the exact min/max over every frame (streams the whole field once,
+  /// with progress). When off (default), the file's vmin/vmax or an estimate from random frames.
+  void SetExactColorRange(bool exact);
+  vtkGetMacro(ExactColorRange, bool);
+
+  /// Bytes of field data kept in memory per field.
+  vtkSetClampMacro(CacheSizeMB, int, 4, 65536);
+  vtkGetMacro(CacheSizeMB, int);
+
+  /// Global colour range of the default field (valid after UpdateInformation).
+  vtkGetVector2Macro(ColorRange, double);
+  /// The session's first and last frame times.
+  vtkGetVector2Macro(TimeRange, double);
+  vtkGetMacro(NumberOfFrames, vtkIdType);
+  vtkGetMacro(CurrentFrame, vtkIdType);
+  /// Mean frame rate in Hz.
+  vtkGetMacro(FrameRate, double);
+  /// Empty when the last update succeeded; otherwise what went wrong and how to fix it.
+  const char* GetLastError() const { return this->LastError.c_str(); }
+  /// The default field name, layout and units, for scripts and the GUI.
+  const char* GetDefaultFieldName() const { return this->DefaultFieldName.c_str(); }
+  const char* GetLayoutName() const { return this->LayoutName.c_str(); }
+  const char* GetUnits() const { return this->Units.c_str(); }
+
+  /// Time of a frame and the frame at or before a time; O(log n).
+  double GetFrameTime(vtkIdType frame);
+  vtkIdType GetFrameAtTime(double time);
+
+  /// Field cache counters: requests, hits, source block reads, frames read.
+  void GetCacheStatistics(vtkIdType counts[4]);
+
+protected:
+  vtkNeuroSessionReader();
+  ~vtkNeuroSessionReader() override;
+
+  int FillOutputPortInformation(int port, vtkInformation* info) override;
+  int RequestDataObject(vtkInformation*, vtkInformationVector**, vtkInformationVector*) override;
+  int RequestInformation(vtkInformation*, vtkInformationVector**, vtkInformationVector*) override;
+  int RequestData(vtkInformation*, vtkInformationVector**, vtkInformationVector*) override;
+
+private:
+  vtkNeuroSessionReader(const vtkNeuroSessionReader&) = delete;
+  void operator=(const vtkNeuroSessionReader&) = delete;
+
+  bool EnsureSession();
+  void ReportError(const std::string& message);
+
+  char* FileName = nullptr;
+  bool ExactColorRange = false;
+  int CacheSizeMB = 256;
+  double ColorRange[2] = { 0.0, 1.0 };
+  double TimeRange[2] = { 0.0, 0.0 };
+  vtkIdType NumberOfFrames = 0;
+  vtkIdType CurrentFrame = -1;
+  double FrameRate = 0.0;
+  std::string LastError;
+  std::string DefaultFieldName;
+  std::string LayoutName;
+  std::string Units;
+
+  struct Internals;
+  std::unique_ptr<Internals> Internal;
+};
+
+#endif

@@ -1,0 +1,99 @@
+// Opens real session files through the real HDF5 library.
+#include "ColorRange.h"
+#include "Session.h"
+#include "SessionError.h"
+
+#include <gtest/gtest.h>
+
+#include <hdf5.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+
+using neuroplayback::Session;
+using neuroplayback::SessionError;
+
+namespace {
+
+std::string TempPath(const std::string& name) {
+  return (::testing::TempDir().empty() ? std::string("/tmp/") : ::testing::TempDir()) + name;
+}
+
+std::string OpenError(const std::string& path) {
+  try {
+    Session::Open(path);
+  } catch (const SessionError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+} // namespace
+
+TEST(Session, OpensTheBundledSample) {
+  auto session = Session::Open(NEUROPLAYBACK_SAMPLE);
+  EXPECT_GT(session->FrameCount(), 100);
+  EXPECT_GT(session->Env().BinCount, 0);
+  ASSERT_FALSE(session->Fields().empty());
+  auto& field = session->Field(session->DefaultFieldIndex());
+  EXPECT_EQ(field.FrameCount(), session->FrameCount());
+  EXPECT_EQ(field.BinCount(), session->Env().BinCount);
+  // Frame times are increasing and map back to their frames.
+  auto& times = session->Times();
+  for (std::int64_t frame : { std::int64_t{ 0 }, session->FrameCount() / 2, session->FrameCount() - 1 }) {
+    EXPECT_EQ(times.FrameAt(times.TimeOf(frame)), frame);
+  }
+  const auto range = neuroplayback::EstimateRange(field);
+  EXPECT_LT(range.Min, range.Max);
+  EXPECT_FALSE(session->Overlays().empty());
+}
+
+TEST(Session, RejectsAMissingFile) {
+  const std::string message = OpenError("/nonexistent/session.nsp");
+  EXPECT_NE(message.find("does not exist"), std::string::npos) << message;
+}
+
+TEST(Session, RejectsANonHdf5File) {
+  const std::string path = TempPath("not-hdf5.nsp");
+  std::ofstream(path) << "this is a text file, not a session\n";
+  const std::string message = OpenError(path);
+  EXPECT_NE(message.find("not an HDF5 file"), std::string::npos) << message;
+  std::remove(path.c_str());
+}
+
+TEST(Session, RejectsATruncatedFile) {
+  const std::string path = TempPath("truncated.nsp");
+  {
+    std::ifstream in(NEUROPLAYBACK_SAMPLE, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::ofstream(path, std::ios::binary) << bytes.substr(0, bytes.size() / 3);
+  }
+  const std::string message = OpenError(path);
+  EXPECT_FALSE(message.empty());
+  std::remove(path.c_str());
+}
+
+TEST(Session, RejectsHdf5ThatIsNotASession) {
+  const std::string path = TempPath("plain.h5");
+  const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  H5Fclose(file);
+  EXPECT_FALSE(Session::LooksLikeSession(path));
+  const std::string message = OpenError(path);
+  EXPECT_NE(message.find("not a NeuroPlayback session"), std::string::npos) << message;
+  std::remove(path.c_str());
+}
+
+TEST(Session, NeverWritesToTheFile) {
+  std::ifstream before(NEUROPLAYBACK_SAMPLE, std::ios::binary);
+  const std::string original((std::istreambuf_iterator<char>(before)), std::istreambuf_iterator<char>());
+  {
+    auto session = Session::Open(NEUROPLAYBACK_SAMPLE);
+    auto& field = session->Field(0);
+    field.Frame(0);
+    field.Frame(field.FrameCount() - 1);
+  }
+  std::ifstream after(NEUROPLAYBACK_SAMPLE, std::ios::binary);
+  const std::string reread((std::istreambuf_iterator<char>(after)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(original, reread);
+}

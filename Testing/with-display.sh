@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs a command on the current X display, or under a private Xvfb when there is none:
+# Debian's ParaView is GLX-only and crashes without a display.
+if [ -n "${DISPLAY:-}" ] && xdpyinfo >/dev/null 2>&1; then
+  exec "$@"
+fi
+exec xvfb-run -a -s "-screen 0 1280x1024x24" "$@"
