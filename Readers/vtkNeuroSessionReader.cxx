@@ -222,7 +222,7 @@ namespace
 {
 template <typename ArrayT, typename ValueT>
 vtkSmartPointer<vtkDataArray> MakeFieldArray(const ValueT* values, std::int64_t bins,
-  const std::vector<std::int64_t>& cellOfBin, std::int64_t cells, const neuroplayback::ValueRange& range)
+  const std::vector<std::int64_t>& cellOfBin, std::int64_t cells)
 {
   auto array = vtkSmartPointer<ArrayT>::New();
   array->SetNumberOfTuples(cells);
@@ -239,20 +239,6 @@ vtkSmartPointer<vtkDataArray> MakeFieldArray(const ValueT* values, std::int64_t 
       out[cellOfBin[static_cast<std::size_t>(bin)]] = values[bin];
     }
   }
-  // Cache the session-wide range as the array's range, so ParaView's "rescale to data range"
-  // (and the first colouring on Show) uses one fixed range for every frame instead of this frame's.
-  const double fixed[2] = { range.Min, range.Max };
-  array->GetInformation()->Set(vtkDataArray::L2_NORM_RANGE(), fixed, 2);
-  array->GetInformation()->Set(vtkDataArray::L2_NORM_FINITE_RANGE(), fixed, 2);
-  vtkInformationVector* perComponent = array->GetInformation()->Get(vtkAbstractArray::PER_COMPONENT());
-  if (!perComponent)
-  {
-    vtkNew<vtkInformationVector> components;
-    array->GetInformation()->Set(vtkAbstractArray::PER_COMPONENT(), components);
-    perComponent = components;
-  }
-  perComponent->SetNumberOfInformationObjects(1);
-  perComponent->GetInformationObject(0)->Set(vtkDataArray::COMPONENT_RANGE(), fixed, 2);
   return array;
 }
 } // namespace
@@ -291,12 +277,12 @@ int vtkNeuroSessionReader::RequestData(vtkInformation*, vtkInformationVector**, 
       if (stream.Type() == ScalarType::Float32)
       {
         array = MakeFieldArray<vtkFloatArray>(static_cast<const float*>(values), stream.BinCount(),
-          in.Geometry.CellOfBin, in.Geometry.CellCount, in.Ranges[i]);
+          in.Geometry.CellOfBin, in.Geometry.CellCount);
       }
       else
       {
         array = MakeFieldArray<vtkDoubleArray>(static_cast<const double*>(values), stream.BinCount(),
-          in.Geometry.CellOfBin, in.Geometry.CellCount, in.Ranges[i]);
+          in.Geometry.CellOfBin, in.Geometry.CellCount);
       }
       array->SetName(stream.Name().c_str());
       output->GetCellData()->AddArray(array);
@@ -320,6 +306,15 @@ int vtkNeuroSessionReader::RequestData(vtkInformation*, vtkInformationVector**, 
     output->GetFieldData()->AddArray(colorRange);
     output->GetInformation()->Set(vtkDataObject::DATA_TIME_STEP(), frameTime);
     this->CurrentFrame = frame;
+    std::fill(this->CacheStatistics, this->CacheStatistics + 4, 0);
+    for (std::size_t i = 0; i < session.Fields().size(); ++i)
+    {
+      const neuroplayback::FieldStreamStats& stats = session.Field(i).Stats();
+      this->CacheStatistics[0] += stats.Requests;
+      this->CacheStatistics[1] += stats.Hits;
+      this->CacheStatistics[2] += stats.BlockReads;
+      this->CacheStatistics[3] += stats.FramesRead;
+    }
   }
   catch (const std::exception& error)
   {
@@ -361,24 +356,6 @@ vtkIdType vtkNeuroSessionReader::GetFrameAtTime(double time)
   {
     this->ReportError(error.what());
     return -1;
-  }
-}
-
-void vtkNeuroSessionReader::GetCacheStatistics(vtkIdType counts[4])
-{
-  std::fill(counts, counts + 4, 0);
-  if (!this->Internal->OpenSession)
-  {
-    return;
-  }
-  Session& session = *this->Internal->OpenSession;
-  for (std::size_t i = 0; i < session.Fields().size(); ++i)
-  {
-    const neuroplayback::FieldStreamStats& stats = session.Field(i).Stats();
-    counts[0] += stats.Requests;
-    counts[1] += stats.Hits;
-    counts[2] += stats.BlockReads;
-    counts[3] += stats.FramesRead;
   }
 }
 

@@ -58,8 +58,8 @@ public:
   double GetFrameTime(vtkIdType frame);
   vtkIdType GetFrameAtTime(double time);
 
-  /// Field cache counters: requests, hits, source block reads, frames read.
-  void GetCacheStatistics(vtkIdType counts[4]);
+  /// Field cache counters summed over fields: requests, hits, source block reads, frames read.
+  vtkGetVector4Macro(CacheStatistics, vtkIdType);
 
 protected:
   vtkNeuroSessionReader();
@@ -85,6 +85,7 @@ private:
   vtkIdType NumberOfFrames = 0;
   vtkIdType CurrentFrame = -1;
   double FrameRate = 0.0;
+  vtkIdType CacheStatistics[4] = { 0, 0, 0, 0 };
   std::string LastError;
   std::string DefaultFieldName;
   std::string LayoutName;
