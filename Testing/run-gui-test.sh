@@ -1,21 +1,19 @@
 #!/usr/bin/env bash
-# Runs one GUI test script inside `paraview --dr` and fails when the script reports a failure.
-# pqPythonEventSource runs the script in the GUI; the script writes PASS/FAIL to a result file
-# because the client's exit code does not reflect Python exceptions in every case.
+# Runs one GUI test: the real `paraview --dr` client plays a QtTesting XML event script (File > Open,
+# Apply, VCR buttons) and compares the final view with a baseline image.
+# Usage: run-gui-test.sh PARAVIEW SCRIPT.xml BASELINE.png
 set -u
 paraview="$1"
 script="$2"
-out="${NEUROPLAYBACK_TEST_OUTPUT:-/tmp}"
+baseline="$3"
+out="${NEUROPLAYBACK_TEST_OUTPUT:-/tmp}/gui"
 mkdir -p "$out"
-name=$(basename "$script" .py)
-result="$out/$name.result"
-rm -f "$result"
-export NEUROPLAYBACK_GUI_RESULT="$result"
-timeout 240 "$paraview" --dr --test-directory="$out" --test-script="$script" --exit
-code=$?
-if [ ! -f "$result" ]; then
-  echo "GUI test $name wrote no result (paraview exit code $code)" >&2
-  exit 1
+/usr/bin/python3 "$NEUROPLAYBACK_SOURCE_DIR/Testing/Python/make_gui_session.py" "$out/gui-session.nsp" || exit 1
+if [ ! -f "$baseline" ]; then
+  echo "Missing baseline $baseline: the test writes its image to $out; look at it and copy it there." >&2
 fi
-cat "$result"
-grep -q '^PASS' "$result"
+timeout 240 "$paraview" --dr --test-directory="$out" --test-script="$script" \
+  --test-baseline="$baseline" --test-threshold=15 --exit
+code=$?
+echo "paraview exit code $code"
+exit $code

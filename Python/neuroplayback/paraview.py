@@ -103,6 +103,8 @@ def show_session(reader, view=None):
     simple = _simple()
     view = view or simple.GetActiveViewOrCreate("RenderView")
     display = simple.Show(reader, view)
+    display.Representation = "Surface"  # honours hidden (inactive) grid cells
+    display.Ambient, display.Diffuse = 1.0, 0.0  # unlit: a bin shows exactly its colour-map colour
     apply_fixed_color_range(display, reader)
     view.InteractionMode = "2D"
     simple.ResetCamera(view)

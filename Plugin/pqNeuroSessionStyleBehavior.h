@@ -1,0 +1,28 @@
+#pragma once
+// Styles a NeuroPlayback session the moment it is shown in the GUI: colours by the default field
+// with the session-wide colour range, fixed while time changes, and a 2-D view of the arena.
+#include <QObject>
+#include <QPointer>
+#include <QSet>
+
+class pqDataRepresentation;
+class pqRepresentation;
+
+class pqNeuroSessionStyleBehavior : public QObject
+{
+  Q_OBJECT
+
+public:
+  explicit pqNeuroSessionStyleBehavior(QObject* parent = nullptr);
+  ~pqNeuroSessionStyleBehavior() override = default;
+
+  // pqAutoStartInterface entry points.
+  void startup();
+  void shutdown();
+
+private Q_SLOTS:
+  void onRepresentationAdded(pqRepresentation* representation);
+
+private:
+  void applyStyle(pqDataRepresentation* representation);
+};
