@@ -1,0 +1,30 @@
+"""Renders a session at a few times to PNGs (pvpython). Usage: render_session.py SESSION OUTDIR"""
+import os
+import sys
+
+from paraview import simple
+
+from neuroplayback.paraview import open_session, session_info, show_session
+
+session_path, out_dir = sys.argv[1], sys.argv[2]
+reader = open_session(session_path)
+info = session_info(reader)
+print(f"{os.path.basename(session_path)}: {info['frames']} frames, {info['time_range'][0]:.3f}-"
+      f"{info['time_range'][1]:.3f} s at {info['rate_hz']:.1f} Hz, {info['layout']} layout, "
+      f"field '{info['field']}', colour range {info['color_range'][0]:.4g}..{info['color_range'][1]:.4g}")
+view = simple.GetActiveViewOrCreate("RenderView")
+view.ViewSize = [1280, 800]
+view.OrientationAxesVisibility = 0
+show_session(reader, view)
+text = simple.Text(Text="")
+text_display = simple.Show(text, view)
+text_display.WindowLocation = "Upper Left Corner"
+scene = simple.GetAnimationScene()
+start, end = info["time_range"]
+for i in range(6):
+    t = start + (end - start) * i / 5.0
+    scene.AnimationTime = t
+    text.Text = f"t = {t:.3f} s"
+    path = os.path.join(out_dir, f"frame_{i}.png")
+    simple.SaveScreenshot(path, view, ImageResolution=[1280, 800])
+    print("wrote", path)

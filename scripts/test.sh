@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Same set-up as run.sh, then every test through ctest: unit (GoogleTest), pvpython and GUI tests.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${NEUROPLAYBACK_BUILD_DIR:-$root/build}"
+
+bash "$root/scripts/setup.sh"
+echo; echo "==> Running every test (ctest, under Xvfb when there is no display)"
+cd "$build"
+"$root/Testing/with-display.sh" ctest --output-on-failure -j"$(nproc)" "$@"
