@@ -1,15 +1,13 @@
 #!/usr/bin/env bash
-# Checks that the plugin needs the same HDF5 library that ParaView itself loads.
+# Checks that the plugin's libraries need the same HDF5 library that ParaView itself loads.
 set -euo pipefail
 plugin="$1"
-pvpython="$2"
-needed=$(readelf -d "$plugin" | sed -n 's/.*Shared library: \[\(libhdf5[^]]*\)\].*/\1/p')
+needed=$(for lib in "$(dirname "$plugin")"/*.so; do readelf -d "$lib"; done \
+  | sed -n 's/.*Shared library: \[\(libhdf5[^]]*\)\].*/\1/p' | sort -u)
 echo "plugin needs: ${needed:-none}"
-paraview_lib=$(ldd "$(dirname "$(readlink -f "$(command -v "$pvpython")")")/../lib/x86_64-linux-gnu/libvtkIOExodus-pv5.11.so" 2>/dev/null \
-  | sed -n 's/^\s*\(libhdf5[^ ]*\) =>.*/\1/p' | grep -v hl | head -1 || true)
-if [ -z "$paraview_lib" ]; then
-  paraview_lib=$(ldd /usr/lib/x86_64-linux-gnu/libvtkIOExodus-pv5.11.so | sed -n 's/^\s*\(libhdf5[^ ]*\) =>.*/\1/p' | grep -v hl | head -1)
-fi
+# A ParaView library that uses HDF5 tells which flavour ParaView loads.
+exodus="/usr/lib/$(gcc -print-multiarch)/libvtkIOExodus-pv5.11.so"
+paraview_lib=$(ldd "$exodus" | sed -n 's/^\s*\(libhdf5[^ ]*\) =>.*/\1/p' | grep -v _hl | head -1)
 echo "ParaView loads: $paraview_lib"
 if [ -z "$needed" ]; then
   echo "FAIL: the plugin does not link HDF5 directly" >&2; exit 1

@@ -115,10 +115,13 @@ TEST(FrameTimes, ExplicitRejectsNonIncreasingTimesWithFrameIndex) {
 
 TEST(FrameTimes, ExplicitRejectsNonFiniteTimes) {
   std::vector<double> values = JitteredTimes(10'000, 100.0, 2);
-  values[9'000] = std::numeric_limits<double>::quiet_NaN();
+  values[5'000] = std::numeric_limits<double>::quiet_NaN();
+  // Opening checks only the first and last blocks; block 5 is checked when a lookup first touches it.
   FrameTimes times = ExplicitFrom(values, 1000);
-  // Block 9 is checked when a lookup first touches it.
-  EXPECT_THROW(times.FrameAt(values[9'005]), SessionError);
+  EXPECT_THROW(times.FrameAt(values[5'005]), SessionError);
+  std::vector<double> lastBlockBad = JitteredTimes(10'000, 100.0, 2);
+  lastBlockBad[9'999] = std::numeric_limits<double>::infinity();
+  EXPECT_THROW(ExplicitFrom(lastBlockBad, 1000), SessionError);
 }
 
 TEST(FrameTimes, SingleFrameSession) {
