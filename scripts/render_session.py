@@ -24,7 +24,10 @@ start, end = info["time_range"]
 for i in range(6):
     t = start + (end - start) * i / 5.0
     scene.AnimationTime = t
-    text.Text = f"t = {t:.3f} s"
+    simple.Render(view)
+    reader.UpdatePropertyInformation()
+    frame = int(reader.GetPropertyValue("CurrentFrameInfo"))
+    text.Text = f"frame {frame} of {info['frames']}  (t = {t:.3f} s shows the frame at or before it)"
     path = os.path.join(out_dir, f"frame_{i}.png")
     simple.SaveScreenshot(path, view, ImageResolution=[1280, 800])
     print("wrote", path)

@@ -25,7 +25,7 @@ def ensure_plugin():
     for folder in os.environ.get("PV_PLUGIN_PATH", "").split(os.pathsep):
         candidate = os.path.join(folder, "NeuroPlayback.so")
         if folder and os.path.exists(candidate):
-            simple.LoadPlugin(candidate, remote=False, ns=globals())
+            simple.LoadPlugin(candidate, remote=False)
             return
     simple.LoadDistributedPlugin("NeuroPlayback", remote=False)
 
@@ -51,13 +51,13 @@ def open_session(path, exact_color_range=False, cache_size_mb=None):
     if not os.path.exists(path):
         raise FileNotFoundError(f"Session file not found: {path}. Check the path.")
     ensure_plugin()
-    from paraview import servermanager
     simple = _simple()
-    reader = servermanager.sources.NeuroPlaybackSession(FileName=path)
-    reader.ExactColorRange = 1 if exact_color_range else 0
+    # Through paraview.simple, so the pipeline controller registers it with the TimeKeeper
+    # and the animation scene follows the session's time range.
+    options = {"ExactColorRange": 1 if exact_color_range else 0}
     if cache_size_mb is not None:
-        reader.CacheSizeMB = int(cache_size_mb)
-    simple.RenameSource(os.path.basename(path), reader)
+        options["CacheSizeMB"] = int(cache_size_mb)
+    reader = simple.NeuroPlaybackSession(registrationName=os.path.basename(path), FileName=path, **options)
     reader.UpdatePipelineInformation()
     message = last_error(reader)
     if not message:
@@ -66,6 +66,7 @@ def open_session(path, exact_color_range=False, cache_size_mb=None):
     if message:
         simple.Delete(reader)
         raise SessionError(message)
+    simple.GetAnimationScene().UpdateAnimationUsingDataTimeSteps()
     return reader
 
 

@@ -45,6 +45,20 @@ class ReaderTest(unittest.TestCase):
         data = fetch(reader, 2.05)
         self.assertAlmostEqual(data.GetFieldData().GetArray("FrameTime").GetValue(0), 2.0)
 
+    def test_animation_scene_time_moves_the_field(self):
+        reader = open_session(sf.write_session(self.path("scene.nsp"), n_frames=50, rate=10.0, start=1.0))
+        view = simple.CreateRenderView()
+        simple.Show(reader, view)
+        scene = simple.GetAnimationScene()
+        self.assertEqual((scene.StartTime, scene.EndTime), (1.0, 5.9))
+        for t, expected in [(3.05, 20), (5.9, 49), (1.0, 0)]:
+            scene.AnimationTime = t
+            simple.Render(view)
+            reader.UpdatePropertyInformation()
+            self.assertEqual(reader.GetPropertyValue("CurrentFrameInfo"), expected, f"t = {t}")
+        simple.Delete(view)  # a render view left alive at exit trips a GLX error in teardown
+        simple.Delete(reader)
+
     def test_irregular_and_regular_times(self):
         times = np.cumsum(np.r_[0.5, np.linspace(0.01, 0.2, 39)])
         reader = open_session(sf.write_session(self.path("irregular.nsp"), n_frames=40, frame_times=times))
