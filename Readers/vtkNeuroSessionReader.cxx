@@ -19,6 +19,7 @@
 #include <vtkStreamingDemandDrivenPipeline.h>
 
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <vector>
 
@@ -34,7 +35,20 @@ struct vtkNeuroSessionReader::Internals
   neuroplayback::EnvironmentGeometry Geometry;
   // Global colour range per field, computed once per file.
   std::vector<neuroplayback::ValueRange> Ranges;
+  // The last failed attempt (file, modification time, exact range): not retried or re-reported
+  // within one update, but retried once the file changes.
+  std::string FailedKey;
 };
+
+namespace
+{
+std::string AttemptKey(const std::string& file, bool exact)
+{
+  std::error_code error;
+  const auto modified = std::filesystem::last_write_time(file, error);
+  return file + "|" + std::to_string(error ? 0 : modified.time_since_epoch().count()) + "|" + (exact ? "1" : "0");
+}
+} // namespace
 
 vtkStandardNewMacro(vtkNeuroSessionReader);
 
@@ -105,6 +119,11 @@ bool vtkNeuroSessionReader::EnsureSession()
   {
     return true;
   }
+  const std::string key = AttemptKey(file, this->ExactColorRange);
+  if (!in.OpenSession && in.FailedKey == key)
+  {
+    return false; // already reported; LastError still says why
+  }
   in = Internals{};
   this->LastError.clear();
   try
@@ -139,12 +158,14 @@ bool vtkNeuroSessionReader::EnsureSession()
   catch (const SessionError& error)
   {
     in = Internals{};
+    in.FailedKey = key;
     this->ReportError(error.what());
     return false;
   }
   catch (const std::exception& error)
   {
     in = Internals{};
+    in.FailedKey = key;
     this->ReportError(std::string("Unexpected failure reading the session: ") + error.what());
     return false;
   }
