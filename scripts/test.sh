@@ -7,4 +7,6 @@ build="${NEUROPLAYBACK_BUILD_DIR:-$root/build}"
 bash "$root/scripts/setup.sh"
 echo; echo "==> Running every test (ctest, under Xvfb when there is no display)"
 cd "$build"
-"$root/Testing/with-display.sh" ctest --output-on-failure -j"$(nproc)" "$@"
+# One retry: under Xvfb, ParaView intermittently fails XOpenDisplay ("bad X server connection",
+# SIGABRT) before any test code runs. A test that fails twice is a real failure.
+"$root/Testing/with-display.sh" ctest --output-on-failure -j"$(nproc)" --repeat until-pass:2 "$@"
