@@ -11,7 +11,9 @@ In the GUI (one case per process; the script ends the process itself with os._ex
 Environment:
   NEUROPLAYBACK_GUI_BENCH_OUT       JSON results (required; rewritten after every phase)
   NEUROPLAYBACK_GUI_BENCH_SESSION   session file (default /work/bench-data/np-3600k-50x50.nsp)
-  NEUROPLAYBACK_GUI_BENCH_READER    ours | stock (default ours)
+  NEUROPLAYBACK_GUI_BENCH_READER    ours | stock (default ours); baselines for diagnostics:
+                                    rangeonly (the stock Python reader publishing only TIME_RANGE),
+                                    sphere (a static Sphere source, scene 0..session end), empty (no source)
   NEUROPLAYBACK_GUI_BENCH_CHANGES   number of time changes (default 50)
   NEUROPLAYBACK_GUI_BENCH_SEED      random seed for the times (default 1)
   NEUROPLAYBACK_GUI_BENCH_PROGRESS  optional JSON-lines progress file (used by the driver for its cap)
@@ -121,7 +123,7 @@ def gui_main():
         from bench_open import register_pipeline_proxy
 
         constructors = {"__doc__": None}
-        if kind == "stock":
+        if kind in ("stock", "rangeonly"):
             simple.LoadPlugin(os.path.join(here, "stock_timesteps_reader.py"), remote=False, ns=constructors)
         else:
             ensure_plugin()
@@ -137,35 +139,50 @@ def gui_main():
         if kind == "ours":
             reader = open_session(path)
             results["registered_by_benchmark"] = register_pipeline_proxy(reader, os.path.basename(path))
-        else:
-            reader = constructors["StockTimestepsSessionReader"](FileName=path)
+        elif kind in ("stock", "rangeonly"):
+            reader = constructors["StockTimestepsSessionReader"](FileName=path,
+                                                                 PublishTimeSteps=1 if kind == "stock" else 0)
             reader.UpdatePipelineInformation()
+        elif kind == "sphere":
+            reader = simple.Sphere()
+        else:
+            reader = None
         process_events(0)
         end("open", start)
 
         start = begin("show_render")
+        display = None
         if kind == "ours":
             display = show_session(reader, view)
-        else:
+        elif kind in ("stock", "rangeonly"):
             display = simple.Show(reader, view)
             simple.ColorBy(display, ("CELLS", "posterior"))
             display.SetScalarBarVisibility(view, True)
+            simple.ResetCamera(view)
+        elif kind == "sphere":
+            display = simple.Show(reader, view)
             simple.ResetCamera(view)
         simple.Render(view)
         process_events(0)
         end("show_render", start, rss_added_kb=rss_kb() - rss_before)
         # Diagnostics only (not used by run_all.sh): force a representation / hide the scalar bar.
-        if os.environ.get("NEUROPLAYBACK_GUI_BENCH_REPRESENTATION"):
-            display.SetRepresentationType(os.environ["NEUROPLAYBACK_GUI_BENCH_REPRESENTATION"])
-        if os.environ.get("NEUROPLAYBACK_GUI_BENCH_NO_SCALAR_BAR"):
-            display.SetScalarBarVisibility(view, False)
-        results["representation"] = str(display.GetPropertyValue("Representation"))
+        if display is not None:
+            if os.environ.get("NEUROPLAYBACK_GUI_BENCH_REPRESENTATION"):
+                display.SetRepresentationType(os.environ["NEUROPLAYBACK_GUI_BENCH_REPRESENTATION"])
+            if os.environ.get("NEUROPLAYBACK_GUI_BENCH_NO_SCALAR_BAR"):
+                display.SetScalarBarVisibility(view, False)
+            results["representation"] = str(display.GetPropertyValue("Representation"))
         simple.Render(view)
         process_events(0)
 
         scene = simple.GetAnimationScene()
         start = begin("scene")
         scene.UpdateAnimationUsingDataTimeSteps()
+        if kind in ("sphere", "empty"):  # nothing time-dependent: give the scene the session's span
+            import h5py
+            with h5py.File(path, "r") as session_file:
+                times = session_file["time/frame_times"]
+                scene.StartTime, scene.EndTime = float(times[0]), float(times[-1])
         process_events(0)
         end("scene", start, start_time=scene.StartTime, end_time=scene.EndTime,
             play_mode=str(scene.GetPropertyValue("PlayMode")),
@@ -204,7 +221,8 @@ def gui_main():
         for _ in range(min(10, changes)):
             t = rng.uniform(first, last)
             start = time.perf_counter()
-            reader.UpdatePipeline(t)  # the reader's RequestData + data information gathering
+            if reader is not None:
+                reader.UpdatePipeline(t)  # the reader's RequestData + data information gathering
             a = time.perf_counter()
             scene.AnimationTime = t
             b = time.perf_counter()
@@ -256,6 +274,8 @@ def driver():
     parser.add_argument("--stock-changes", default="", metavar="LABEL=N,...",
                         help="fewer changes for slow stock cases, e.g. 360k=20,3.6M=5")
     parser.add_argument("--stock-runs", default="", metavar="LABEL=N,...", help="fewer runs, e.g. 3.6M=1")
+    parser.add_argument("--baseline-runs", type=int, default=3, help="runs of the rangeonly/sphere/empty baselines")
+    parser.add_argument("--baseline-changes", type=int, default=30, help="time changes per baseline run")
     parser.add_argument("--cap", type=float, default=300.0, help="seconds allowed per phase / per time change")
     parser.add_argument("--paraview", default=os.environ.get("PARAVIEW", "paraview"))
     parser.add_argument("--drop-caches", action="store_true")
@@ -272,7 +292,7 @@ def driver():
     for item in args.case or ["ours:3.6M=/work/bench-data/np-3600k-50x50.nsp"]:
         kind, _, rest = item.partition(":")
         label, _, path = rest.partition("=")
-        if kind not in ("ours", "stock") or not os.path.exists(path):
+        if kind not in ("ours", "stock", "rangeonly", "sphere", "empty") or not os.path.exists(path):
             sys.exit(f"bench_gui_time_change.py: bad --case {item!r} (READER:LABEL=PATH of an existing file)")
         cases.append((kind, label, os.path.abspath(path)))
 
@@ -281,6 +301,8 @@ def driver():
     for kind, label, path in cases:
         runs = stock_runs.get(label, args.runs) if kind == "stock" else args.runs
         changes = stock_changes.get(label, args.changes) if kind == "stock" else args.changes
+        if kind in ("rangeonly", "sphere", "empty"):
+            runs, changes = min(runs, args.baseline_runs), min(changes, args.baseline_changes)
         case_runs = []
         for run in range(runs):
             stem = os.path.join(work_dir, f"{kind}-{label}-run{run}")

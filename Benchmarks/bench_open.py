@@ -16,8 +16,8 @@ For every session and every run, two fresh worker processes are started side by 
 
 Each worker reports, phase by phase: open, show_render (first frame on screen), scene
 (GetAnimationScene().UpdateAnimationUsingDataTimeSteps()), render_only (Render() with nothing
-changed), and N time changes (scene.AnimationTime = t; Render(), random t), plus VmRSS read from
-/proc/self/status. "Added RSS" is VmRSS after the first frame minus VmRSS of the same process just
+changed), N time changes (scene.AnimationTime = t; Render(), random t) and fill_cache (600 random
+reader updates, enough to fill the reader's block cache), plus VmRSS read from /proc/self/status. "Added RSS" is VmRSS after the first frame minus VmRSS of the same process just
 before opening (ParaView imported, plugins loaded, an empty render view created and rendered).
 
 Every phase is capped (--cap seconds): a worker whose current phase runs longer is killed and the
@@ -167,6 +167,18 @@ def worker(args):
     if timings:
         emit(event="end", phase="reader_update", seconds=statistics.median(timings), rss_kb=proc_status_kb("VmRSS"))
 
+    # Steady state: enough random frames to fill the reader's block cache (CacheSizeMB per field,
+    # 256 MB by default), then the RSS again. Reader updates only, no rendering.
+    if args.fill_cache > 0:
+        start = begin("fill_cache")
+        for _ in range(args.fill_cache):
+            reader.UpdatePipeline(rng.uniform(first, last))
+        extra = {"updates": args.fill_cache, "rss_added_kb": proc_status_kb("VmRSS") - rss_before}
+        if args.kind == "ours":
+            reader.UpdatePropertyInformation()
+            extra["cache_statistics"] = [int(v) for v in reader.GetPropertyValue("CacheStatisticsInfo")]
+        end("fill_cache", start, **extra)
+
     emit(event="done", rss_added_kb=proc_status_kb("VmRSS") - rss_before, hwm_kb=proc_status_kb("VmHWM"),
          rss_before_kb=rss_before)
     progress.close()
@@ -227,7 +239,7 @@ def run_worker(kind, label, path, run, args, work_dir):
     log_path = progress_path[:-len(".jsonl")] + ".log"
     command = [args.pvpython, os.path.abspath(__file__), "--worker", "--kind", kind, "--path", path,
                "--changes", str(args.changes if kind == "ours" else args.stock_changes),
-               "--seed", str(1000 + run), "--progress", progress_path]
+               "--seed", str(1000 + run), "--progress", progress_path, "--fill-cache", str(args.fill_cache)]
     retries = 0
     for _ in range(3):
         if args.drop_caches:
@@ -278,6 +290,8 @@ def summarize(runs, cap):
             "rss_added_first_frame_mb": (phase("show_render", "rss_added_kb") or 0) / 1024.0
             if phase("show_render", "rss_added_kb") is not None else None,
             "rss_added_end_mb": median_or_none([r["done"]["rss_added_kb"] / 1024.0 for r in items if "done" in r]),
+            "rss_added_cache_full_mb": (phase("fill_cache", "rss_added_kb") / 1024.0
+                                        if phase("fill_cache", "rss_added_kb") is not None else None),
             "hwm_mb": median_or_none([r["done"]["hwm_kb"] / 1024.0 for r in items if "done" in r]),
             "scene_s": phase("scene"),
             "render_only_s": phase("render_only"),
@@ -305,7 +319,7 @@ def fmt_seconds(value, entry, phase_names):
 
 def print_table(table, labels):
     print()
-    header = ("session", "reader", "open", "show+render", "open->1st frame", "RSS added", "scene setup",
+    header = ("session", "reader", "open", "show+render", "open->1st frame", "RSS added", "RSS cache full", "scene setup",
               "time change med", "p99", "render only", "UpdatePipeline(t)")
     rows = [header]
     for label in labels:
@@ -318,6 +332,7 @@ def print_table(table, labels):
                          fmt_seconds(e["show_render_s"], e, {"import", "open", "show_render"}),
                          fmt_seconds(e["open_to_first_frame_s"], e, {"import", "open", "show_render"}),
                          f"{e['rss_added_first_frame_mb']:.0f} MB" if e["rss_added_first_frame_mb"] is not None else "n/a",
+                         f"{e['rss_added_cache_full_mb']:.0f} MB" if e.get("rss_added_cache_full_mb") is not None else "n/a",
                          fmt_seconds(e["scene_s"], e, {"import", "open", "show_render", "scene"}),
                          fmt_seconds(e["time_change_median_s"], e,
                                      {"import", "open", "show_render", "scene", "time_change"}),
@@ -387,6 +402,8 @@ def main():
     parser.add_argument("--changes", type=int, default=20, help="time changes per run, ours (20)")
     parser.add_argument("--stock-changes", type=int, default=10, help="time changes per run, stock (10)")
     parser.add_argument("--cap", type=float, default=300.0, help="seconds allowed per phase before a worker is killed")
+    parser.add_argument("--fill-cache", type=int, default=600,
+                        help="random reader updates after the time changes, to fill the block cache (600; 0 = skip)")
     parser.add_argument("--readers", default="ours,stock", help="comma list: ours,stock")
     parser.add_argument("--drop-caches", action="store_true", help="drop the page cache before every run (root)")
     parser.add_argument("--pvpython", default=os.environ.get("PVPYTHON", "pvpython"))

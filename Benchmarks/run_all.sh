@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every NeuroPlayback benchmark and prints a summary table (figures: docs/benchmarks.md).
 #
-#   Benchmarks/run_all.sh                 # everything (about 30-40 min on 2 cores, ~55 GB of sessions)
-#   Benchmarks/run_all.sh core open       # only some parts: core, open, gui
+#   Benchmarks/run_all.sh                 # everything (about 45 min on 2 cores, ~55 GB of sessions)
+#   Benchmarks/run_all.sh core open       # only some parts: core compressed open cold gui
 #
 # Sessions are generated under $BENCH_DATA (default /work/bench-data), never inside the repository,
 # and reused when present. Results go to $BENCH_DATA/results/<timestamp>/ (and results/latest).
@@ -19,7 +19,7 @@ RUNS="${RUNS:-5}"
 CAP="${CAP:-300}"
 GUI_CHANGES="${GUI_CHANGES:-50}"
 PARTS=("$@")
-[ ${#PARTS[@]} -eq 0 ] && PARTS=(core open gui)
+[ ${#PARTS[@]} -eq 0 ] && PARTS=(core compressed open cold gui)
 want() { local p; for p in "${PARTS[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
 say() { printf '[run_all] %s\n' "$*" >&2; }
 
@@ -43,7 +43,7 @@ if [ ! -f "$PLUGIN_DIR/NeuroPlayback.so" ] || [ ! -x "$BUILD_DIR/bin/neuroplayba
   cmake --build "$BUILD_DIR" -j2
 fi
 BENCH_BIN="$BUILD_DIR/bin/neuroplayback_core_benchmarks"
-if want core; then
+if want core || want compressed; then
   if grep -q 'add_subdirectory(Benchmarks)' "$REPO/CMakeLists.txt"; then
     cmake -S "$REPO" -B "$BUILD_DIR" -DNEUROPLAYBACK_BUILD_BENCHMARKS=ON >/dev/null
     cmake --build "$BUILD_DIR" -j2 --target neuroplayback_core_benchmarks
@@ -76,9 +76,10 @@ GENERATOR="$BUILD_DIR/bin/neuroplayback-generate"
 free_gb() { df -P -B1G "$BENCH_DATA" | awk 'NR==2 {print $4}'; }
 # frames x (bins ~ nx*ny) x 4 bytes, plus overlays and 10 % margin, in GB (rounded up).
 need_gb() { echo $(( ($1 * $2 * $3 * 4 * 11 / 10 + 4 * 1024 ** 3 - 1) / 1024 ** 3 )); }
-make_session() { # label frames nx ny -> prints the path (or nothing if there is no room)
-  local label="$1" frames="$2" nx="$3" ny="$4"
+make_session() { # label frames nx ny [gzip level] -> prints the path (or nothing if there is no room)
+  local label="$1" frames="$2" nx="$3" ny="$4" gzip="${5:-0}"
   local path="$BENCH_DATA/np-$label-${nx}x${ny}.nsp"
+  [ "$gzip" = 0 ] || path="$BENCH_DATA/np-$label-${nx}x${ny}-gzip$gzip.nsp"
   if [ -f "$path" ]; then echo "$path"; return; fi
   local need; need="$(need_gb "$frames" "$nx" "$ny")"
   if [ "$(free_gb)" -lt $(( need + 5 )) ]; then
@@ -88,9 +89,11 @@ make_session() { # label frames nx ny -> prints the path (or nothing if there is
   local started=$SECONDS
   if [ -x "$GENERATOR" ]; then
     "$GENERATOR" --output "$path" --frames "$frames" --rate 500 --grid "$nx" "$ny" --times explicit \
-      --no-video --no-range --seed 1 --quiet --force >&2
-  else
+      --no-video --no-range --seed 1 --compression "$gzip" --quiet --force >&2
+  elif [ "$gzip" = 0 ]; then
     python3 "$HERE/make_bench_session.py" --output "$path" --frames "$frames" --grid "$nx" "$ny" >&2
+  else
+    say "no generator to write a compressed session; skipping $path"; return
   fi
   say "  done in $(( SECONDS - started )) s"
   echo "$path"
@@ -107,6 +110,8 @@ if [ -z "$S3600K" ]; then # not enough disk for 36 GB: a smaller grid, stated in
   S3600K="$(make_session 3600k 3600000 25 25)"; GRID_3600K="25x25"
 fi
 [ -n "$S3600K" ] || { say "no room for a 3.6 M-frame session"; exit 1; }
+S360KGZ=""
+want compressed && S360KGZ="$(make_session 360k 360000 50 50 4)"
 
 # ---------------------------------------------------------------------------------------------
 # Machine description.
@@ -133,6 +138,14 @@ if want core; then
     --benchmark_out="$RESULTS/core.json" --benchmark_out_format=json | tee "$RESULTS/core.txt"
 fi
 
+if want compressed && [ -n "$S360KGZ" ]; then
+  say "core benchmarks on the gzip-compressed $S360KGZ"
+  NEUROPLAYBACK_BENCH_SESSION="$S360KGZ" "$BENCH_BIN" \
+    --benchmark_filter='BM_Open/warm|BM_Seek|BM_SequentialFieldStream|BM_EstimateRange' \
+    --benchmark_display_aggregates_only=true \
+    --benchmark_out="$RESULTS/core-compressed.json" --benchmark_out_format=json | tee "$RESULTS/core-compressed.txt"
+fi
+
 if want open; then
   say "pvpython open / memory / time change (ours vs stock), $RUNS runs"
   args=(--session "10k=$S10K" --session "360k=$S360K")
@@ -142,10 +155,18 @@ if want open; then
     --out "$RESULTS/open.json" | tee "$RESULTS/open.txt"
 fi
 
+if want cold; then
+  say "pvpython open with the page cache dropped before every run"
+  "${XVFB[@]}" pvpython "$HERE/bench_open.py" --session "10k=$S10K" --session "3.6M=$S3600K" --drop-caches \
+    --runs "$RUNS" --changes 5 --stock-changes 3 --fill-cache 0 --cap "$CAP" \
+    --out "$RESULTS/open-cold.json" --work-dir "$RESULTS/open-cold-runs" | tee "$RESULTS/open-cold.txt"
+fi
+
 if want gui; then
   say "GUI time change (ours at 3.6 M; stock at 36 k, 360 k and, within the cap, 3.6 M)"
   python3 "$HERE/bench_gui_time_change.py" --driver \
     --case "ours:3.6M=$S3600K" --case "stock:36k=$S36K" --case "stock:360k=$S360K" --case "stock:3.6M=$S3600K" \
+    --case "rangeonly:3.6M=$S3600K" --case "sphere:3.6M=$S3600K" --case "empty:3.6M=$S3600K" \
     --runs "$RUNS" --changes "$GUI_CHANGES" --stock-changes "360k=20,3.6M=5" --stock-runs "3.6M=1" \
     --cap "$CAP" --out "$RESULTS/gui.json" | tee "$RESULTS/gui.txt"
 fi

@@ -4,8 +4,10 @@ This is the baseline the NeuroPlayback reader is compared with in docs/benchmark
 would write without the plugin, following ParaView's PythonAlgorithmExamples (VTKPythonAlgorithmBase
 + smproxy decorators). It reads the same .nsp file with h5py, publishes every frame time as a
 TIME_STEP (and TimestepValues), and on each update reads the one requested frame row with h5py.
-It is given its best shot: the frame times are read in one h5py call and handed to the pipeline with
-one Set() call (ParaView's example appends them one by one), and only the requested frame is read.
+It is given its best shot: the frame times are read in one h5py call and handed to the pipeline
+with one Set() call (ParaView's example appends them one by one), and only the requested frame is
+read. With PublishTimeSteps = 0 the same reader publishes only TIME_RANGE: not the stock way, a
+diagnostic baseline of what ParaView itself costs per time change (docs/benchmarks.md).
 
 Grid layouts only (the benchmark sessions are grids). Load it as a Python plugin:
 
@@ -29,6 +31,7 @@ class StockTimestepsSessionReader(VTKPythonAlgorithmBase):
         self._field = None
         self._field_name = None
         self._grid = None  # (nx, ny, x0, y0, dx, dy, cell_of_bin)
+        self._publish_time_steps = True
 
     @smproperty.stringvector(name="FileName")
     @smdomain.filelist()
@@ -40,6 +43,15 @@ class StockTimestepsSessionReader(VTKPythonAlgorithmBase):
                 self._file.close()
             self._file = None
             self._times = None
+            self.Modified()
+
+    @smproperty.intvector(name="PublishTimeSteps", default_values=1)
+    @smdomain.xml('<BooleanDomain name="bool"/>')
+    def SetPublishTimeSteps(self, value):
+        """1 (default): one TIME_STEP per frame, the stock way. 0: only TIME_RANGE, a diagnostic
+        baseline showing what ParaView itself costs per time change without per-frame steps."""
+        if self._publish_time_steps != bool(value):
+            self._publish_time_steps = bool(value)
             self.Modified()
 
     def _load(self):
@@ -75,11 +87,18 @@ class StockTimestepsSessionReader(VTKPythonAlgorithmBase):
 
     def _get_timesteps(self):
         self._load()
-        return self._times.tolist() if self._times is not None else None
+        if self._times is None or not self._publish_time_steps:
+            return None
+        return self._times.tolist()
 
     @smproperty.doublevector(name="TimestepValues", information_only="1", si_class="vtkSITimeStepsProperty")
     def GetTimestepValues(self):
         return self._get_timesteps()
+
+    @smproperty.doublevector(name="TimeRange", information_only="1", si_class="vtkSITimeRangeProperty")
+    def GetTimeRange(self):
+        self._load()
+        return [float(self._times[0]), float(self._times[-1])] if self._times is not None else None
 
     def RequestInformation(self, request, inInfoVec, outInfoVec):
         executive = self.GetExecutive()
@@ -90,7 +109,8 @@ class StockTimestepsSessionReader(VTKPythonAlgorithmBase):
         if self._times is None:
             return 1
         times = self._times
-        outInfo.Set(executive.TIME_STEPS(), times, len(times))
+        if self._publish_time_steps:
+            outInfo.Set(executive.TIME_STEPS(), times, len(times))
         outInfo.Set(executive.TIME_RANGE(), [float(times[0]), float(times[-1])], 2)
         nx, ny = self._grid[0], self._grid[1]
         outInfo.Set(executive.WHOLE_EXTENT(), [0, nx, 0, ny, 0, 0], 6)
@@ -119,3 +139,4 @@ class StockTimestepsSessionReader(VTKPythonAlgorithmBase):
         output.GetCellData().SetScalars(array)
         output.GetInformation().Set(vtkDataObject.DATA_TIME_STEP(), float(times[frame]))
         return 1
+

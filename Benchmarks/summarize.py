@@ -70,6 +70,57 @@ def table(rows, markdown):
     return "\n".join(lines)
 
 
+def open_table(opened, title, markdown):
+    out = []
+    summary = opened["summary"]
+    labels = []
+    for key in summary:
+        label = key.rsplit("/", 1)[0]
+        if label not in labels:
+            labels.append(label)
+    out.append(f"{title} (fresh process per run; medians of the runs; time-change percentiles pooled)")
+    rows = [("session", "reader", "runs", "open", "first frame", "open->1st frame", "RSS added",
+             "RSS cache full", "scene setup", "time change med", "p99", "render only")]
+
+    def cell(e, value, phases, fmt=fmt_time):
+        if value is None:
+            if e.get("timeouts") and e.get("timeout_phase") in phases:
+                return f"> {e['cap_s']:.0f} s (cap)"
+            return "n/a"
+        return fmt(value)
+
+    for label in labels:
+        for kind in ("ours", "stock"):
+            e = summary.get(f"{label}/{kind}")
+            if not e:
+                continue
+            early = {"import", "open"}
+            rows.append((label, kind, str(e["runs"]),
+                         cell(e, e["open_s"], early),
+                         cell(e, e["show_render_s"], early | {"show_render"}),
+                         cell(e, e["open_to_first_frame_s"], early | {"show_render"}),
+                         cell(e, e["rss_added_first_frame_mb"], early | {"show_render"}, lambda v: f"{v:.0f} MB"),
+                         cell(e, e.get("rss_added_cache_full_mb"),
+                              early | {"show_render", "scene", "time_change", "reader_update", "fill_cache"},
+                              lambda v: f"{v:.0f} MB"),
+                         cell(e, e["scene_s"], early | {"show_render", "scene"}),
+                         cell(e, e["time_change_median_s"], early | {"show_render", "scene", "time_change"}),
+                         cell(e, e["time_change_p99_s"], early | {"show_render", "scene", "time_change"}),
+                         cell(e, e["render_only_s"], early | {"show_render", "scene"})))
+    out.append(table(rows, markdown))
+    ours = [e for k, e in summary.items() if k.endswith("/ours")]
+    worst_open = max((e["open_to_first_frame_s"] or 0 for e in ours), default=None)
+    worst_rss = max((e["rss_added_first_frame_mb"] or 0 for e in ours), default=None)
+    worst_full = max((e.get("rss_added_cache_full_mb") or 0 for e in ours), default=None)
+    if ours:
+        out.append(f"targets (ours): open->first frame <= 1 s: {verdict(worst_open, TARGETS['open_s'])} "
+                   f"(worst {fmt_time(worst_open)}); RSS added <= 300 MB: "
+                   f"{verdict(worst_rss, TARGETS['rss_mb'])} (worst {worst_rss:.0f} MB at the first frame, "
+                   f"{worst_full:.0f} MB with the block cache full)")
+    out.append("")
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("folder")
@@ -125,47 +176,36 @@ def main():
         out.append(table(rows, args.markdown))
         out.append("")
 
-    if opened:
-        summary = opened["summary"]
-        labels = []
-        for key in summary:
-            label = key.rsplit("/", 1)[0]
-            if label not in labels:
-                labels.append(label)
-        out.append("pvpython (fresh process per run; medians of the runs; time-change percentiles pooled)")
-        rows = [("session", "reader", "runs", "open", "first frame", "open->1st frame", "RSS added",
-                 "scene setup", "time change med", "p99", "render only")]
-
-        def cell(e, value, phases, fmt=fmt_time):
-            if value is None:
-                if e.get("timeouts") and e.get("timeout_phase") in phases:
-                    return f"> {e['cap_s']:.0f} s (cap)"
-                return "n/a"
-            return fmt(value)
-
-        for label in labels:
-            for kind in ("ours", "stock"):
-                e = summary.get(f"{label}/{kind}")
-                if not e:
-                    continue
-                early = {"import", "open"}
-                rows.append((label, kind, str(e["runs"]),
-                             cell(e, e["open_s"], early),
-                             cell(e, e["show_render_s"], early | {"show_render"}),
-                             cell(e, e["open_to_first_frame_s"], early | {"show_render"}),
-                             cell(e, e["rss_added_first_frame_mb"], early | {"show_render"}, lambda v: f"{v:.0f} MB"),
-                             cell(e, e["scene_s"], early | {"show_render", "scene"}),
-                             cell(e, e["time_change_median_s"], early | {"show_render", "scene", "time_change"}),
-                             cell(e, e["time_change_p99_s"], early | {"show_render", "scene", "time_change"}),
-                             cell(e, e["render_only_s"], early | {"show_render", "scene"})))
+    compressed = load(args.folder, "core-compressed.json")
+    if compressed:
+        m = core_rows(compressed)
+        label = next((b.get("label", "") for b in m.values() if b.get("label")), "")
+        out.append(f"Core on a gzip-compressed session ({label.split(',')[0]}; medians of 5 repetitions)")
+        rows = [("measure", "median", "p50", "p99")]
+        for family, name in (("BM_Open/warm", "Session::Open, page cache warm"),
+                             ("BM_SeekWarm", "seek, warm (block cached)"),
+                             ("BM_SeekCold/fresh_session", "seek, fresh Session, page cache warm"),
+                             ("BM_SeekCold/cold", "seek, fresh Session, page cache dropped"),
+                             ("BM_EstimateRange/warm", "EstimateRange, page cache warm"),
+                             ("BM_EstimateRange/cold", "EstimateRange, page cache dropped")):
+            b = m.get(family)
+            if not b:
+                continue
+            scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b.get("time_unit", "ns")]
+            rows.append((name, fmt_time(b["real_time"] * scale), fmt_time(b.get("p50_s")), fmt_time(b.get("p99_s"))))
+        for family, name in (("BM_SequentialFieldStream/warm", "sequential FieldStream, page cache warm"),
+                             ("BM_SequentialFieldStream/cold", "sequential FieldStream, page cache dropped")):
+            b = m.get(family)
+            if b:
+                rows.append((name, f"{b['MB_per_s']:.0f} MB/s (decompressed)", "", ""))
         out.append(table(rows, args.markdown))
-        ours = [e for k, e in summary.items() if k.endswith("/ours")]
-        worst_open = max((e["open_to_first_frame_s"] or 0 for e in ours), default=None)
-        worst_rss = max((e["rss_added_first_frame_mb"] or 0 for e in ours), default=None)
-        out.append(f"targets (ours): open->first frame <= 1 s: {verdict(worst_open, TARGETS['open_s'])} "
-                   f"(worst {fmt_time(worst_open)}); RSS added <= 300 MB: "
-                   f"{verdict(worst_rss, TARGETS['rss_mb'])} (worst {worst_rss:.0f} MB)")
         out.append("")
+
+    for name, title in (("open.json", "pvpython, page cache warm"),
+                        ("open-cold.json", "pvpython, page cache dropped before every run")):
+        opened = load(args.folder, name)
+        if opened:
+            out.extend(open_table(opened, title, args.markdown))
 
     if gui:
         out.append("GUI (paraview --dr under Xvfb; AnimationTime = t; Render(); Qt events processed)")
@@ -189,6 +229,16 @@ def main():
                          if e["time_change_median_s"] is not None else "n/a"))
         out.append(table(rows, args.markdown))
         out.append("")
+        rows = [("case", "reader UpdatePipeline(t)", "AnimationTime = t", "Render()", "Qt events", "render only")]
+        for key, e in gui["summary"].items():
+            b = e.get("breakdown")
+            if b:
+                rows.append((key, fmt_time(b["reader_update_s"]), fmt_time(b["set_time_s"]), fmt_time(b["render_s"]),
+                             fmt_time(b["events_s"]), fmt_time(e.get("render_only_s"))))
+        if len(rows) > 1:
+            out.append("GUI time change, step by step (medians; reader brought to t first)")
+            out.append(table(rows, args.markdown))
+            out.append("")
     print("\n".join(out))
 
 
