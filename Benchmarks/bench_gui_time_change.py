@@ -118,6 +118,7 @@ def gui_main():
             inspect.getargspec = inspect.getfullargspec
         sys.path.insert(0, os.path.join(os.path.dirname(here), "Python"))
         sys.path.insert(0, here)
+        sys.dont_write_bytecode = True  # no __pycache__ in the source tree
         from paraview import simple
         from neuroplayback.paraview import ensure_plugin, open_session, session_info, show_session
         from bench_open import register_pipeline_proxy
@@ -263,6 +264,7 @@ def driver():
     import argparse
 
     sys.path.insert(0, HERE)
+    sys.dont_write_bytecode = True  # no __pycache__ in the source tree
     from bench_open import drop_page_cache, monitor, percentile
 
     parser = argparse.ArgumentParser(description="Time-change latency in the ParaView GUI (one process per run).")
@@ -279,6 +281,8 @@ def driver():
     parser.add_argument("--cap", type=float, default=300.0, help="seconds allowed per phase / per time change")
     parser.add_argument("--paraview", default=os.environ.get("PARAVIEW", "paraview"))
     parser.add_argument("--drop-caches", action="store_true")
+    parser.add_argument("--interleave", action="store_true",
+                        help="run 0 of every case, then run 1 of every case, ... (fairer under drifting load)")
     parser.add_argument("--out", default="/work/bench-data/results/gui.json")
     args = parser.parse_args()
 
@@ -298,47 +302,63 @@ def driver():
 
     all_runs = []
     summary = {}
+    plan = {}  # (kind, label, path) -> (runs, changes)
     for kind, label, path in cases:
         runs = stock_runs.get(label, args.runs) if kind == "stock" else args.runs
         changes = stock_changes.get(label, args.changes) if kind == "stock" else args.changes
         if kind in ("rangeonly", "sphere", "empty"):
             runs, changes = min(runs, args.baseline_runs), min(changes, args.baseline_changes)
-        case_runs = []
-        for run in range(runs):
-            stem = os.path.join(work_dir, f"{kind}-{label}-run{run}")
-            env = dict(os.environ, NEUROPLAYBACK_GUI_BENCH_OUT=stem + ".json", NEUROPLAYBACK_GUI_BENCH_SESSION=path,
-                       NEUROPLAYBACK_GUI_BENCH_READER=kind, NEUROPLAYBACK_GUI_BENCH_CHANGES=str(changes),
-                       NEUROPLAYBACK_GUI_BENCH_SEED=str(100 + run), NEUROPLAYBACK_GUI_BENCH_PROGRESS=stem + ".jsonl",
-                       NEUROPLAYBACK_GUI_BENCH_DIR=HERE)
-            for stale in (stem + ".json",):
-                if os.path.exists(stale):
-                    os.remove(stale)
-            if args.drop_caches:
-                drop_page_cache()
-            command = ["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", args.paraview, "--dr",
-                       "--script=" + os.path.join(HERE, "bench_gui_time_change.py")]
-            started = time.time()
-            result = monitor(command, stem + ".jsonl", stem + ".log", args.cap, env=env)
-            detail = {}
-            if os.path.exists(stem + ".json"):
-                with open(stem + ".json") as handle:
-                    detail = json.load(handle)
-            result.update({"kind": kind, "label": label, "path": path, "run": run, "detail": detail})
-            case_runs.append(result)
-            all_runs.append(result)
-            samples = [c["seconds"] for c in result["time_changes"]]
-            status = (f"timeout in {result['timeout']['phase']}" if result["timeout"]
-                      else "error" if detail.get("error") else f"exit {result['exit']}")
-            print(f"[bench_gui] {kind:5} {label:>5} run {run}: {status}; open "
-                  f"{result['phases'].get('open', {}).get('seconds', float('nan')):.3f} s, first frame "
-                  f"{result['phases'].get('show_render', {}).get('seconds', float('nan')):.3f} s, "
-                  f"{len(samples)} changes, median "
-                  f"{(statistics.median(samples) * 1000 if samples else float('nan')):.1f} ms "
-                  f"({time.time() - started:.0f} s wall)", flush=True)
-            if result["timeout"] or detail.get("error"):
-                if detail.get("error"):
-                    print(detail["error"], flush=True)
-                break  # more runs would only hit the same cap
+        plan[(kind, label, path)] = (runs, changes)
+    # Case by case, or (--interleave) run 0 of every case, then run 1 of every case, ... so that
+    # slow drifts in the machine's load hit every case alike.
+    order = ([(case, run) for run in range(max(r for r, _ in plan.values())) for case in cases
+              if run < plan[case][0]] if args.interleave
+             else [(case, run) for case in cases for run in range(plan[case][0])])
+    results_by_case = {case: [] for case in cases}
+    stopped = set()
+    for (kind, label, path), run in order:
+        case = (kind, label, path)
+        if case in stopped:
+            continue
+        changes = plan[case][1]
+        stem = os.path.join(work_dir, f"{kind}-{label}-run{run}")
+        env = dict(os.environ, NEUROPLAYBACK_GUI_BENCH_OUT=stem + ".json", NEUROPLAYBACK_GUI_BENCH_SESSION=path,
+                   NEUROPLAYBACK_GUI_BENCH_READER=kind, NEUROPLAYBACK_GUI_BENCH_CHANGES=str(changes),
+                   NEUROPLAYBACK_GUI_BENCH_SEED=str(100 + run), NEUROPLAYBACK_GUI_BENCH_PROGRESS=stem + ".jsonl",
+                   NEUROPLAYBACK_GUI_BENCH_DIR=HERE)
+        for stale in (stem + ".json",):
+            if os.path.exists(stale):
+                os.remove(stale)
+        if args.drop_caches:
+            drop_page_cache()
+        command = ["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", args.paraview, "--dr",
+                   "--script=" + os.path.join(HERE, "bench_gui_time_change.py")]
+        started = time.time()
+        result = monitor(command, stem + ".jsonl", stem + ".log", args.cap, env=env)
+        detail = {}
+        if os.path.exists(stem + ".json"):
+            with open(stem + ".json") as handle:
+                detail = json.load(handle)
+        result.update({"kind": kind, "label": label, "path": path, "run": run, "detail": detail,
+                       "load_average": os.getloadavg()})
+        results_by_case[case].append(result)
+        all_runs.append(result)
+        samples = [c["seconds"] for c in result["time_changes"]]
+        status = (f"timeout in {result['timeout']['phase']}" if result["timeout"]
+                  else "error" if detail.get("error") else f"exit {result['exit']}")
+        print(f"[bench_gui] {kind:5} {label:>5} run {run}: {status}; open "
+              f"{result['phases'].get('open', {}).get('seconds', float('nan')):.3f} s, first frame "
+              f"{result['phases'].get('show_render', {}).get('seconds', float('nan')):.3f} s, "
+              f"{len(samples)} changes, median "
+              f"{(statistics.median(samples) * 1000 if samples else float('nan')):.1f} ms "
+              f"({time.time() - started:.0f} s wall, load {os.getloadavg()[0]:.2f})", flush=True)
+        if result["timeout"] or detail.get("error"):
+            if detail.get("error"):
+                print(detail["error"], flush=True)
+            stopped.add(case)  # more runs would only hit the same cap
+
+    for (kind, label, path) in cases:
+        case_runs = results_by_case[(kind, label, path)]
         samples = [c["seconds"] for r in case_runs for c in r["time_changes"]]
         python_only = [c["python_s"] for r in case_runs for c in r["time_changes"]]
         per_run_medians = [statistics.median([c["seconds"] for c in r["time_changes"]])

@@ -73,6 +73,10 @@ fi
 # Sessions (explicit frame times at 500 Hz, 50x50 grid unless said, no video, no vmin/vmax so the
 # reader estimates the colour range as it would for a file without one).
 GENERATOR="$BUILD_DIR/bin/neuroplayback-generate"
+# The fallback writer needs h5py: Debian's python3-h5py lives in /usr/bin/python3, which a pyenv
+# python3 earlier in PATH does not see.
+H5PY_PYTHON=python3
+python3 -c "import h5py" 2>/dev/null || H5PY_PYTHON=/usr/bin/python3
 free_gb() { df -P -B1G "$BENCH_DATA" | awk 'NR==2 {print $4}'; }
 # frames x (bins ~ nx*ny) x 4 bytes, plus overlays and 10 % margin, in GB (rounded up).
 need_gb() { echo $(( ($1 * $2 * $3 * 4 * 11 / 10 + 4 * 1024 ** 3 - 1) / 1024 ** 3 )); }
@@ -91,7 +95,7 @@ make_session() { # label frames nx ny [gzip level] -> prints the path (or nothin
     "$GENERATOR" --output "$path" --frames "$frames" --rate 500 --grid "$nx" "$ny" --times explicit \
       --no-video --no-range --seed 1 --compression "$gzip" --quiet --force >&2
   elif [ "$gzip" = 0 ]; then
-    python3 "$HERE/make_bench_session.py" --output "$path" --frames "$frames" --grid "$nx" "$ny" >&2
+    "$H5PY_PYTHON" "$HERE/make_bench_session.py" --output "$path" --frames "$frames" --grid "$nx" "$ny" >&2
   else
     say "no generator to write a compressed session; skipping $path"; return
   fi
@@ -127,6 +131,7 @@ json.dump({"cpu": cpu, "cores": os.cpu_count(), "ram_gb": round(mem / 1024 ** 2,
 EOF
 
 export PV_PLUGIN_PATH="$PLUGIN_DIR"
+export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in the source tree
 export PYTHONPATH="$REPO/Python${PYTHONPATH:+:$PYTHONPATH}"
 
 # ---------------------------------------------------------------------------------------------
@@ -167,7 +172,8 @@ if want gui; then
   python3 "$HERE/bench_gui_time_change.py" --driver \
     --case "ours:3.6M=$S3600K" --case "stock:36k=$S36K" --case "stock:360k=$S360K" --case "stock:3.6M=$S3600K" \
     --case "rangeonly:3.6M=$S3600K" --case "sphere:3.6M=$S3600K" --case "empty:3.6M=$S3600K" \
-    --runs "$RUNS" --changes "$GUI_CHANGES" --stock-changes "360k=20,3.6M=5" --stock-runs "3.6M=1" \
+    --runs "$RUNS" --changes "$GUI_CHANGES" --stock-changes "360k=20,3.6M=5" --stock-runs "3.6M=1" --interleave \
+    --baseline-runs "$RUNS" --baseline-changes "$GUI_CHANGES" \
     --cap "$CAP" --out "$RESULTS/gui.json" | tee "$RESULTS/gui.txt"
 fi
 
