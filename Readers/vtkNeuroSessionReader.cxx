@@ -32,6 +32,7 @@ struct vtkNeuroSessionReader::Internals
   std::unique_ptr<Session> OpenSession;
   std::string OpenedFile;
   bool OpenedExact = false;
+  int OpenedCacheSizeMB = 0;
   neuroplayback::EnvironmentGeometry Geometry;
   // Global colour range per field, computed once per file.
   std::vector<neuroplayback::ValueRange> Ranges;
@@ -115,7 +116,8 @@ bool vtkNeuroSessionReader::EnsureSession()
 {
   Internals& in = *this->Internal;
   const std::string file = this->FileName ? this->FileName : "";
-  if (in.OpenSession && in.OpenedFile == file && in.OpenedExact == this->ExactColorRange)
+  if (in.OpenSession && in.OpenedFile == file && in.OpenedExact == this->ExactColorRange &&
+    in.OpenedCacheSizeMB == this->CacheSizeMB)
   {
     return true;
   }
@@ -153,6 +155,7 @@ bool vtkNeuroSessionReader::EnsureSession()
     }
     in.OpenedFile = file;
     in.OpenedExact = this->ExactColorRange;
+    in.OpenedCacheSizeMB = this->CacheSizeMB;
     in.OpenSession = std::move(session);
   }
   catch (const SessionError& error)

@@ -79,7 +79,7 @@ private:
 
   char* FileName = nullptr;
   bool ExactColorRange = false;
-  int CacheSizeMB = 256;
+  int CacheSizeMB = 128;
   double ColorRange[2] = { 0.0, 1.0 };
   double TimeRange[2] = { 0.0, 0.0 };
   vtkIdType NumberOfFrames = 0;
