@@ -10,23 +10,14 @@ FieldStream::FieldStream(std::string name, ScalarType type, std::unique_ptr<RowS
   : FieldName(std::move(name))
   , ValueType(type)
   , Source(std::move(source))
-  , FramesPerBlock(std::max<std::int64_t>(1, blockFrames)) {
-  MaxBlocks = std::max<std::size_t>(4, cacheBytes / std::max<std::size_t>(1, BlockBytes()));
-}
+  , FramesPerBlock(std::max<std::int64_t>(1, blockFrames))
+  , Blocks(std::max<std::size_t>(4, cacheBytes / std::max<std::size_t>(1, BlockBytes()))) {}
 
 std::size_t FieldStream::BlockBytes() const {
   return static_cast<std::size_t>(FramesPerBlock * BinCount()) * ValueSize();
 }
 
-void FieldStream::ClearCache() {
-  Blocks.clear();
-  BlockOrder.clear();
-}
-
-void FieldStream::Touch(std::int64_t block) {
-  BlockOrder.remove(block);
-  BlockOrder.push_front(block);
-}
+void FieldStream::ClearCache() { Blocks.Clear(); }
 
 void FieldStream::LoadBlocks(std::int64_t firstBlock, std::int64_t count) {
   const std::int64_t firstFrame = firstBlock * FramesPerBlock;
@@ -40,15 +31,7 @@ void FieldStream::LoadBlocks(std::int64_t firstBlock, std::int64_t count) {
     const std::int64_t rows = std::min(FramesPerBlock, frames - b * FramesPerBlock);
     const auto begin = buffer.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(b * FramesPerBlock) * rowBytes);
     std::vector<unsigned char> block(begin, begin + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(rows) * rowBytes));
-    const std::int64_t id = firstBlock + b;
-    if (Blocks.count(id) == 0) {
-      while (Blocks.size() >= MaxBlocks) {
-        Blocks.erase(BlockOrder.back());
-        BlockOrder.pop_back();
-      }
-      Blocks.emplace(id, std::move(block));
-    }
-    Touch(id);
+    Blocks.Insert(firstBlock + b, std::move(block));
   }
 }
 
@@ -64,10 +47,9 @@ const void* FieldStream::Frame(std::int64_t frame) {
   PreviousFrame = frame;
 
   const std::int64_t block = frame / FramesPerBlock;
-  auto found = Blocks.find(block);
-  if (found != Blocks.end()) {
+  std::vector<unsigned char>* found = Blocks.Find(block);
+  if (found) {
     ++Counters.Hits;
-    Touch(block);
   } else {
     const std::int64_t blockCount = (FrameCount() + FramesPerBlock - 1) / FramesPerBlock;
     std::int64_t first = block;
@@ -79,32 +61,31 @@ const void* FieldStream::Frame(std::int64_t frame) {
       count = block - first + 1;
     }
     LoadBlocks(first, count);
-    found = Blocks.find(block);
+    found = Blocks.Find(block);
   }
   const std::size_t rowBytes = static_cast<std::size_t>(BinCount()) * ValueSize();
-  return found->second.data() + static_cast<std::size_t>(frame % FramesPerBlock) * rowBytes;
+  return found->data() + static_cast<std::size_t>(frame % FramesPerBlock) * rowBytes;
 }
 
 void FieldStream::ReadFrameUncached(std::int64_t frame, std::vector<double>& out) {
   frame = std::clamp<std::int64_t>(frame, 0, FrameCount() - 1);
   const auto bins = static_cast<std::size_t>(BinCount());
-  out.resize(bins);
-  auto cached = Blocks.find(frame / FramesPerBlock);
-  if (ValueType == ScalarType::Float64) {
-    if (cached != Blocks.end()) {
-      std::memcpy(out.data(), cached->second.data() + static_cast<std::size_t>(frame % FramesPerBlock) * bins * 8, bins * 8);
-    } else {
-      Source->ReadRows(frame, 1, out.data());
-    }
-    return;
-  }
-  std::vector<float> values(bins);
-  if (cached != Blocks.end()) {
-    std::memcpy(values.data(), cached->second.data() + static_cast<std::size_t>(frame % FramesPerBlock) * bins * 4, bins * 4);
+  const std::size_t rowBytes = bins * ValueSize();
+  std::vector<unsigned char> row(rowBytes);
+  // A cached block serves the row without disturbing the cache's recency order.
+  if (const std::vector<unsigned char>* cached = Blocks.Peek(frame / FramesPerBlock)) {
+    std::memcpy(row.data(), cached->data() + static_cast<std::size_t>(frame % FramesPerBlock) * rowBytes, rowBytes);
   } else {
-    Source->ReadRows(frame, 1, values.data());
+    Source->ReadRows(frame, 1, row.data());
   }
-  std::copy(values.begin(), values.end(), out.begin());
+  out.resize(bins);
+  if (ValueType == ScalarType::Float64) {
+    std::memcpy(out.data(), row.data(), rowBytes);
+  } else {
+    std::vector<float> values(bins);
+    std::memcpy(values.data(), row.data(), rowBytes);
+    std::copy(values.begin(), values.end(), out.begin());
+  }
 }
 
 } // namespace neuroplayback

@@ -2,13 +2,12 @@
 // Streams one field (n_frames x n_bins) frame by frame through a bounded block cache.
 // Blocks are aligned with the file's chunks, so one miss costs one chunk read; when playback
 // moves steadily in one direction, a miss also reads the next blocks in that direction.
+#include "BlockCache.h"
 #include "RowSource.h"
 
 #include <cstdint>
-#include <list>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace neuroplayback {
@@ -41,23 +40,20 @@ public:
 
   void SetReadAheadBlocks(std::int64_t blocks) { ReadAheadBlocks = blocks < 0 ? 0 : blocks; }
   const FieldStreamStats& Stats() const { return Counters; }
-  std::size_t CachedBytes() const { return Blocks.size() * BlockBytes(); }
+  std::size_t CachedBytes() const { return Blocks.Size() * BlockBytes(); }
   void ClearCache();
 
 private:
   std::size_t BlockBytes() const;
   void LoadBlocks(std::int64_t firstBlock, std::int64_t count);
-  void Touch(std::int64_t block);
 
   std::string FieldName;
   ScalarType ValueType;
   std::unique_ptr<RowSource> Source;
   std::int64_t FramesPerBlock;
-  std::size_t MaxBlocks;
   std::int64_t ReadAheadBlocks = 1;
 
-  std::unordered_map<std::int64_t, std::vector<unsigned char>> Blocks;
-  std::list<std::int64_t> BlockOrder; // most recent first
+  BlockCache<std::vector<unsigned char>> Blocks;
   std::int64_t PreviousFrame = -1;
   int Direction = 0;
   FieldStreamStats Counters;

@@ -77,11 +77,8 @@ void FrameTimes::CheckBlock(std::int64_t block, const std::vector<double>& value
 }
 
 const std::vector<double>& FrameTimes::Block(std::int64_t block) {
-  auto found = Blocks.find(block);
-  if (found != Blocks.end()) {
-    BlockOrder.remove(block);
-    BlockOrder.push_front(block);
-    return found->second;
+  if (const std::vector<double>* cached = Blocks.Find(block)) {
+    return *cached;
   }
   const std::int64_t first = block * BlockSize;
   const std::int64_t count = std::min(BlockSize, Size - first);
@@ -90,12 +87,7 @@ const std::vector<double>& FrameTimes::Block(std::int64_t block) {
   RowsReadCount += count;
   CheckBlock(block, values);
   BlockStarts[block] = values.front();
-  if (Blocks.size() >= MaxCachedBlocks) {
-    Blocks.erase(BlockOrder.back());
-    BlockOrder.pop_back();
-  }
-  BlockOrder.push_front(block);
-  return Blocks.emplace(block, std::move(values)).first->second;
+  return Blocks.Insert(block, std::move(values));
 }
 
 double FrameTimes::BlockStart(std::int64_t block) {

@@ -1,10 +1,10 @@
 #pragma once
 // Maps between frame indices and session times in O(1) (regular times) or O(log n) (explicit times)
 // without ever holding all frame times in memory.
+#include "BlockCache.h"
 #include "RowSource.h"
 
 #include <cstdint>
-#include <list>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -46,10 +46,8 @@ private:
   std::int64_t BlockSize = 4096;
   std::int64_t RowsReadCount = 0;
   std::int64_t LastBlock = -1;
-  std::unordered_map<std::int64_t, std::vector<double>> Blocks;
-  std::list<std::int64_t> BlockOrder; // most recent first
+  BlockCache<std::vector<double>> Blocks{ 16 };
   std::unordered_map<std::int64_t, double> BlockStarts;
-  static constexpr std::size_t MaxCachedBlocks = 16;
 };
 
 } // namespace neuroplayback

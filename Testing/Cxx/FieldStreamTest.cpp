@@ -1,4 +1,5 @@
 #include "ColorRange.h"
+#include "BlockCache.h"
 #include "FieldStream.h"
 #include "VectorRowSource.h"
 
@@ -128,4 +129,19 @@ TEST(ColorRange, ExactStreamsEveryFrameAndReportsProgress) {
   EXPECT_DOUBLE_EQ(range.Max, 999'019.0);
   EXPECT_GT(calls, 10);
   EXPECT_DOUBLE_EQ(last, 1.0);
+}
+
+TEST(BlockCache, EvictsTheLeastRecentlyUsedBlock) {
+  neuroplayback::BlockCache<int> cache(2);
+  cache.Insert(1, 10);
+  cache.Insert(2, 20);
+  ASSERT_NE(cache.Find(1), nullptr); // 1 is now the most recent
+  cache.Insert(3, 30);               // evicts 2
+  EXPECT_TRUE(cache.Contains(1));
+  EXPECT_FALSE(cache.Contains(2));
+  EXPECT_EQ(*cache.Find(3), 30);
+  EXPECT_NE(cache.Peek(1), nullptr); // Peek does not refresh 1 ...
+  cache.Insert(4, 40);               // ... so 1, now the oldest, is evicted
+  EXPECT_FALSE(cache.Contains(1));
+  EXPECT_EQ(cache.Size(), 2u);
 }
