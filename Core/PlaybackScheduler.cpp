@@ -1,0 +1,207 @@
+#include "PlaybackScheduler.h"
+
+#include "SessionError.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+
+namespace neuroplayback {
+
+namespace {
+// A wait this short is floating-point noise at a frame boundary: the next frame is due now.
+constexpr double RoundingSlackSeconds = 1e-9;
+} // namespace
+
+PlaybackScheduler::PlaybackScheduler(FrameTimes& times, const PlaybackClock& clock)
+  : Times(times), Clock(clock) {}
+
+double PlaybackScheduler::CheckedSpeed(double speed) {
+  if (!std::isfinite(speed) || speed <= 0.0) {
+    std::ostringstream problem;
+    problem << "Playback speed " << speed << " is not a positive number.";
+    throw SessionError(problem.str(),
+      "Choose a speed above 0, e.g. 1 for real time, 0.25 for slow motion or 4 for fast forward; "
+      "play backwards with the Reverse button instead of a negative speed.");
+  }
+  return speed;
+}
+
+void PlaybackScheduler::SetSpeed(double speed) {
+  speed = CheckedSpeed(speed);
+  const double now = Clock.Now();
+  Anchor(DueAt(now), now);
+  SpeedFactor = speed;
+}
+
+void PlaybackScheduler::SetDirection(int direction) {
+  const double now = Clock.Now();
+  const int newDirection = direction < 0 ? -1 : +1;
+  // Turning round starts from the frame on screen: the lag accumulated going one way would
+  // otherwise show as a jump the wrong way.
+  const bool turning = newDirection != Dir && Shown >= 0;
+  Anchor(turning ? Times.TimeOf(Shown) : DueAt(now), now);
+  Dir = newDirection;
+}
+
+void PlaybackScheduler::Start(std::int64_t frameOnScreen, int direction) {
+  Dir = direction < 0 ? -1 : +1;
+  Playing = Times.Count() > 0;
+  Seek(frameOnScreen);
+}
+
+void PlaybackScheduler::Seek(std::int64_t frameOnScreen) {
+  const double now = Clock.Now();
+  if (Times.Count() == 0) {
+    Shown = -1;
+    return;
+  }
+  Shown = std::clamp<std::int64_t>(frameOnScreen, 0, Times.Count() - 1);
+  Anchor(Times.TimeOf(Shown), now);
+  PreviousPresented = Shown;
+  PreviousPresentedWall = now;
+  Wrapped = false;
+}
+
+void PlaybackScheduler::Pause() {
+  const double now = Clock.Now();
+  Anchor(DueAt(now), now);
+  Playing = false;
+  PreviousPresentedWall = -1.0; // a pause is not a display interval
+}
+
+void PlaybackScheduler::Resume() {
+  if (Times.Count() == 0) {
+    return;
+  }
+  const double now = Clock.Now();
+  AnchorWall = now;
+  Playing = true;
+  PreviousPresentedWall = now;
+}
+
+double PlaybackScheduler::DueAt(double now) const {
+  return Playing ? AnchorData + Dir * SpeedFactor * (now - AnchorWall) : AnchorData;
+}
+
+double PlaybackScheduler::DueTime() const {
+  return DueAt(Clock.Now());
+}
+
+void PlaybackScheduler::Anchor(double dataTime, double wallTime) {
+  AnchorData = dataTime;
+  AnchorWall = wallTime;
+}
+
+PlaybackScheduler::Decision PlaybackScheduler::ShowFrame(std::int64_t frame) {
+  Shown = frame;
+  return { Decision::Kind::Show, frame, 0.0 };
+}
+
+PlaybackScheduler::Decision PlaybackScheduler::EndOrLoop(double now) {
+  if (!Loop) {
+    Playing = false;
+    return {};
+  }
+  const std::int64_t restart = Dir > 0 ? 0 : Times.Count() - 1;
+  Anchor(Times.TimeOf(restart), now);
+  Wrapped = true;
+  return ShowFrame(restart);
+}
+
+PlaybackScheduler::Decision PlaybackScheduler::Next() {
+  if (!Playing || Times.Count() == 0) {
+    return {};
+  }
+  const double now = Clock.Now();
+  const double due = DueAt(now);
+  const std::int64_t last = Times.Count() - 1;
+  const bool atEnd = Dir > 0 ? Shown >= last : Shown <= 0;
+
+  if (PlayMode == Mode::EveryFrame) {
+    if (atEnd) {
+      return EndOrLoop(now);
+    }
+    const std::int64_t next = Shown + Dir;
+    const double nextTime = Times.TimeOf(next);
+    const double aheadSeconds = (nextTime - due) * Dir / SpeedFactor;
+    if (aheadSeconds > RoundingSlackSeconds) {
+      return { Decision::Kind::Wait, -1, aheadSeconds };
+    }
+    // Late: show it anyway and restart the clock from it, so a slow renderer slows playback down
+    // instead of building up a debt it would later repay by racing.
+    Anchor(nextTime, now);
+    return ShowFrame(next);
+  }
+
+  const std::int64_t target = Times.FrameAt(due);
+  if (target != Shown) {
+    return ShowFrame(target);
+  }
+  if (atEnd) {
+    return EndOrLoop(now);
+  }
+  // Ahead of the clock: wait until the neighbouring frame becomes due (backwards: until due drops below
+  // the time of the frame on screen).
+  const double boundary = Dir > 0 ? Times.TimeOf(Shown + 1) : Times.TimeOf(Shown);
+  const double waitSeconds = (boundary - due) * Dir / SpeedFactor;
+  if (waitSeconds <= RoundingSlackSeconds) {
+    return ShowFrame(Shown + Dir);
+  }
+  return { Decision::Kind::Wait, -1, waitSeconds };
+}
+
+void PlaybackScheduler::Presented(std::int64_t frame) {
+  if (Times.Count() == 0) {
+    return;
+  }
+  frame = std::clamp<std::int64_t>(frame, 0, Times.Count() - 1);
+  const double now = Clock.Now();
+  ++ShownCount;
+  if (PreviousPresented >= 0 && !Wrapped) {
+    SkippedCount += std::max<std::int64_t>(0, std::llabs(frame - PreviousPresented) - 1);
+    DataAdvanced += std::abs(Times.TimeOf(frame) - Times.TimeOf(PreviousPresented));
+  }
+  if (PreviousPresentedWall >= 0.0) {
+    const double interval = now - PreviousPresentedWall;
+    PlayingWall += interval;
+    IntervalMs.Add(interval * 1000.0);
+  }
+  if (Playing) {
+    const double lagData = (DueAt(now) - Times.TimeOf(frame)) * Dir;
+    LagMs.Add(std::max(0.0, lagData) / SpeedFactor * 1000.0);
+  }
+  PreviousPresented = frame;
+  PreviousPresentedWall = Playing ? now : -1.0;
+  Wrapped = false;
+}
+
+PlaybackStatistics PlaybackScheduler::Statistics() const {
+  PlaybackStatistics stats;
+  stats.FramesShown = ShownCount;
+  stats.FramesSkipped = SkippedCount;
+  const auto considered = ShownCount + SkippedCount;
+  stats.SkippedPercent = considered > 0 ? 100.0 * static_cast<double>(SkippedCount) / static_cast<double>(considered) : 0.0;
+  stats.PlayingSeconds = PlayingWall;
+  const auto intervals = IntervalMs.Count();
+  stats.DisplayRate = PlayingWall > 0.0 ? static_cast<double>(intervals) / PlayingWall : 0.0;
+  stats.AchievedSpeed = PlayingWall > 0.0 ? DataAdvanced / PlayingWall : 0.0;
+  stats.LagP50Ms = LagMs.Quantile(0.5);
+  stats.LagP99Ms = LagMs.Quantile(0.99);
+  stats.LagMaxMs = LagMs.Maximum();
+  stats.DisplayIntervalP50Ms = IntervalMs.Quantile(0.5);
+  return stats;
+}
+
+void PlaybackScheduler::ResetStatistics() {
+  ShownCount = 0;
+  SkippedCount = 0;
+  PlayingWall = 0.0;
+  DataAdvanced = 0.0;
+  LagMs.Clear();
+  IntervalMs.Clear();
+  PreviousPresentedWall = Playing ? Clock.Now() : -1.0;
+}
+
+} // namespace neuroplayback
