@@ -366,6 +366,11 @@ double vtkNeuroSessionReader::GetFrameTime(vtkIdType frame)
   }
 }
 
+neuroplayback::FrameTimes* vtkNeuroSessionReader::GetFrameTimes()
+{
+  return this->EnsureSession() ? &this->Internal->OpenSession->Times() : nullptr;
+}
+
 vtkIdType vtkNeuroSessionReader::GetFrameAtTime(double time)
 {
   if (!this->EnsureSession())

@@ -16,6 +16,11 @@
 #include <memory>
 #include <string>
 
+namespace neuroplayback
+{
+class FrameTimes;
+}
+
 class NEUROPLAYBACKREADERS_EXPORT vtkNeuroSessionReader : public vtkDataObjectAlgorithm
 {
 public:
@@ -57,6 +62,9 @@ public:
   /// Time of a frame and the frame at or before a time; O(log n).
   double GetFrameTime(vtkIdType frame);
   vtkIdType GetFrameAtTime(double time);
+  /// The session's frame times, for the playback cue in the same process; null when no session is open.
+  /// Valid until the session is reopened (file or cache size change).
+  neuroplayback::FrameTimes* GetFrameTimes();
 
   /// Field cache counters summed over fields: requests, hits, source block reads, frames read.
   vtkGetVector4Macro(CacheStatistics, vtkIdType);

@@ -1,19 +1,28 @@
 #!/usr/bin/env bash
 # Runs one GUI test: the real `paraview --dr` client plays a QtTesting XML event script (File > Open,
-# Apply, VCR buttons) and compares the final view with a baseline image.
+# Apply, VCR and NeuroPlayback toolbar buttons). The final view is compared with BASELINE.png when it
+# exists; a check script beside the XML (NAME.check.py) then judges the playback log the cue wrote.
 # Usage: run-gui-test.sh PARAVIEW SCRIPT.xml BASELINE.png
 set -u
 paraview="$1"
 script="$2"
 baseline="$3"
+name="$(basename "$script" .xml)"
 out="${NEUROPLAYBACK_TEST_OUTPUT:-/tmp}/gui"
 mkdir -p "$out"
 /usr/bin/python3 "$NEUROPLAYBACK_SOURCE_DIR/Testing/Python/make_gui_session.py" "$out/gui-session.nsp" || exit 1
-if [ ! -f "$baseline" ]; then
-  echo "Missing baseline $baseline: the test writes its image to $out; look at it and copy it there." >&2
+export NEUROPLAYBACK_PLAYBACK_LOG="$out/$name.playback.jsonl"
+rm -f "$NEUROPLAYBACK_PLAYBACK_LOG"
+image_args=()
+if [ -f "$baseline" ]; then
+  image_args=(--test-baseline="$baseline" --test-threshold=15)
 fi
-timeout 240 "$paraview" --dr --test-directory="$out" --test-script="$script" \
-  --test-baseline="$baseline" --test-threshold=15 --exit
+timeout 240 "$paraview" --dr --test-directory="$out" --test-script="$script" "${image_args[@]}" --exit
 code=$?
 echo "paraview exit code $code"
+check="${script%.xml}.check.py"
+if [ "$code" -eq 0 ] && [ -f "$check" ]; then
+  /usr/bin/python3 "$check" "$NEUROPLAYBACK_PLAYBACK_LOG"
+  code=$?
+fi
 exit $code

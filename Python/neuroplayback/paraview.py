@@ -67,7 +67,77 @@ def open_session(path, exact_color_range=False, cache_size_mb=None):
         simple.Delete(reader)
         raise SessionError(message)
     simple.GetAnimationScene().UpdateAnimationUsingDataTimeSteps()
+    attach_playback(reader)
     return reader
+
+
+STATISTICS = ("frames_shown", "frames_skipped", "skipped_percent", "display_fps", "lag_p50_ms",
+              "lag_p99_ms", "lag_max_ms", "achieved_speed", "display_interval_p50_ms",
+              "seconds_played", "cue_cpu_ms_per_frame")
+
+
+def playback_cue(scene=None):
+    """The scene's NeuroPlayback cue, or None."""
+    scene = scene or _simple().GetAnimationScene()
+    for cue in scene.Cues:
+        if cue.GetXMLName() == "NeuroPlaybackCue":
+            return cue
+    return None
+
+
+def attach_playback(reader, scene=None):
+    """Makes the scene's Play follow the wall clock for this session (one cue per scene).
+
+    open_session does this already; the GUI does it when a session is opened.
+    """
+    from paraview import servermanager
+    scene = scene or _simple().GetAnimationScene()
+    cue = playback_cue(scene)
+    if cue is None:
+        cue = servermanager._getPyProxy(
+            servermanager.ProxyManager().SMProxyManager.NewProxy("animation", "NeuroPlaybackCue"))
+        cue.AnimationScene = scene
+        servermanager.vtkSMParaViewPipelineController().RegisterAnimationProxy(cue.SMProxy)
+        scene.Cues.append(cue)
+    cue.Session = reader
+    return cue
+
+
+def playback_statistics(cue=None):
+    """Statistics of the current or last play as a dict (see STATISTICS)."""
+    cue = cue or playback_cue()
+    cue.UpdatePropertyInformation()
+    return dict(zip(STATISTICS, cue.GetPropertyValue("StatisticsInfo")))
+
+
+def play(seconds=0.0, speed=None, every_frame=None, loop=None, reverse=False, scene=None):
+    """Plays through ParaView's own scene (scene.Play()) for `seconds` of wall time (0: to the end)
+    and returns the statistics. `speed` is data seconds per wall second."""
+    scene = scene or _simple().GetAnimationScene()
+    cue = playback_cue(scene)
+    if cue is None:
+        raise SessionError("No session is attached to the animation scene. "
+                           "How to fix: open one with open_session(path) or attach_playback(reader).")
+    if speed is not None:
+        import math
+        if not (isinstance(speed, (int, float)) and math.isfinite(speed) and speed > 0):
+            raise SessionError(f"Playback speed {speed!r} is not a positive number. How to fix: choose a "
+                               "speed above 0, e.g. 1 for real time or 0.25 for slow motion; use reverse=True "
+                               "to play backwards.")
+        cue.Speed = float(speed)
+    if every_frame is not None:
+        cue.ShowEveryFrame = 1 if every_frame else 0
+    if loop is not None:
+        scene.Loop = 1 if loop else 0
+    cue.PlayForSeconds = float(seconds)
+    try:
+        if reverse:
+            scene.Reverse()
+        else:
+            scene.Play()
+    finally:
+        cue.PlayForSeconds = 0.0
+    return playback_statistics(cue)
 
 
 def session_info(reader):

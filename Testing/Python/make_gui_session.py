@@ -1,4 +1,12 @@
-"""Writes the session the GUI tests open: a bump moving across a masked 20 x 15 grid, range 0..1."""
+"""Writes the sessions the GUI tests open.
+
+gui-session.nsp  a bump moving across a masked 20 x 15 grid, range 0..1, 60 frames at 20 Hz;
+gui-steps.nsp    30 frames at irregular times (~10 Hz), frame k lights column k only, so a screenshot
+                 tells exactly which frame is shown;
+gui-fast.nsp     3 s at 500 Hz on a 120 x 120 grid, far more frames than any display can show.
+The first is written to the path given; the others beside it.
+"""
+import os
 import sys
 
 import numpy as np
@@ -13,3 +21,22 @@ for f in range(60):
     frames.append(np.exp(-((xy[:, 0] - cx) ** 2 + (xy[:, 1] - cy) ** 2) / 80.0))
 sf.write_session(sys.argv[1], environment=env, n_frames=60, rate=20.0,
                  fields={"posterior": np.array(frames, dtype=np.float32)}, vmin=0.0, vmax=1.0)
+
+folder = os.path.dirname(os.path.abspath(sys.argv[1]))
+
+steps_env = sf.grid_environment(nx=30, ny=4, dx=1.0, dy=4.0, inactive=())
+columns = steps_env["bin_centers"][:, 0]
+bars = np.array([(np.floor(columns) == k).astype(np.float32) for k in range(30)])
+irregular = np.cumsum(np.r_[0.0, 0.1 + 0.04 * np.sin(np.arange(29))])
+sf.write_session(os.path.join(folder, "gui-steps.nsp"), environment=steps_env, n_frames=30,
+                 frame_times=irregular, fields={"posterior": bars}, vmin=0.0, vmax=1.0)
+
+fast_env = sf.grid_environment(nx=120, ny=120, dx=1.0, dy=1.0, inactive=())
+centers = fast_env["bin_centers"]
+n_fast = 1500
+fast = np.empty((n_fast, len(centers)), dtype=np.float32)
+for f in range(n_fast):
+    cx, cy = 60 + 45 * np.cos(f / 150.0), 60 + 45 * np.sin(f / 150.0)
+    fast[f] = np.exp(-((centers[:, 0] - cx) ** 2 + (centers[:, 1] - cy) ** 2) / 60.0)
+sf.write_session(os.path.join(folder, "gui-fast.nsp"), environment=fast_env, n_frames=n_fast, rate=500.0, regular=True,
+                 fields={"posterior": fast}, vmin=0.0, vmax=1.0)

@@ -1,0 +1,184 @@
+#include "pqNeuroPlaybackBehavior.h"
+
+#include "vtkNeuroPlaybackCue.h"
+
+#include <pqActiveObjects.h>
+#include <pqAnimationManager.h>
+#include <pqAnimationScene.h>
+#include <pqApplicationCore.h>
+#include <pqPVApplicationCore.h>
+#include <pqPipelineSource.h>
+#include <pqServer.h>
+#include <pqServerManagerModel.h>
+#include <vtkSMParaViewPipelineController.h>
+#include <vtkSMPropertyHelper.h>
+#include <vtkSMProxy.h>
+#include <vtkSMSessionProxyManager.h>
+
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QPointer>
+#include <QTimer>
+
+#include <cstring>
+
+namespace
+{
+bool IsSessionReader(vtkSMProxy* proxy)
+{
+  return proxy && std::strcmp(proxy->GetXMLName(), "NeuroSessionReader") == 0;
+}
+
+pqAnimationScene* ActiveScene()
+{
+  auto* core = pqPVApplicationCore::instance();
+  return core && core->animationManager() ? core->animationManager()->getActiveScene() : nullptr;
+}
+
+// The wait in progress, so a user action can end it early.
+QPointer<QEventLoop> CurrentWait;
+bool WaitInterrupted = false;
+
+// Waits without blocking the GUI: the play loop runs inside ParaView's Play handler, so the
+// event loop must keep turning for Pause and the toolbar to respond.
+bool WaitKeepingGuiResponsive(double seconds)
+{
+  QEventLoop loop;
+  QTimer timer;
+  timer.setSingleShot(true);
+  timer.setTimerType(Qt::PreciseTimer);
+  QObject::connect(&timer, &QTimer::timeout, &loop, &QEventLoop::quit);
+  timer.start(static_cast<int>(seconds * 1000.0 + 0.5));
+  CurrentWait = &loop;
+  WaitInterrupted = false;
+  loop.exec();
+  CurrentWait = nullptr;
+  return !WaitInterrupted;
+}
+}
+
+pqNeuroPlaybackBehavior::pqNeuroPlaybackBehavior(QObject* parentObject)
+  : QObject(parentObject)
+{
+}
+
+void pqNeuroPlaybackBehavior::startup()
+{
+  pqServerManagerModel* model = pqApplicationCore::instance()->getServerManagerModel();
+  QObject::connect(model, &pqServerManagerModel::sourceAdded, this, &pqNeuroPlaybackBehavior::onSourceAdded);
+  QObject::connect(model, &pqServerManagerModel::sourceRemoved, this, &pqNeuroPlaybackBehavior::onSourceRemoved);
+  QObject::connect(qApp, &QCoreApplication::aboutToQuit, [] { pqNeuroPlaybackBehavior::interruptWait(); });
+  for (pqPipelineSource* source : model->findItems<pqPipelineSource*>())
+  {
+    this->onSourceAdded(source);
+  }
+}
+
+void pqNeuroPlaybackBehavior::shutdown()
+{
+  QObject::disconnect(pqApplicationCore::instance()->getServerManagerModel(), nullptr, this, nullptr);
+}
+
+void pqNeuroPlaybackBehavior::interruptWait()
+{
+  if (CurrentWait)
+  {
+    WaitInterrupted = true;
+    CurrentWait->quit();
+  }
+}
+
+vtkSMProxy* pqNeuroPlaybackBehavior::findCue()
+{
+  pqAnimationScene* scene = ActiveScene();
+  if (!scene)
+  {
+    return nullptr;
+  }
+  vtkSMPropertyHelper cues(scene->getProxy(), "Cues");
+  for (unsigned int i = 0; i < cues.GetNumberOfElements(); ++i)
+  {
+    vtkSMProxy* cue = cues.GetAsProxy(i);
+    if (cue && std::strcmp(cue->GetXMLName(), "NeuroPlaybackCue") == 0)
+    {
+      return cue;
+    }
+  }
+  return nullptr;
+}
+
+vtkNeuroPlaybackCue* pqNeuroPlaybackBehavior::findCueObject()
+{
+  vtkSMProxy* cue = findCue();
+  return cue ? vtkNeuroPlaybackCue::SafeDownCast(cue->GetClientSideObject()) : nullptr;
+}
+
+void pqNeuroPlaybackBehavior::onSourceAdded(pqPipelineSource* source)
+{
+  if (source && IsSessionReader(source->getProxy()))
+  {
+    this->attach(source->getProxy());
+  }
+}
+
+void pqNeuroPlaybackBehavior::attach(vtkSMProxy* reader)
+{
+  pqAnimationScene* scene = ActiveScene();
+  if (!scene)
+  {
+    return;
+  }
+  vtkSMProxy* cue = findCue();
+  if (!cue)
+  {
+    vtkSMSessionProxyManager* pxm = scene->getServer()->proxyManager();
+    vtkSmartPointer<vtkSMProxy> created;
+    created.TakeReference(pxm->NewProxy("animation", "NeuroPlaybackCue"));
+    if (!created)
+    {
+      return;
+    }
+    vtkSMPropertyHelper(created, "AnimationScene").Set(scene->getProxy());
+    created->UpdateVTKObjects();
+    vtkNew<vtkSMParaViewPipelineController> controller;
+    controller->RegisterAnimationProxy(created);
+    vtkSMPropertyHelper(scene->getProxy(), "Cues").Add(created);
+    scene->getProxy()->UpdateVTKObjects();
+    cue = created;
+  }
+  vtkSMPropertyHelper(cue, "Session").Set(reader);
+  cue->UpdateVTKObjects();
+  if (auto* cueObject = vtkNeuroPlaybackCue::SafeDownCast(cue->GetClientSideObject()))
+  {
+    cueObject->SetWaitFunction(WaitKeepingGuiResponsive);
+  }
+}
+
+void pqNeuroPlaybackBehavior::onSourceRemoved(pqPipelineSource* source)
+{
+  vtkSMProxy* cue = findCue();
+  if (!cue || !source || vtkSMPropertyHelper(cue, "Session").GetAsProxy() != source->getProxy())
+  {
+    return;
+  }
+  // Hand the clock to another open session, or give ParaView its own play modes back.
+  pqServerManagerModel* model = pqApplicationCore::instance()->getServerManagerModel();
+  for (pqPipelineSource* other : model->findItems<pqPipelineSource*>())
+  {
+    if (other != source && IsSessionReader(other->getProxy()))
+    {
+      vtkSMPropertyHelper(cue, "Session").Set(other->getProxy());
+      cue->UpdateVTKObjects();
+      return;
+    }
+  }
+  vtkSMPropertyHelper(cue, "Session").Set(static_cast<vtkSMProxy*>(nullptr));
+  cue->UpdateVTKObjects();
+  if (pqAnimationScene* scene = ActiveScene())
+  {
+    vtkSMPropertyHelper(scene->getProxy(), "Cues").Remove(cue);
+    scene->getProxy()->UpdateVTKObjects();
+  }
+  vtkNew<vtkSMParaViewPipelineController> controller;
+  controller->UnRegisterProxy(cue);
+}

@@ -1,0 +1,33 @@
+#pragma once
+// Attaches the wall-clock playback cue to the animation scene whenever a session is opened, so
+// ParaView's VCR toolbar plays sessions on time; the most recently opened session sets the clock.
+#include <QObject>
+
+class pqPipelineSource;
+class vtkNeuroPlaybackCue;
+class vtkSMProxy;
+
+class pqNeuroPlaybackBehavior : public QObject
+{
+  Q_OBJECT
+
+public:
+  explicit pqNeuroPlaybackBehavior(QObject* parent = nullptr);
+  ~pqNeuroPlaybackBehavior() override = default;
+
+  void startup();
+  void shutdown();
+
+  /// The scene's playback cue proxy, or null when no session is attached.
+  static vtkSMProxy* findCue();
+  static vtkNeuroPlaybackCue* findCueObject();
+  /// Asks a play in progress to stop waiting (pressing Pause, a step, quitting).
+  static void interruptWait();
+
+private Q_SLOTS:
+  void onSourceAdded(pqPipelineSource* source);
+  void onSourceRemoved(pqPipelineSource* source);
+
+private:
+  void attach(vtkSMProxy* reader);
+};

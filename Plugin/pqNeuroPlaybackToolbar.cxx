@@ -1,0 +1,285 @@
+#include "pqNeuroPlaybackToolbar.h"
+
+#include "PlaybackClock.h"
+#include "ScrubDebouncer.h"
+#include "pqNeuroPlaybackBehavior.h"
+#include "vtkNeuroPlaybackCue.h"
+
+#include <pqAnimationManager.h>
+#include <pqAnimationScene.h>
+#include <pqCoreUtilities.h>
+#include <pqPVApplicationCore.h>
+#include <vtkSMPropertyHelper.h>
+#include <vtkSMProxy.h>
+
+#include <QAction>
+#include <QComboBox>
+#include <QKeySequence>
+#include <QLabel>
+#include <QLocale>
+#include <QSlider>
+#include <QTimer>
+
+#include <cmath>
+
+namespace
+{
+constexpr double SpeedPresets[] = { 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0 };
+constexpr int RealTimeIndex = 3;
+
+pqAnimationScene* ActiveScene()
+{
+  auto* core = pqPVApplicationCore::instance();
+  return core && core->animationManager() ? core->animationManager()->getActiveScene() : nullptr;
+}
+}
+
+struct pqNeuroPlaybackToolbar::Internals
+{
+  neuroplayback::SteadyClock Clock;
+  neuroplayback::ScrubDebouncer Scrub{ Clock, 60.0 };
+};
+
+pqNeuroPlaybackToolbar::pqNeuroPlaybackToolbar(QWidget* parentObject)
+  : QToolBar(tr("NeuroPlayback"), parentObject)
+  , Internal(new Internals)
+{
+  this->setObjectName("NeuroPlaybackToolbar");
+
+  this->Speed = new QComboBox(this);
+  this->Speed->setObjectName("speed");
+  this->Speed->setToolTip(tr("Playback speed: data seconds per wall second ([ slower, ] faster, \\ real time)"));
+  for (double speed : SpeedPresets)
+  {
+    this->Speed->addItem(QString("%1x").arg(speed), speed);
+  }
+  this->Speed->setCurrentIndex(RealTimeIndex);
+  this->addWidget(this->Speed);
+  QObject::connect(this->Speed, QOverload<int>::of(&QComboBox::currentIndexChanged), this,
+    &pqNeuroPlaybackToolbar::onSpeedChosen);
+
+  this->EveryFrame = this->addAction(tr("Every frame"));
+  this->EveryFrame->setObjectName("everyFrame");
+  this->EveryFrame->setCheckable(true);
+  this->EveryFrame->setShortcut(QKeySequence(QStringLiteral("E")));
+  this->EveryFrame->setToolTip(tr("Show every data frame; the speed becomes a ceiling (E)"));
+  QObject::connect(this->EveryFrame, &QAction::toggled, this, &pqNeuroPlaybackToolbar::onEveryFrameToggled);
+
+  this->Loop = this->addAction(tr("Loop"));
+  this->Loop->setObjectName("loop");
+  this->Loop->setCheckable(true);
+  this->Loop->setShortcut(QKeySequence(QStringLiteral("L")));
+  this->Loop->setToolTip(tr("Start again from the beginning at the end (L)"));
+  QObject::connect(this->Loop, &QAction::toggled, this, &pqNeuroPlaybackToolbar::onLoopToggled);
+
+  this->Slider = new QSlider(Qt::Horizontal, this);
+  this->Slider->setObjectName("frameSlider");
+  this->Slider->setMinimumWidth(180);
+  this->Slider->setToolTip(tr("Scrub through the session"));
+  this->addWidget(this->Slider);
+  QObject::connect(this->Slider, &QSlider::valueChanged, this, &pqNeuroPlaybackToolbar::onSliderMoved);
+
+  this->FrameLabel = new QLabel(this);
+  this->FrameLabel->setObjectName("frameLabel");
+  this->addWidget(this->FrameLabel);
+  this->Readout = new QLabel(this);
+  this->Readout->setObjectName("readout");
+  this->Readout->setToolTip(tr("Displayed frames per second, data frames skipped to stay on time, and how far "
+                               "the frame on screen trails the wall clock"));
+  this->addWidget(this->Readout);
+
+  // Keys ParaView 5.11-5.13 leave free; window-wide so they work whatever has focus, except text fields.
+  QWidget* window = pqCoreUtilities::mainWidget();
+  auto addShortcut = [this, window](const QString& keys, const QString& text, auto slot) {
+    auto* action = new QAction(text, this);
+    action->setShortcut(QKeySequence(keys));
+    action->setShortcutContext(Qt::WindowShortcut);
+    QObject::connect(action, &QAction::triggered, this, slot);
+    (window ? window : static_cast<QWidget*>(this))->addAction(action);
+  };
+  addShortcut("Space", tr("Play/Pause"), [this] { this->triggerVcr("actionVCRPlay"); });
+  addShortcut(".", tr("Next frame"), [this] { this->triggerVcr("actionVCRNextFrame"); });
+  addShortcut(",", tr("Previous frame"), [this] { this->triggerVcr("actionVCRPreviousFrame"); });
+  addShortcut("Ctrl+Home", tr("First frame"), [this] { this->triggerVcr("actionVCRFirstFrame"); });
+  addShortcut("Ctrl+End", tr("Last frame"), [this] { this->triggerVcr("actionVCRLastFrame"); });
+  addShortcut("]", tr("Faster"), [this] { this->stepSpeed(+1); });
+  addShortcut("[", tr("Slower"), [this] { this->stepSpeed(-1); });
+  addShortcut("\\", tr("Real time"), [this] { this->Speed->setCurrentIndex(RealTimeIndex); });
+
+  // Any VCR button ends a wait between frames at once, so Pause is never held up by slow motion.
+  if (window)
+  {
+    for (const char* name : { "actionVCRPlay", "actionVCRReverse", "actionVCRFirstFrame", "actionVCRPreviousFrame",
+           "actionVCRNextFrame", "actionVCRLastFrame" })
+    {
+      if (auto* vcr = window->findChild<QAction*>(name))
+      {
+        QObject::connect(vcr, &QAction::triggered, [] { pqNeuroPlaybackBehavior::interruptWait(); });
+      }
+    }
+  }
+
+  this->RefreshTimer = new QTimer(this);
+  this->RefreshTimer->setInterval(250);
+  QObject::connect(this->RefreshTimer, &QTimer::timeout, this, &pqNeuroPlaybackToolbar::refresh);
+  this->ScrubTimer = new QTimer(this);
+  this->ScrubTimer->setSingleShot(true);
+  QObject::connect(this->ScrubTimer, &QTimer::timeout, this, &pqNeuroPlaybackToolbar::applyScrub);
+
+  if (auto* manager = pqPVApplicationCore::instance()->animationManager())
+  {
+    QObject::connect(manager, &pqAnimationManager::activeSceneChanged, this, &pqNeuroPlaybackToolbar::onSceneChanged);
+  }
+  this->onSceneChanged();
+  this->refresh();
+}
+
+pqNeuroPlaybackToolbar::~pqNeuroPlaybackToolbar() = default;
+
+void pqNeuroPlaybackToolbar::onSceneChanged()
+{
+  pqAnimationScene* scene = ActiveScene();
+  if (!scene)
+  {
+    return;
+  }
+  QObject::connect(scene, &pqAnimationScene::animationTime, this, &pqNeuroPlaybackToolbar::refresh,
+    Qt::UniqueConnection);
+  QObject::connect(scene, QOverload<>::of(&pqAnimationScene::beginPlay), this->RefreshTimer, QOverload<>::of(&QTimer::start),
+    Qt::UniqueConnection);
+  QObject::connect(scene, QOverload<>::of(&pqAnimationScene::endPlay), this->RefreshTimer, &QTimer::stop, Qt::UniqueConnection);
+  QObject::connect(scene, QOverload<>::of(&pqAnimationScene::endPlay), this, &pqNeuroPlaybackToolbar::refresh, Qt::UniqueConnection);
+  QObject::connect(scene, &pqAnimationScene::loopChanged, this, &pqNeuroPlaybackToolbar::refresh, Qt::UniqueConnection);
+}
+
+void pqNeuroPlaybackToolbar::triggerVcr(const char* actionName)
+{
+  QWidget* window = pqCoreUtilities::mainWidget();
+  if (auto* action = window ? window->findChild<QAction*>(actionName) : nullptr)
+  {
+    if (action->isEnabled())
+    {
+      action->trigger();
+    }
+  }
+}
+
+void pqNeuroPlaybackToolbar::onSpeedChosen(int index)
+{
+  if (vtkSMProxy* cue = pqNeuroPlaybackBehavior::findCue())
+  {
+    vtkSMPropertyHelper(cue, "Speed").Set(this->Speed->itemData(index).toDouble());
+    cue->UpdateVTKObjects();
+  }
+}
+
+void pqNeuroPlaybackToolbar::stepSpeed(int direction)
+{
+  const int index = this->Speed->currentIndex() + direction;
+  if (index >= 0 && index < this->Speed->count())
+  {
+    this->Speed->setCurrentIndex(index);
+  }
+}
+
+void pqNeuroPlaybackToolbar::onEveryFrameToggled(bool on)
+{
+  if (vtkSMProxy* cue = pqNeuroPlaybackBehavior::findCue())
+  {
+    vtkSMPropertyHelper(cue, "ShowEveryFrame").Set(on ? 1 : 0);
+    cue->UpdateVTKObjects();
+  }
+}
+
+void pqNeuroPlaybackToolbar::onLoopToggled(bool on)
+{
+  if (pqAnimationScene* scene = ActiveScene())
+  {
+    vtkSMPropertyHelper(scene->getProxy(), "Loop").Set(on ? 1 : 0);
+    scene->getProxy()->UpdateVTKObjects();
+  }
+}
+
+void pqNeuroPlaybackToolbar::onSliderMoved(int frame)
+{
+  this->Internal->Scrub.Request(frame);
+  if (!this->ScrubTimer->isActive())
+  {
+    this->ScrubTimer->start(static_cast<int>(std::ceil(this->Internal->Scrub.SecondsUntilReady() * 1000.0)));
+  }
+}
+
+void pqNeuroPlaybackToolbar::applyScrub()
+{
+  // The latest slider position wins; at most 60 are applied per second however fast the drag.
+  const auto frame = this->Internal->Scrub.Take();
+  vtkNeuroPlaybackCue* cue = pqNeuroPlaybackBehavior::findCueObject();
+  pqAnimationScene* scene = ActiveScene();
+  if (frame && cue && scene)
+  {
+    const double time = cue->GetFrameTime(static_cast<vtkIdType>(*frame));
+    if (std::isfinite(time))
+    {
+      scene->setAnimationTime(time);
+    }
+  }
+  if (this->Internal->Scrub.HasPending())
+  {
+    this->ScrubTimer->start(static_cast<int>(std::ceil(this->Internal->Scrub.SecondsUntilReady() * 1000.0)));
+  }
+}
+
+void pqNeuroPlaybackToolbar::refresh()
+{
+  vtkNeuroPlaybackCue* cue = pqNeuroPlaybackBehavior::findCueObject();
+  const bool active = cue && cue->IsScheduling();
+  this->Speed->setEnabled(active);
+  this->EveryFrame->setEnabled(active);
+  this->Slider->setEnabled(active);
+  if (pqAnimationScene* scene = ActiveScene())
+  {
+    const bool loop = vtkSMPropertyHelper(scene->getProxy(), "Loop").GetAsInt() != 0;
+    if (this->Loop->isChecked() != loop)
+    {
+      this->Loop->blockSignals(true);
+      this->Loop->setChecked(loop);
+      this->Loop->blockSignals(false);
+    }
+  }
+  if (!active)
+  {
+    this->FrameLabel->setText(tr("no session"));
+    this->Readout->clear();
+    return;
+  }
+  const vtkIdType frames = cue->GetNumberOfFrames();
+  const vtkIdType frame = cue->GetCurrentFrame();
+  if (!this->Slider->isSliderDown())
+  {
+    this->Slider->blockSignals(true);
+    this->Slider->setRange(0, static_cast<int>(frames - 1));
+    this->Slider->setValue(static_cast<int>(frame));
+    this->Slider->blockSignals(false);
+  }
+  const QLocale locale = QLocale::system();
+  this->FrameLabel->setText(tr("frame %1 / %2").arg(locale.toString(static_cast<qlonglong>(frame)),
+    locale.toString(static_cast<qlonglong>(frames - 1))));
+  const double* stats = cue->GetStatistics();
+  if (stats[0] > 1)
+  {
+    this->Readout->setText(tr("%1 fps · %2% skipped · lag %3 ms")
+                             .arg(stats[3], 0, 'f', 1)
+                             .arg(stats[2], 0, 'f', 0)
+                             .arg(stats[5], 0, 'f', 0));
+  }
+  if (std::abs(cue->GetSpeed() - this->Speed->currentData().toDouble()) > 1e-12)
+  {
+    const int index = this->Speed->findData(cue->GetSpeed());
+    if (index >= 0)
+    {
+      this->Speed->blockSignals(true);
+      this->Speed->setCurrentIndex(index);
+      this->Speed->blockSignals(false);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+#pragma once
+// Playback controls for sessions, beside ParaView's VCR toolbar: speed, every-frame mode, loop,
+// a debounced frame slider, and a live readout of displayed fps, skipped frames and lag.
+#include <QToolBar>
+
+#include <memory>
+
+class QAction;
+class QComboBox;
+class QLabel;
+class QSlider;
+class QTimer;
+
+class pqNeuroPlaybackToolbar : public QToolBar
+{
+  Q_OBJECT
+
+public:
+  explicit pqNeuroPlaybackToolbar(QWidget* parent = nullptr);
+  ~pqNeuroPlaybackToolbar() override;
+
+private Q_SLOTS:
+  void onSpeedChosen(int index);
+  void stepSpeed(int direction);
+  void onEveryFrameToggled(bool on);
+  void onLoopToggled(bool on);
+  void onSliderMoved(int frame);
+  void applyScrub();
+  void refresh();
+  void onSceneChanged();
+
+private:
+  void triggerVcr(const char* actionName);
+
+  QComboBox* Speed;
+  QAction* EveryFrame;
+  QAction* Loop;
+  QSlider* Slider;
+  QLabel* FrameLabel;
+  QLabel* Readout;
+  QTimer* RefreshTimer;
+  QTimer* ScrubTimer;
+  struct Internals;
+  std::unique_ptr<Internals> Internal;
+};
