@@ -45,10 +45,16 @@ void PlaybackScheduler::SetDirection(int direction) {
   Dir = newDirection;
 }
 
-void PlaybackScheduler::Start(std::int64_t frameOnScreen, int direction) {
+void PlaybackScheduler::Start(std::int64_t frameOnScreen, int direction, double startedAt) {
   Dir = direction < 0 ? -1 : +1;
   Playing = Times.Count() > 0;
+  LatencyEstimate = 0.0;
+  ChosenAt = -1.0;
   Seek(frameOnScreen);
+  if (Playing && startedAt >= 0.0 && startedAt <= AnchorWall) {
+    AnchorWall = startedAt;
+    PreviousPresentedWall = startedAt;
+  }
 }
 
 void PlaybackScheduler::Seek(std::int64_t frameOnScreen) {
@@ -96,6 +102,7 @@ void PlaybackScheduler::Anchor(double dataTime, double wallTime) {
 
 PlaybackScheduler::Decision PlaybackScheduler::ShowFrame(std::int64_t frame) {
   Shown = frame;
+  ChosenAt = Clock.Now();
   return { Decision::Kind::Show, frame, 0.0 };
 }
 
@@ -135,8 +142,10 @@ PlaybackScheduler::Decision PlaybackScheduler::Next() {
     return ShowFrame(next);
   }
 
-  const std::int64_t target = Times.FrameAt(due);
-  if (target != Shown) {
+  // The frame due when it will reach the screen, one pipeline-and-render latency from now.
+  const double dueOnScreen = DueAt(now + LatencyEstimate);
+  const std::int64_t target = Times.FrameAt(dueOnScreen);
+  if (target != Shown && (target - Shown) * Dir > 0) {
     return ShowFrame(target);
   }
   if (atEnd) {
@@ -145,7 +154,7 @@ PlaybackScheduler::Decision PlaybackScheduler::Next() {
   // Ahead of the clock: wait until the neighbouring frame becomes due (backwards: until due drops below
   // the time of the frame on screen).
   const double boundary = Dir > 0 ? Times.TimeOf(Shown + 1) : Times.TimeOf(Shown);
-  const double waitSeconds = (boundary - due) * Dir / SpeedFactor;
+  const double waitSeconds = (boundary - dueOnScreen) * Dir / SpeedFactor;
   if (waitSeconds <= RoundingSlackSeconds) {
     return ShowFrame(Shown + Dir);
   }
@@ -158,6 +167,11 @@ void PlaybackScheduler::Presented(std::int64_t frame) {
   }
   frame = std::clamp<std::int64_t>(frame, 0, Times.Count() - 1);
   const double now = Clock.Now();
+  if (ChosenAt >= 0.0) {
+    const double latency = now - ChosenAt;
+    LatencyEstimate = LatencyEstimate > 0.0 ? 0.75 * LatencyEstimate + 0.25 * latency : latency;
+    ChosenAt = -1.0;
+  }
   ++ShownCount;
   if (PreviousPresented >= 0 && !Wrapped) {
     SkippedCount += std::max<std::int64_t>(0, std::llabs(frame - PreviousPresented) - 1);

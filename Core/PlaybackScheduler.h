@@ -48,8 +48,9 @@ public:
   void SetDirection(int direction);
   int Direction() const { return Dir; }
 
-  // Starts playing from the frame already on screen.
-  void Start(std::int64_t frameOnScreen, int direction = +1);
+  // Starts playing from the frame already on screen. `startedAt` (clock seconds, default now) backdates
+  // the start to when the user pressed Play, if the frame on screen was redrawn since.
+  void Start(std::int64_t frameOnScreen, int direction = +1, double startedAt = -1.0);
   void Pause();
   void Resume();
   // Moves the play head (a scrub or step during play) without counting it as shown or skipped.
@@ -83,6 +84,10 @@ private:
   double AnchorWall = 0.0;
   std::int64_t Shown = -1;
   bool Wrapped = false;
+  // Wall time from choosing a frame to it reaching the screen (pipeline + render), smoothed: frames are
+  // chosen for the moment they will appear, not the moment they are chosen.
+  double LatencyEstimate = 0.0;
+  double ChosenAt = -1.0;
 
   // Statistics.
   std::int64_t ShownCount = 0;

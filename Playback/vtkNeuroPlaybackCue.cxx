@@ -458,7 +458,8 @@ void vtkNeuroPlaybackCue::OnFrameDone(vtkObject*, unsigned long, void*)
     const auto frame = in.Times->FrameAt(current);
     if (!in.Started)
     {
-      scheduler.Start(frame, in.Direction);
+      // The clock started when Play was pressed, before ParaView redrew the starting frame.
+      scheduler.Start(frame, in.Direction, in.PlayStartWall);
       in.Started = true;
     }
     else

@@ -17,6 +17,7 @@
 #include <QKeySequence>
 #include <QLabel>
 #include <QLocale>
+#include <QMainWindow>
 #include <QSlider>
 #include <QTimer>
 
@@ -132,6 +133,14 @@ pqNeuroPlaybackToolbar::pqNeuroPlaybackToolbar(QWidget* parentObject)
   }
   this->onSceneChanged();
   this->refresh();
+  // ParaView appends plugin toolbars to a full row where the slider and readout end up hidden
+  // behind the overflow arrow: start a row of their own.
+  QTimer::singleShot(0, this, [this] {
+    if (auto* mainWindow = qobject_cast<QMainWindow*>(pqCoreUtilities::mainWidget()))
+    {
+      mainWindow->insertToolBarBreak(this);
+    }
+  });
 }
 
 pqNeuroPlaybackToolbar::~pqNeuroPlaybackToolbar() = default;

@@ -93,9 +93,10 @@ TEST(PlaybackScheduler, SkipsFramesToFollowTheWallClockAt500HzOn60HzDisplay) {
   EXPECT_NEAR(stats.DisplayRate, 60.0, 0.5);
   EXPECT_NEAR(stats.SkippedPercent, 100.0 * (1.0 - 60.0 / 500.0), 1.0);
   EXPECT_NEAR(stats.AchievedSpeed, 1.0, 0.01);
-  // Lag = render latency plus at most one data frame: within two display intervals.
-  EXPECT_LE(stats.LagP99Ms, 2.0 * 1000.0 / 60.0);
-  EXPECT_NEAR(times->TimeOf(run.Shown.back()), clock.Now() - start, 1.0 / 60.0 + 1.0 / 500.0);
+  // Frames are chosen for when they reach the screen, so with a steady render the lag is at most
+  // one data frame (2 ms), far inside two display intervals.
+  EXPECT_LE(stats.LagP99Ms, 2.1);
+  EXPECT_NEAR(times->TimeOf(run.Shown.back()), clock.Now() - start, 1.0 / 500.0 + 1e-9);
 }
 
 TEST(PlaybackScheduler, WaitsWithoutSpinningWhenAheadAndSkipsNothing) {
@@ -192,7 +193,9 @@ TEST(PlaybackScheduler, ReversesMidPlayFromWhereItIs) {
   scheduler.SetDirection(-1);
   const auto run = Play(scheduler, clock, 1.0, [] { return 0.016; });
   ASSERT_FALSE(run.Shown.empty());
-  EXPECT_EQ(run.Shown.front(), onScreen - 1);
+  // Backwards from the frame on screen, by one render's worth of frames (16 ms at 250 Hz), no jump.
+  EXPECT_LT(run.Shown.front(), onScreen);
+  EXPECT_GE(run.Shown.front(), onScreen - 5);
   EXPECT_NEAR(static_cast<double>(run.Shown.back()), static_cast<double>(onScreen) - 250.0, 6.0);
 }
 
@@ -229,13 +232,14 @@ TEST(PlaybackScheduler, HandlesIrregularTimesAndGaps) {
       clock.Advance(decision.WaitSeconds);
       continue;
     }
-    // The frame is the latest at or before the data time due.
+    clock.Advance(0.001);
+    // On screen, the frame is the latest at or before the data time due (within one render while
+    // the latency estimate settles).
     const double due = scheduler.DueTime();
     ASSERT_LE(values[static_cast<std::size_t>(decision.Frame)], due + 1e-9);
     if (decision.Frame + 1 < static_cast<std::int64_t>(values.size())) {
-      ASSERT_GT(values[static_cast<std::size_t>(decision.Frame) + 1], due - 1e-9);
+      ASSERT_GT(values[static_cast<std::size_t>(decision.Frame) + 1], due - 0.0011);
     }
-    clock.Advance(0.001);
     scheduler.Presented(decision.Frame);
     run.Shown.push_back(decision.Frame);
     shownAt.push_back(clock.Now() - start);
