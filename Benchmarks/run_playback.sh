@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# GUI playback benchmark: the NeuroPlayback cue against ParaView's Snap To TimeSteps and Real Time, same
+# sessions, 1x and 0.25x, each play capped at 10 s of wall time. Results: one JSON per run in $OUT,
+# summarised by summarize_playback.py.
+# Usage: Benchmarks/run_playback.sh OUT_DIR RUNS SESSION_LABEL=PATH[:modes] ...
+set -u
+out="$1"; runs="$2"; shift 2
+mkdir -p "$out"
+here="$(cd "$(dirname "$0")" && pwd)"
+for case in "$@"; do
+  label="${case%%=*}"; rest="${case#*=}"; path="${rest%%:*}"; modes="cue realtime snap"
+  [[ "$rest" == *:* ]] && modes="${rest#*:}" && modes="${modes//,/ }"
+  for speed in 1 0.25; do
+    for mode in $modes; do
+      for run in $(seq 1 "$runs"); do
+        NEUROPLAYBACK_GUI_BENCH_OUT="$out/$label-$mode-$speed-$run.json" NEUROPLAYBACK_GUI_BENCH_SESSION="$path" \
+        NEUROPLAYBACK_GUI_BENCH_MODE=$mode NEUROPLAYBACK_GUI_BENCH_SPEED=$speed NEUROPLAYBACK_GUI_BENCH_SECONDS=10 \
+        NEUROPLAYBACK_GUI_BENCH_DIR="$here" \
+          timeout 400 xvfb-run -a -s "-screen 0 1280x1024x24" paraview --dr --script="$here/bench_gui_playback.py" \
+          >"$out/$label-$mode-$speed-$run.log" 2>&1
+        echo "$label $mode ${speed}x run $run: $(test -f "$out/$label-$mode-$speed-$run.json" && echo ok || echo FAILED)"
+      done
+    done
+  done
+done

@@ -1,0 +1,138 @@
+"""pvpython: ParaView's own play loop (scene.Play(), GoToNext, SaveAnimation) goes through the
+NeuroPlayback cue: wall-clock playback with skipping, one-frame steps, movies sampled by time."""
+import glob
+import math
+import os
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import numpy as np
+from paraview import simple
+
+import session_factory as sf
+from neuroplayback import SessionError
+from neuroplayback.paraview import (open_session, play, playback_cue, playback_statistics, show_session,
+                                    time_range)
+
+SAMPLE = os.path.join(os.environ.get("NEUROPLAYBACK_SOURCE_DIR", "."), "Data", "sample.nsp")
+IRREGULAR = np.cumsum(np.r_[0.0, 0.1 + 0.04 * np.sin(np.arange(29))])
+
+
+def current_frame(reader):
+    reader.UpdatePropertyInformation()
+    return int(reader.GetPropertyValue("CurrentFrameInfo"))
+
+
+class PlaybackTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.folder = tempfile.mkdtemp(prefix="np-playback-")
+        cls.view = simple.CreateRenderView()
+        cls.view.ViewSize = [240, 180]
+
+    @classmethod
+    def tearDownClass(cls):
+        simple.Delete(cls.view)  # a view left at exit makes pvpython's GLX teardown fail
+
+    def setUp(self):
+        self.scene = simple.GetAnimationScene()
+        self.scene.Loop = 0
+
+    def tearDown(self):
+        for source in list(simple.GetSources().values()):
+            simple.Delete(source)
+
+    def open(self, path):
+        reader = open_session(path)
+        show_session(reader, self.view)
+        return reader
+
+    def test_0_play_without_a_session_keeps_paraview_behaviour(self):
+        self.assertIsNone(playback_cue())
+        sphere = simple.Sphere()
+        simple.Show(sphere, self.view)
+        self.scene.PlayMode = "Sequence"
+        self.scene.NumberOfFrames = 5
+        self.scene.Play()  # ParaView's own Sequence player: returns after 5 ticks
+        self.assertEqual(self.scene.PlayMode, "Sequence")
+
+    def test_play_follows_the_wall_clock_and_skips(self):
+        reader = self.open(SAMPLE)
+        self.scene.GoToFirst()
+        start = time.perf_counter()
+        stats = play(seconds=2.0, speed=1.0)
+        wall = time.perf_counter() - start
+        self.assertAlmostEqual(wall, 2.0, delta=0.5)
+        self.assertGreater(stats["frames_skipped"], 0)  # 250 Hz data on a ~30 fps renderer
+        self.assertAlmostEqual(stats["achieved_speed"], 1.0, delta=0.1)
+        # The scene's time is the time of the frame on screen, about 2 s in.
+        self.assertAlmostEqual(simple.GetTimeKeeper().Time, 2.0, delta=0.4)
+        reader.UpdatePropertyInformation()
+        self.assertGreater(current_frame(reader), 300)
+
+    def test_every_frame_mode_skips_nothing(self):
+        self.open(SAMPLE)
+        stats = play(seconds=1.0, speed=0.1, every_frame=True)
+        self.assertEqual(stats["frames_skipped"], 0)
+        self.assertGreater(stats["frames_shown"], 5)
+        playback_cue().ShowEveryFrame = 0
+
+    def test_next_and_previous_move_exactly_one_frame_with_irregular_times(self):
+        reader = self.open(sf.write_session(os.path.join(self.folder, "irregular.nsp"), n_frames=30,
+                                            frame_times=IRREGULAR))
+        tk = simple.GetTimeKeeper()
+        self.scene.GoToFirst()
+        for expected in (1, 2, 3):
+            self.scene.GoToNext()
+            self.assertEqual(current_frame(reader), expected)
+            self.assertAlmostEqual(tk.Time, IRREGULAR[expected], places=12)  # the frame's own time
+        self.scene.GoToPrevious()
+        self.assertEqual(current_frame(reader), 2)
+        self.scene.GoToLast()
+        self.assertEqual(current_frame(reader), 29)
+        self.scene.GoToNext()
+        self.assertEqual(current_frame(reader), 29)
+
+    def test_bad_speeds_are_refused_with_a_fix(self):
+        self.open(SAMPLE)
+        for bad in (0, -1.0, float("nan")):
+            with self.assertRaises(SessionError) as caught:
+                play(seconds=0.1, speed=bad)
+            self.assertIn("How to fix", str(caught.exception))
+        cue = playback_cue()
+        cue.Speed = -2.0  # straight to the proxy: refused by the cue, which keeps its speed
+        cue.UpdatePropertyInformation()
+        self.assertIn("not a positive number", cue.GetPropertyValue("LastError"))
+        self.assertEqual(cue.GetPropertyValue("SpeedInfo"), 1.0)
+        cue.Speed = 1.0
+
+    def test_single_frame_session_plays(self):
+        self.open(sf.write_session(os.path.join(self.folder, "single.nsp"), n_frames=1))
+        stats = play(seconds=1.0)
+        self.assertEqual(stats["frames_skipped"], 0)
+
+    def test_reverse_play(self):
+        reader = self.open(SAMPLE)
+        self.scene.GoToLast()
+        stats = play(seconds=1.0, speed=1.0, reverse=True)
+        self.assertAlmostEqual(stats["achieved_speed"], 1.0, delta=0.15)
+        self.assertLess(current_frame(reader), 2499 - 150)
+
+    def test_save_animation_samples_by_time_not_every_frame(self):
+        reader = self.open(sf.write_session(os.path.join(self.folder, "movie.nsp"), n_frames=30,
+                                            frame_times=IRREGULAR))
+        span = time_range(reader)[1] - time_range(reader)[0]
+        for speed, fps in ((1.0, 10), (2.0, 10)):
+            playback_cue().Speed = speed
+            pattern = os.path.join(self.folder, f"movie-{speed}.png")
+            simple.SaveAnimation(pattern, self.view, ImageResolution=[160, 120], FrameRate=fps)
+            written = len(glob.glob(os.path.join(self.folder, f"movie-{speed}.*.png")))
+            self.assertEqual(written, math.floor(span * fps / speed + 1e-9) + 1, f"speed {speed}")
+        playback_cue().Speed = 1.0
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
