@@ -8,7 +8,8 @@ paraview="$1"
 script="$2"
 baseline="$3"
 name="$(basename "$script" .xml)"
-out="${NEUROPLAYBACK_TEST_OUTPUT:-/tmp}/gui"
+# A folder per test: ctest runs GUI tests in parallel and each writes its sessions.
+out="${NEUROPLAYBACK_TEST_OUTPUT:-/tmp}/gui/$name"
 mkdir -p "$out"
 /usr/bin/python3 "$NEUROPLAYBACK_SOURCE_DIR/Testing/Python/make_gui_session.py" "$out/gui-session.nsp" || exit 1
 export NEUROPLAYBACK_PLAYBACK_LOG="$out/$name.playback.jsonl"
