@@ -82,8 +82,11 @@ pqNeuroPlaybackToolbar::pqNeuroPlaybackToolbar(QWidget* parentObject)
 
   this->FrameLabel = new QLabel(this);
   this->FrameLabel->setObjectName("frameLabel");
+  this->FrameLabel->setContentsMargins(6, 0, 6, 0);
   this->addWidget(this->FrameLabel);
+  this->addSeparator();
   this->Readout = new QLabel(this);
+  this->Readout->setContentsMargins(6, 0, 6, 0);
   this->Readout->setObjectName("readout");
   this->Readout->setToolTip(tr("Displayed frames per second, data frames skipped to stay on time, and how far "
                                "the frame on screen trails the wall clock"));
