@@ -25,13 +25,15 @@ namespace {
 // Drives a scheduler the way the ParaView cue does: ask, then wait or render, then report.
 struct PlayRun {
   std::vector<std::int64_t> Shown;
+  std::vector<double> ShownAt; // clock time once each frame is on screen
   std::int64_t Calls = 0;
   std::int64_t Waits = 0;
   bool Ended = false;
 };
 
+// `onScreen` sees each frame after its render and before it is reported as presented.
 PlayRun Play(PlaybackScheduler& scheduler, FakeClock& clock, double wallSeconds,
-  const std::function<double()>& renderSeconds) {
+  const std::function<double()>& renderSeconds, const std::function<void(std::int64_t)>& onScreen = {}) {
   PlayRun run;
   const double stopAt = clock.Now() + wallSeconds;
   while (clock.Now() < stopAt) {
@@ -48,8 +50,12 @@ PlayRun Play(PlaybackScheduler& scheduler, FakeClock& clock, double wallSeconds,
       continue;
     }
     clock.Advance(renderSeconds());
+    if (onScreen) {
+      onScreen(decision.Frame);
+    }
     scheduler.Presented(decision.Frame);
     run.Shown.push_back(decision.Frame);
+    run.ShownAt.push_back(clock.Now());
   }
   return run;
 }
@@ -219,36 +225,21 @@ TEST(PlaybackScheduler, HandlesIrregularTimesAndGaps) {
   FakeClock clock;
   PlaybackScheduler scheduler(*times, clock);
   scheduler.Start(0);
-  const double start = clock.Now();
-  std::vector<double> shownAt;
-  PlayRun run;
-  while (true) {
-    const auto decision = scheduler.Next();
-    if (decision.What == Kind::End) {
-      break;
-    }
-    if (decision.What == Kind::Wait) {
-      ++run.Waits;
-      clock.Advance(decision.WaitSeconds);
-      continue;
-    }
-    clock.Advance(0.001);
+  const auto run = Play(scheduler, clock, 1e6, [] { return 0.001; }, [&](std::int64_t frame) {
     // On screen, the frame is the latest at or before the data time due (within one render while
     // the latency estimate settles).
     const double due = scheduler.DueTime();
-    ASSERT_LE(values[static_cast<std::size_t>(decision.Frame)], due + 1e-9);
-    if (decision.Frame + 1 < static_cast<std::int64_t>(values.size())) {
-      ASSERT_GT(values[static_cast<std::size_t>(decision.Frame) + 1], due - 0.0011);
+    ASSERT_LE(values[static_cast<std::size_t>(frame)], due + 1e-9);
+    if (frame + 1 < static_cast<std::int64_t>(values.size())) {
+      ASSERT_GT(values[static_cast<std::size_t>(frame) + 1], due - 0.0011);
     }
-    scheduler.Presented(decision.Frame);
-    run.Shown.push_back(decision.Frame);
-    shownAt.push_back(clock.Now() - start);
-  }
+  });
+  EXPECT_TRUE(run.Ended);
   EXPECT_EQ(run.Shown.back(), 1999);
   // Across the gap the last frame before it stays up for the whole gap, with a single wait.
   const auto lastBefore = std::find(run.Shown.begin(), run.Shown.end(), 999) - run.Shown.begin();
   ASSERT_LT(lastBefore + 1, static_cast<std::ptrdiff_t>(run.Shown.size()));
-  EXPECT_NEAR(shownAt[lastBefore + 1] - shownAt[lastBefore], values[1000] - gapStart, 0.002);
+  EXPECT_NEAR(run.ShownAt[lastBefore + 1] - run.ShownAt[lastBefore], values[1000] - gapStart, 0.002);
   EXPECT_EQ(scheduler.Statistics().FramesSkipped, 0);
   EXPECT_LE(run.Waits, 2001);
 }
