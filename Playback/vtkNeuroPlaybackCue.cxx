@@ -325,51 +325,55 @@ void vtkNeuroPlaybackCue::TickInternal(double, double, double)
   }
 }
 
+void vtkNeuroPlaybackCue::SetPlayerSteps(std::initializer_list<double> times)
+{
+  // The player steps only through the times it holds; these replace the TimeKeeper's.
+  vtkCompositeAnimationPlayer* player = ScenePlayerAccess::Get(this->Scene);
+  player->RemoveAllTimeSteps();
+  for (double time : times)
+  {
+    player->AddTimeStep(time);
+  }
+}
+
+void vtkNeuroPlaybackCue::GetPlayedRange(double range[2]) const
+{
+  // A save plays a window of the scene; a normal play the whole scene.
+  this->Scene->GetPlaybackTimeWindow(range);
+  if (range[0] > range[1])
+  {
+    range[0] = this->Scene->GetStartTime();
+    range[1] = this->Scene->GetEndTime();
+  }
+}
+
 void vtkNeuroPlaybackCue::SetStepWindow(double time)
 {
   // The steps either side of the frame on screen, plus the current time itself so the player always
   // finds a step at or after it: Next and Previous then move exactly one data frame.
   Internals& in = *this->Internal;
-  vtkCompositeAnimationPlayer* player = ScenePlayerAccess::Get(this->Scene);
-  player->RemoveAllTimeSteps();
-  player->AddTimeStep(time);
   try
   {
     const auto frame = in.Times->FrameAt(time);
-    if (frame > 0)
-    {
-      player->AddTimeStep(in.Times->TimeOf(frame - 1));
-    }
-    if (frame + 1 < in.Times->Count())
-    {
-      player->AddTimeStep(in.Times->TimeOf(frame + 1));
-    }
+    const double previous = frame > 0 ? in.Times->TimeOf(frame - 1) : time;
+    const double next = frame + 1 < in.Times->Count() ? in.Times->TimeOf(frame + 1) : time;
+    this->SetPlayerSteps({ previous, time, next });
   }
   catch (const std::exception& error)
   {
+    this->SetPlayerSteps({ time });
     this->Fail(error.what());
   }
-}
-
-void vtkNeuroPlaybackCue::SetNextTime(double current, double next)
-{
-  vtkCompositeAnimationPlayer* player = ScenePlayerAccess::Get(this->Scene);
-  player->RemoveAllTimeSteps();
-  player->AddTimeStep(current);
-  player->AddTimeStep(next);
 }
 
 void vtkNeuroPlaybackCue::FinishPlay(double current)
 {
   // With only the current time left the player finds no further step and ends the loop
   // (or restarts it when the scene loops).
-  vtkCompositeAnimationPlayer* player = ScenePlayerAccess::Get(this->Scene);
-  player->RemoveAllTimeSteps();
-  player->AddTimeStep(current);
-  double window[2];
-  this->Scene->GetPlaybackTimeWindow(window);
-  const double first = window[0] <= window[1] ? window[0] : this->Scene->GetStartTime();
-  if (this->Internal->Direction < 0 && current > first)
+  this->SetPlayerSteps({ current });
+  double range[2];
+  this->GetPlayedRange(range);
+  if (this->Internal->Direction < 0 && current > range[0])
   {
     this->Scene->Stop(); // backwards the player would otherwise tick the same time again
   }
@@ -440,9 +444,9 @@ void vtkNeuroPlaybackCue::OnFrameDone(vtkObject*, unsigned long, void*)
     if (in.Saving)
     {
       // A movie samples data time at a fixed step per output frame, whatever the render takes.
-      double window[2];
-      this->Scene->GetPlaybackTimeWindow(window);
-      const double last = window[0] <= window[1] ? window[1] : this->Scene->GetEndTime();
+      double range[2];
+      this->GetPlayedRange(range);
+      const double last = range[1];
       const double next = current + in.Direction * in.SaveStep;
       if (next > last + 1e-12 * std::abs(last))
       {
@@ -450,7 +454,7 @@ void vtkNeuroPlaybackCue::OnFrameDone(vtkObject*, unsigned long, void*)
       }
       else
       {
-        this->SetNextTime(current, std::min(next, last));
+        this->SetPlayerSteps({ current, std::min(next, last) });
       }
       return;
     }
@@ -480,7 +484,7 @@ void vtkNeuroPlaybackCue::OnFrameDone(vtkObject*, unsigned long, void*)
       using Kind = neuroplayback::PlaybackScheduler::Decision::Kind;
       if (decision.What == Kind::Show)
       {
-        this->SetNextTime(current, in.Times->TimeOf(decision.Frame));
+        this->SetPlayerSteps({ current, in.Times->TimeOf(decision.Frame) });
         break;
       }
       if (decision.What == Kind::End)

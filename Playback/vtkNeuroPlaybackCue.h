@@ -19,6 +19,7 @@
 #include "vtkWeakPointer.h"
 
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 
@@ -98,8 +99,9 @@ private:
   void OnFrameDone(vtkObject*, unsigned long, void*);
   void OnPlayEnded(vtkObject*, unsigned long, void*);
   void OnPlayerModified(vtkObject*, unsigned long, void*);
+  void SetPlayerSteps(std::initializer_list<double> times);
+  void GetPlayedRange(double range[2]) const;
   void SetStepWindow(double time);
-  void SetNextTime(double current, double next);
   void FinishPlay(double current);
   double OutputFrameRate() const;
   void UpdateStatistics();
