@@ -29,12 +29,6 @@ bool IsSessionReader(vtkSMProxy* proxy)
   return proxy && std::strcmp(proxy->GetXMLName(), "NeuroSessionReader") == 0;
 }
 
-pqAnimationScene* ActiveScene()
-{
-  auto* core = pqPVApplicationCore::instance();
-  return core && core->animationManager() ? core->animationManager()->getActiveScene() : nullptr;
-}
-
 // The wait in progress, so a user action can end it early.
 QPointer<QEventLoop> CurrentWait;
 bool WaitInterrupted = false;
@@ -88,9 +82,15 @@ void pqNeuroPlaybackBehavior::interruptWait()
   }
 }
 
+pqAnimationScene* pqNeuroPlaybackBehavior::activeScene()
+{
+  auto* core = pqPVApplicationCore::instance();
+  return core && core->animationManager() ? core->animationManager()->getActiveScene() : nullptr;
+}
+
 vtkSMProxy* pqNeuroPlaybackBehavior::findCue()
 {
-  pqAnimationScene* scene = ActiveScene();
+  pqAnimationScene* scene = activeScene();
   if (!scene)
   {
     return nullptr;
@@ -123,7 +123,7 @@ void pqNeuroPlaybackBehavior::onSourceAdded(pqPipelineSource* source)
 
 void pqNeuroPlaybackBehavior::attach(vtkSMProxy* reader)
 {
-  pqAnimationScene* scene = ActiveScene();
+  pqAnimationScene* scene = activeScene();
   if (!scene)
   {
     return;
@@ -174,7 +174,7 @@ void pqNeuroPlaybackBehavior::onSourceRemoved(pqPipelineSource* source)
   }
   vtkSMPropertyHelper(cue, "Session").Set(static_cast<vtkSMProxy*>(nullptr));
   cue->UpdateVTKObjects();
-  if (pqAnimationScene* scene = ActiveScene())
+  if (pqAnimationScene* scene = activeScene())
   {
     vtkSMPropertyHelper(scene->getProxy(), "Cues").Remove(cue);
     scene->getProxy()->UpdateVTKObjects();

@@ -3,6 +3,7 @@
 // ParaView's VCR toolbar plays sessions on time; the most recently opened session sets the clock.
 #include <QObject>
 
+class pqAnimationScene;
 class pqPipelineSource;
 class vtkNeuroPlaybackCue;
 class vtkSMProxy;
@@ -18,6 +19,8 @@ public:
   void startup();
   void shutdown();
 
+  /// The active animation scene, or null before ParaView has one.
+  static pqAnimationScene* activeScene();
   /// The scene's playback cue proxy, or null when no session is attached.
   static vtkSMProxy* findCue();
   static vtkNeuroPlaybackCue* findCueObject();

@@ -27,12 +27,6 @@ namespace
 {
 constexpr double SpeedPresets[] = { 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0 };
 constexpr int RealTimeIndex = 3;
-
-pqAnimationScene* ActiveScene()
-{
-  auto* core = pqPVApplicationCore::instance();
-  return core && core->animationManager() ? core->animationManager()->getActiveScene() : nullptr;
-}
 }
 
 struct pqNeuroPlaybackToolbar::Internals
@@ -150,7 +144,7 @@ pqNeuroPlaybackToolbar::~pqNeuroPlaybackToolbar() = default;
 
 void pqNeuroPlaybackToolbar::onSceneChanged()
 {
-  pqAnimationScene* scene = ActiveScene();
+  pqAnimationScene* scene = pqNeuroPlaybackBehavior::activeScene();
   if (!scene)
   {
     return;
@@ -205,7 +199,7 @@ void pqNeuroPlaybackToolbar::onEveryFrameToggled(bool on)
 
 void pqNeuroPlaybackToolbar::onLoopToggled(bool on)
 {
-  if (pqAnimationScene* scene = ActiveScene())
+  if (pqAnimationScene* scene = pqNeuroPlaybackBehavior::activeScene())
   {
     vtkSMPropertyHelper(scene->getProxy(), "Loop").Set(on ? 1 : 0);
     scene->getProxy()->UpdateVTKObjects();
@@ -226,7 +220,7 @@ void pqNeuroPlaybackToolbar::applyScrub()
   // The latest slider position wins; at most 60 are applied per second however fast the drag.
   const auto frame = this->Internal->Scrub.Take();
   vtkNeuroPlaybackCue* cue = pqNeuroPlaybackBehavior::findCueObject();
-  pqAnimationScene* scene = ActiveScene();
+  pqAnimationScene* scene = pqNeuroPlaybackBehavior::activeScene();
   if (frame && cue && scene)
   {
     const double time = cue->GetFrameTime(static_cast<vtkIdType>(*frame));
@@ -248,7 +242,7 @@ void pqNeuroPlaybackToolbar::refresh()
   this->Speed->setEnabled(active);
   this->EveryFrame->setEnabled(active);
   this->Slider->setEnabled(active);
-  if (pqAnimationScene* scene = ActiveScene())
+  if (pqAnimationScene* scene = pqNeuroPlaybackBehavior::activeScene())
   {
     const bool loop = vtkSMPropertyHelper(scene->getProxy(), "Loop").GetAsInt() != 0;
     if (this->Loop->isChecked() != loop)
