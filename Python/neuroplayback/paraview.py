@@ -119,12 +119,12 @@ def play(seconds=0.0, speed=None, every_frame=None, loop=None, reverse=False, sc
         raise SessionError("No session is attached to the animation scene. "
                            "How to fix: open one with open_session(path) or attach_playback(reader).")
     if speed is not None:
-        import math
-        if not (isinstance(speed, (int, float)) and math.isfinite(speed) and speed > 0):
-            raise SessionError(f"Playback speed {speed!r} is not a positive number. How to fix: choose a "
-                               "speed above 0, e.g. 1 for real time or 0.25 for slow motion; use reverse=True "
-                               "to play backwards.")
-        cue.Speed = float(speed)
+        # The cue judges the speed and explains a refusal; a refused speed leaves the old one in use.
+        cue.Speed = speed
+        cue.UpdatePropertyInformation()
+        if cue.GetPropertyValue("SpeedInfo") != speed:
+            cue.Speed = cue.GetPropertyValue("SpeedInfo")
+            raise SessionError(cue.GetPropertyValue("LastError"))
     if every_frame is not None:
         cue.ShowEveryFrame = 1 if every_frame else 0
     if loop is not None:
