@@ -475,7 +475,6 @@ void vtkNeuroPlaybackCue::OnFrameDone(vtkObject*, unsigned long, void*)
       this->FinishPlay(current);
       this->Scene->Stop();
       in.CpuSeconds += ThreadCpuSeconds() - cpuStart;
-      this->UpdateStatistics();
       return;
     }
     while (true)
@@ -511,7 +510,6 @@ void vtkNeuroPlaybackCue::OnFrameDone(vtkObject*, unsigned long, void*)
     this->Scene->Stop();
   }
   in.CpuSeconds += ThreadCpuSeconds() - cpuStart;
-  this->UpdateStatistics();
 }
 
 void vtkNeuroPlaybackCue::OnPlayEnded(vtkObject*, unsigned long, void*)
@@ -548,6 +546,13 @@ void vtkNeuroPlaybackCue::OnPlayEnded(vtkObject*, unsigned long, void*)
     }
     out << "}\n";
   }
+}
+
+double* vtkNeuroPlaybackCue::GetStatistics()
+{
+  // Percentiles are computed when read (toolbar, scripts, the play log), not on every frame.
+  this->UpdateStatistics();
+  return this->Statistics;
 }
 
 void vtkNeuroPlaybackCue::UpdateStatistics()

@@ -62,7 +62,7 @@ public:
   /// % skipped, displayed frames per second, lag p50 (ms), lag p99 (ms), lag max (ms), achieved speed,
   /// median display interval (ms), seconds played, cue CPU time per shown frame (ms).
   static constexpr int NumberOfStatistics = 11;
-  double* GetStatistics() VTK_SIZEHINT(11) { return this->Statistics; }
+  double* GetStatistics() VTK_SIZEHINT(11);
   void ResetStatistics();
 
   /// True when the cue is scheduling the scene (a session is attached and the mode is not Real Time).
