@@ -9,10 +9,10 @@
 namespace neuroplayback {
 
 namespace {
-std::string Describe(std::int64_t frame, double value) {
+std::string Describe(const std::string& name, std::int64_t index, double value) {
   std::ostringstream text;
   text.precision(17);
-  text << "frame " << frame << " (t = " << value << ")";
+  text << (name == "/time/frame_times" ? "frame " : "sample ") << index << " (t = " << value << ")";
   return text.str();
 }
 } // namespace
@@ -37,11 +37,12 @@ FrameTimes FrameTimes::Regular(double start, double rate, std::int64_t count) {
   return times;
 }
 
-FrameTimes FrameTimes::Explicit(std::unique_ptr<RowSource> source, std::int64_t blockSize) {
+FrameTimes FrameTimes::Explicit(std::unique_ptr<RowSource> source, std::int64_t blockSize, std::string name) {
   FrameTimes times;
+  times.Name = std::move(name);
   times.Size = source->RowCount();
   if (times.Size <= 0) {
-    throw SessionError("The session has no frames: /time/frame_times is empty.", "Write at least one frame time.");
+    throw SessionError(times.Name + " is empty.", "Write at least one time.");
   }
   times.Source = std::move(source);
   times.BlockSize = std::max<std::int64_t>(2, blockSize);
@@ -50,8 +51,8 @@ FrameTimes FrameTimes::Explicit(std::unique_ptr<RowSource> source, std::int64_t 
   const std::int64_t lastBlock = (times.Size - 1) / times.BlockSize;
   times.LastTime = times.Block(lastBlock).back();
   if (times.Size > 1 && !(times.LastTime > times.FirstTime)) {
-    throw SessionError("/time/frame_times is not increasing: the last time is not after the first.",
-      "Frame times must be strictly increasing seconds; sort them or fix the clock.");
+    throw SessionError(times.Name + " is not increasing: the last time is not after the first.",
+      "Times must be strictly increasing seconds; sort them or fix the clock.");
   }
   if (times.Size > 1) {
     times.RegularRate = static_cast<double>(times.Size - 1) / (times.LastTime - times.FirstTime);
@@ -63,15 +64,15 @@ void FrameTimes::CheckBlock(std::int64_t block, const std::vector<double>& value
   const std::int64_t base = block * BlockSize;
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (!std::isfinite(values[i])) {
-      throw SessionError("/time/frame_times has a non-finite value at " +
-          Describe(base + static_cast<std::int64_t>(i), values[i]) + ".",
-        "Every frame time must be a finite number of seconds; drop or re-time that frame.");
+      throw SessionError(Name + " has a non-finite value at " +
+          Describe(Name, base + static_cast<std::int64_t>(i), values[i]) + ".",
+        "Every time must be a finite number of seconds; drop or re-time that sample.");
     }
     if (i > 0 && !(values[i] > values[i - 1])) {
-      throw SessionError("/time/frame_times is not strictly increasing at " +
-          Describe(base + static_cast<std::int64_t>(i), values[i]) + ", after " +
-          Describe(base + static_cast<std::int64_t>(i) - 1, values[i - 1]) + ".",
-        "Sort the frames by time and remove duplicates (neuroplayback-validate lists every violation).");
+      throw SessionError(Name + " is not strictly increasing at " +
+          Describe(Name, base + static_cast<std::int64_t>(i), values[i]) + ", after " +
+          Describe(Name, base + static_cast<std::int64_t>(i) - 1, values[i - 1]) + ".",
+        "Sort by time and remove duplicates (neuroplayback-validate lists every violation).");
     }
   }
 }
@@ -99,13 +100,13 @@ double FrameTimes::BlockStart(std::int64_t block) {
   Source->ReadRows(block * BlockSize, 1, &value);
   RowsReadCount += 1;
   if (!std::isfinite(value)) {
-    throw SessionError("/time/frame_times has a non-finite value at " + Describe(block * BlockSize, value) + ".",
-      "Every frame time must be a finite number of seconds.");
+    throw SessionError(Name + " has a non-finite value at " + Describe(Name, block * BlockSize, value) + ".",
+      "Every time must be a finite number of seconds.");
   }
   if (value < FirstTime || value > LastTime) {
-    throw SessionError("/time/frame_times is not increasing: " + Describe(block * BlockSize, value) +
-        " lies outside the span of the first and last frames.",
-      "Sort the frames by time; check the file with neuroplayback-validate.");
+    throw SessionError(Name + " is not increasing: " + Describe(Name, block * BlockSize, value) +
+        " lies outside the span of the first and last times.",
+      "Sort by time; check the file with neuroplayback-validate.");
   }
   BlockStarts[block] = value;
   return value;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -16,7 +17,9 @@ public:
   // Frame i is at start + i / rate.
   static FrameTimes Regular(double start, double rate, std::int64_t count);
   // Explicit times read lazily from a one-value-per-row source, in blocks of blockSize.
-  static FrameTimes Explicit(std::unique_ptr<RowSource> source, std::int64_t blockSize = 4096);
+  // name is the dataset path that messages give.
+  static FrameTimes Explicit(std::unique_ptr<RowSource> source, std::int64_t blockSize = 4096,
+    std::string name = "/time/frame_times");
 
   std::int64_t Count() const { return Size; }
   double First() const { return FirstTime; }
@@ -37,6 +40,7 @@ private:
   double BlockStart(std::int64_t block);
   void CheckBlock(std::int64_t block, const std::vector<double>& values) const;
 
+  std::string Name = "/time/frame_times";
   std::int64_t Size = 0;
   double FirstTime = 0.0;
   double LastTime = 0.0;

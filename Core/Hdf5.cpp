@@ -232,4 +232,28 @@ void ReadRows(hid_t dataset, hsize_t first, hsize_t count, hid_t memType, void* 
   }
 }
 
+Handle OpenUncachedDataset(hid_t loc, const std::string& path) {
+  ErrorSilencer silence;
+  Handle access(H5Pcreate(H5P_DATASET_ACCESS));
+  H5Pset_chunk_cache(access.Get(), 0, 0, H5D_CHUNK_CACHE_W0_DEFAULT);
+  Handle dataset(H5Dopen2(loc, path.c_str(), access.Get()));
+  if (!dataset.Valid()) {
+    throw SessionError("The dataset '" + path + "' is missing or is not a dataset.", "See docs/session-format-v1.md.");
+  }
+  return dataset;
+}
+
+DatasetRows::DatasetRows(Handle dataset, hid_t memType)
+  : Dataset(std::move(dataset)), MemType(memType) {
+  const std::vector<hsize_t> dims = Shape(Dataset.Get());
+  Rows = dims.empty() ? 0 : static_cast<std::int64_t>(dims[0]);
+  for (std::size_t i = 1; i < dims.size(); ++i) {
+    Width *= static_cast<std::int64_t>(dims[i]);
+  }
+}
+
+void DatasetRows::ReadRows(std::int64_t first, std::int64_t count, void* out) {
+  h5::ReadRows(Dataset.Get(), static_cast<hsize_t>(first), static_cast<hsize_t>(count), MemType, out);
+}
+
 } // namespace neuroplayback::h5

@@ -1,6 +1,8 @@
 #pragma once
 // Thin RAII and read helpers over the HDF5 C API. Everything here runs on the calling thread:
 // the HDF5 that ParaView loads (OpenMPI flavour) is not thread-safe.
+#include "RowSource.h"
+
 #include <hdf5.h>
 
 #include <cstdint>
@@ -64,7 +66,27 @@ std::vector<double> ReadAllDoubles(hid_t dataset);
 std::vector<std::int64_t> ReadAllInts(hid_t dataset);
 std::vector<std::uint8_t> ReadAllBytes(hid_t dataset);
 
-// Reads rows [first, first + count) of a 1-D or 2-D dataset as the given memory type.
+// Reads rows [first, first + count) of a dataset (any rank) as the given memory type.
 void ReadRows(hid_t dataset, hsize_t first, hsize_t count, hid_t memType, void* out);
+
+// Opens a dataset with HDF5's own chunk cache off: the streams cache whole blocks themselves.
+// Throws SessionError naming the path when it is missing.
+Handle OpenUncachedDataset(hid_t loc, const std::string& path);
+
+// The rows of a dataset along its first dimension; a row is every value of the other dimensions.
+// Reads run on the caller's thread.
+class DatasetRows : public RowSource {
+public:
+  DatasetRows(Handle dataset, hid_t memType);
+  void ReadRows(std::int64_t first, std::int64_t count, void* out) override;
+  std::int64_t RowCount() const override { return Rows; }
+  std::int64_t RowWidth() const override { return Width; }
+
+private:
+  Handle Dataset;
+  hid_t MemType;
+  std::int64_t Rows = 0;
+  std::int64_t Width = 1;
+};
 
 } // namespace neuroplayback::h5

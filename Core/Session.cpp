@@ -12,40 +12,6 @@ namespace {
 
 const char* const SpecHint = "See docs/session-format-v1.md.";
 
-// Rows of a 1-D or 2-D HDF5 dataset. The dataset handle is owned here and read on the caller's thread.
-class Hdf5RowSource : public RowSource {
-public:
-  Hdf5RowSource(h5::Handle dataset, hid_t memType)
-    : Dataset(std::move(dataset)), MemType(memType) {
-    const std::vector<hsize_t> dims = h5::Shape(Dataset.Get());
-    Rows = static_cast<std::int64_t>(dims.at(0));
-    Width = dims.size() > 1 ? static_cast<std::int64_t>(dims[1]) : 1;
-  }
-  void ReadRows(std::int64_t first, std::int64_t count, void* out) override {
-    h5::ReadRows(Dataset.Get(), static_cast<hsize_t>(first), static_cast<hsize_t>(count), MemType, out);
-  }
-  std::int64_t RowCount() const override { return Rows; }
-  std::int64_t RowWidth() const override { return Width; }
-
-private:
-  h5::Handle Dataset;
-  hid_t MemType;
-  std::int64_t Rows = 0;
-  std::int64_t Width = 1;
-};
-
-// Opens a dataset with HDF5's own chunk cache off: FieldStream caches whole blocks itself.
-h5::Handle OpenUncachedDataset(hid_t loc, const std::string& path) {
-  h5::ErrorSilencer silence;
-  h5::Handle access(H5Pcreate(H5P_DATASET_ACCESS));
-  H5Pset_chunk_cache(access.Get(), 0, 0, H5D_CHUNK_CACHE_W0_DEFAULT);
-  h5::Handle dataset(H5Dopen2(loc, path.c_str(), access.Get()));
-  if (!dataset.Valid()) {
-    throw SessionError("The dataset '" + path + "' is missing or is not a dataset.", SpecHint);
-  }
-  return dataset;
-}
-
 std::vector<double> ReadMatrix(hid_t loc, const std::string& path, std::int64_t rows, std::int64_t cols,
   const std::string& what) {
   if (!h5::Exists(loc, path)) {
@@ -144,6 +110,7 @@ std::unique_ptr<Session> Session::Open(const std::string& path, std::size_t cach
   session->LoadTimes();
   session->LoadFields(cacheBytesPerField);
   session->LoadOverlayList();
+  session->Overlays_ = OverlaySet::Load(file, session->Environment_, session->Times_->First(), session->Times_->Last());
   return session;
 }
 
@@ -288,12 +255,15 @@ void Session::LoadEnvironment() {
 void Session::LoadTimes() {
   h5::Handle group = h5::OpenGroup(File.Get(), "time");
   if (h5::Exists(group.Get(), "frame_times")) {
-    h5::Handle dataset = OpenUncachedDataset(group.Get(), "frame_times");
+    h5::Handle dataset = h5::OpenUncachedDataset(group.Get(), "frame_times");
     if (h5::Shape(dataset.Get()).size() != 1) {
       throw SessionError("/time/frame_times must be 1-D (n_frames,).", "Write one time in seconds per frame.");
     }
+    if (h5::Shape(dataset.Get())[0] == 0) {
+      throw SessionError("The session has no frames: /time/frame_times is empty.", "Write at least one frame time.");
+    }
     Times_ = std::make_unique<FrameTimes>(
-      FrameTimes::Explicit(std::make_unique<Hdf5RowSource>(std::move(dataset), H5T_NATIVE_DOUBLE)));
+      FrameTimes::Explicit(std::make_unique<h5::DatasetRows>(std::move(dataset), H5T_NATIVE_DOUBLE)));
   } else {
     const auto start = h5::ReadDoubleAttribute(group.Get(), "start");
     const auto rate = h5::ReadDoubleAttribute(group.Get(), "rate");
@@ -317,7 +287,7 @@ void Session::LoadFields(std::size_t cacheBytesPerField) {
   }
   for (const std::string& name : names) {
     const std::string where = "/fields/" + name;
-    h5::Handle dataset = OpenUncachedDataset(group.Get(), name);
+    h5::Handle dataset = h5::OpenUncachedDataset(group.Get(), name);
     const auto dims = h5::Shape(dataset.Get());
     if (dims.size() != 2) {
       throw SessionError(where + " has " + std::to_string(dims.size()) + " dimensions; a field must be 2-D (n_frames, n_bins).",
@@ -357,7 +327,7 @@ void Session::LoadFields(std::size_t cacheBytesPerField) {
     FieldInfos.push_back(info);
     const hid_t memType = isDouble ? H5T_NATIVE_DOUBLE : H5T_NATIVE_FLOAT;
     Streams.push_back(std::make_unique<FieldStream>(name, isDouble ? ScalarType::Float64 : ScalarType::Float32,
-      std::make_unique<Hdf5RowSource>(std::move(dataset), memType), blockFrames, cacheBytesPerField));
+      std::make_unique<h5::DatasetRows>(std::move(dataset), memType), blockFrames, cacheBytesPerField));
   }
   const std::string preferred = h5::ReadStringAttribute(group.Get(), "default").value_or("");
   const auto found = std::find(names.begin(), names.end(), preferred);

@@ -5,6 +5,7 @@
 #include "FieldStream.h"
 #include "FrameTimes.h"
 #include "Hdf5.h"
+#include "Overlays.h"
 
 #include <memory>
 #include <optional>
@@ -49,7 +50,10 @@ public:
   const std::vector<FieldInfo>& Fields() const { return FieldInfos; }
   std::size_t DefaultFieldIndex() const { return DefaultField; }
   FieldStream& Field(std::size_t index) { return *Streams.at(index); }
-  const std::vector<OverlayInfo>& Overlays() const { return OverlayList; }
+  // Every group under /overlays, by name and kind.
+  const std::vector<OverlayInfo>& OverlayGroups() const { return OverlayList; }
+  // The drawable overlays (position, bodyparts, head direction, events), streamed.
+  OverlaySet& Overlays() { return Overlays_; }
 
 private:
   Session() = default;
@@ -67,6 +71,7 @@ private:
   std::vector<std::unique_ptr<FieldStream>> Streams;
   std::size_t DefaultField = 0;
   std::vector<OverlayInfo> OverlayList;
+  OverlaySet Overlays_;
 };
 
 } // namespace neuroplayback

@@ -2,6 +2,7 @@
 
 #include "ColorRange.h"
 #include "EnvironmentGeometry.h"
+#include "OverlayGeometry.h"
 #include "Session.h"
 #include "SessionError.h"
 
@@ -17,10 +18,13 @@
 #include <vtkObjectFactory.h>
 #include <vtkPolyData.h>
 #include <vtkStreamingDemandDrivenPipeline.h>
+#include <vtkStringArray.h>
+#include <vtkTable.h>
 
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <sstream>
 #include <vector>
 
 using neuroplayback::ScalarType;
@@ -36,6 +40,13 @@ struct vtkNeuroSessionReader::Internals
   neuroplayback::EnvironmentGeometry Geometry;
   // Global colour range per field, computed once per file.
   std::vector<neuroplayback::ValueRange> Ranges;
+  // Overlays: the arrays of the current frame, and the static layers built once per file.
+  neuroplayback::OverlayFrame Overlay;
+  vtkSmartPointer<vtkPolyData> Regions;
+  vtkSmartPointer<vtkPolyData> ScaleBar;
+  // Overlays sit above the field in this order, a small step apart, so none hides another.
+  double LayerStep = 0.0;
+  std::size_t ReportedWarnings = 0;
   // The last failed attempt (file, modification time, exact range): not retried or re-reported
   // within one update, but retried once the file changes.
   std::string FailedKey;
@@ -57,7 +68,7 @@ vtkNeuroSessionReader::vtkNeuroSessionReader()
   : Internal(new Internals)
 {
   this->SetNumberOfInputPorts(0);
-  this->SetNumberOfOutputPorts(1);
+  this->SetNumberOfOutputPorts(NumberOfPorts);
 }
 
 vtkNeuroSessionReader::~vtkNeuroSessionReader()
@@ -184,12 +195,125 @@ bool vtkNeuroSessionReader::EnsureSession()
   this->LayoutName = neuroplayback::LayoutName(session.Env().Layout);
   this->Units = session.Env().Units;
   this->CurrentFrame = -1;
+
+  double bounds[6];
+  in.Geometry.Geometry->GetBounds(bounds);
+  const double extent = std::max(bounds[1] - bounds[0], bounds[3] - bounds[2]);
+  in.LayerStep = 0.003 * (extent > 0 ? extent : 1.0);
+  in.Regions = neuroplayback::BuildRegions(session.Env(), 1 * in.LayerStep);
+  in.ScaleBar = neuroplayback::BuildScaleBar(bounds, session.Env().Units, 1 * in.LayerStep);
+  neuroplayback::OverlaySet& overlays = session.Overlays();
+  auto joined = [](const std::vector<std::string>& lines) {
+    std::string text;
+    for (const std::string& line : lines)
+    {
+      text += (text.empty() ? "" : "\n") + line;
+    }
+    return text;
+  };
+  this->OverlayErrors = joined(overlays.Errors());
+  this->OverlayWarnings = joined(overlays.Warnings());
+  for (const std::string& error : overlays.Errors())
+  {
+    vtkErrorMacro(<< error);
+  }
+  for (const std::string& warning : overlays.Warnings())
+  {
+    vtkWarningMacro(<< warning);
+  }
+  in.ReportedWarnings = overlays.Warnings().size();
+  this->BuildDisplayHints();
   return true;
 }
 
-int vtkNeuroSessionReader::FillOutputPortInformation(int, vtkInformation* info)
+vtkIdType vtkNeuroSessionReader::GetOverlayRowsRead()
 {
-  info->Set(vtkDataObject::DATA_TYPE_NAME(), "vtkDataSet");
+  return this->EnsureSession() ? this->Internal->OpenSession->Overlays().RowsRead() : 0;
+}
+
+void vtkNeuroSessionReader::BuildDisplayHints()
+{
+  neuroplayback::OverlaySet& overlays = this->Internal->OpenSession->Overlays();
+  std::ostringstream hints;
+  auto hint = [&hints](int port, const char* property, const std::string& value) {
+    hints << port << '\t' << property << '\t' << value << '\n';
+  };
+  auto directColors = [&](int port) {
+    hint(port, "ColorArrayName", "POINTS,Color");
+    hint(port, "MapScalars", "0"); // the RGBA of each point as is
+    hint(port, "Ambient", "1");
+    hint(port, "Diffuse", "0");
+  };
+  auto markers = [&](int port, bool present) {
+    hint(port, "Representation", "3D Glyphs");
+    hint(port, "GlyphType", "NeuroMarkerShapes");
+    hint(port, "UseGlyphTable", "1");
+    hint(port, "UseCompositeGlyphTable", "1");
+    hint(port, "GlyphTableIndexArray", "Marker");
+    hint(port, "Orient", "0");
+    hint(port, "SelectScaleArray", "Size");
+    hint(port, "Scaling", "1");
+    hint(port, "ScaleMode", "Magnitude");
+    hint(port, "ScaleFactor", "1");
+    directColors(port);
+    hint(port, "Visibility", present ? "1" : "0");
+  };
+  auto lines = [&](int port, double width, bool present) {
+    hint(port, "Representation", "Surface");
+    hint(port, "LineWidth", std::to_string(width));
+    directColors(port);
+    hint(port, "Visibility", present ? "1" : "0");
+  };
+  bool trails = false;
+  for (const auto& p : overlays.Positions())
+  {
+    trails = trails || p.TrailSeconds > 0 || p.TrailSamples > 0;
+  }
+  bool skeleton = false;
+  for (const auto& b : overlays.Bodyparts())
+  {
+    skeleton = skeleton || !b.Edges.empty();
+  }
+  double arrowWidth = 2.0;
+  for (const auto& h : overlays.HeadDirections())
+  {
+    arrowWidth = std::max(arrowWidth, h.Width);
+  }
+  markers(PositionPort, !overlays.Positions().empty());
+  lines(TrailPort, 2.0, trails);
+  markers(BodypartPort, !overlays.Bodyparts().empty());
+  lines(SkeletonPort, overlays.SkeletonWidth(), skeleton);
+  hint(HeadDirectionPort, "Representation", "3D Glyphs");
+  hint(HeadDirectionPort, "GlyphType", "Arrow");
+  // The shaft and tip scale with the width attribute (2 = ParaView's default arrow).
+  hint(HeadDirectionPort, "GlyphType.ShaftRadius", std::to_string(0.015 * arrowWidth));
+  hint(HeadDirectionPort, "GlyphType.TipRadius", std::to_string(0.05 * arrowWidth));
+  hint(HeadDirectionPort, "Orient", "1");
+  hint(HeadDirectionPort, "OrientationMode", "Direction");
+  hint(HeadDirectionPort, "SelectOrientationVectors", "Heading");
+  hint(HeadDirectionPort, "SelectScaleArray", "Heading");
+  hint(HeadDirectionPort, "Scaling", "1");
+  hint(HeadDirectionPort, "ScaleMode", "Magnitude");
+  hint(HeadDirectionPort, "ScaleFactor", "1");
+  directColors(HeadDirectionPort);
+  hint(HeadDirectionPort, "Visibility", overlays.HeadDirections().empty() ? "0" : "1");
+  markers(EventPort, !overlays.Events().empty());
+  lines(RegionPort, 1.5, !this->Internal->OpenSession->Env().Regions.empty());
+  hint(ScaleBarPort, "Representation", "Surface");
+  hint(ScaleBarPort, "ColorArrayName", "");
+  hint(ScaleBarPort, "AmbientColor", "1 1 1");
+  hint(ScaleBarPort, "DiffuseColor", "1 1 1");
+  hint(ScaleBarPort, "Ambient", "1");
+  hint(ScaleBarPort, "Diffuse", "0");
+  hint(AnnotationPort, "WindowLocation", "Upper Left Corner");
+  hint(AnnotationPort, "FontSize", "16");
+  this->DisplayHints = hints.str();
+}
+
+int vtkNeuroSessionReader::FillOutputPortInformation(int port, vtkInformation* info)
+{
+  info->Set(vtkDataObject::DATA_TYPE_NAME(),
+    port == FieldPort ? "vtkDataSet" : (port == AnnotationPort ? "vtkTable" : "vtkPolyData"));
   return 1;
 }
 
@@ -231,10 +355,14 @@ int vtkNeuroSessionReader::RequestInformation(vtkInformation*, vtkInformationVec
   {
     return 0;
   }
-  vtkInformation* outInfo = outputVector->GetInformationObject(0);
   // Only the range: publishing one TIME_STEP per frame makes ParaView's cost grow with the frame count.
-  outInfo->Remove(vtkStreamingDemandDrivenPipeline::TIME_STEPS());
-  outInfo->Set(vtkStreamingDemandDrivenPipeline::TIME_RANGE(), this->TimeRange, 2);
+  for (int port = 0; port < NumberOfPorts; ++port)
+  {
+    vtkInformation* portInfo = outputVector->GetInformationObject(port);
+    portInfo->Remove(vtkStreamingDemandDrivenPipeline::TIME_STEPS());
+    portInfo->Set(vtkStreamingDemandDrivenPipeline::TIME_RANGE(), this->TimeRange, 2);
+  }
+  vtkInformation* outInfo = outputVector->GetInformationObject(0);
   if (auto* image = vtkImageData::SafeDownCast(this->Internal->Geometry.Geometry))
   {
     outInfo->Set(vtkStreamingDemandDrivenPipeline::WHOLE_EXTENT(), image->GetExtent(), 6);
@@ -283,10 +411,16 @@ int vtkNeuroSessionReader::RequestData(vtkInformation*, vtkInformationVector**, 
     return 0;
   }
 
+  // Every port shows the same frame: the time any of them asks for.
   double requested = this->TimeRange[0];
-  if (outInfo->Has(vtkStreamingDemandDrivenPipeline::UPDATE_TIME_STEP()))
+  for (int port = 0; port < NumberOfPorts; ++port)
   {
-    requested = outInfo->Get(vtkStreamingDemandDrivenPipeline::UPDATE_TIME_STEP());
+    vtkInformation* portInfo = outputVector->GetInformationObject(port);
+    if (portInfo->Has(vtkStreamingDemandDrivenPipeline::UPDATE_TIME_STEP()))
+    {
+      requested = portInfo->Get(vtkStreamingDemandDrivenPipeline::UPDATE_TIME_STEP());
+      break;
+    }
   }
   try
   {
@@ -329,6 +463,7 @@ int vtkNeuroSessionReader::RequestData(vtkInformation*, vtkInformationVector**, 
     output->GetFieldData()->AddArray(frameTimeArray);
     output->GetFieldData()->AddArray(colorRange);
     output->GetInformation()->Set(vtkDataObject::DATA_TIME_STEP(), frameTime);
+    this->FillOverlays(outputVector, frame, frameTime);
     this->CurrentFrame = frame;
     std::fill(this->CacheStatistics, this->CacheStatistics + 4, 0);
     for (std::size_t i = 0; i < session.Fields().size(); ++i)
@@ -347,6 +482,49 @@ int vtkNeuroSessionReader::RequestData(vtkInformation*, vtkInformationVector**, 
   }
   this->LastError.clear();
   return 1;
+}
+
+void vtkNeuroSessionReader::FillOverlays(vtkInformationVector* outputVector, std::int64_t frame, double frameTime)
+{
+  Internals& in = *this->Internal;
+  Session& session = *in.OpenSession;
+  neuroplayback::FrameClock clock;
+  clock.Time = frameTime;
+  clock.FirstTime = this->TimeRange[0];
+  clock.LastTime = this->TimeRange[1];
+  if (frame > 0)
+  {
+    clock.PreviousTime = session.Times().TimeOf(frame - 1);
+  }
+  neuroplayback::OverlaySet& overlays = session.Overlays();
+  overlays.Build(clock, in.Overlay);
+  for (std::size_t i = in.ReportedWarnings; i < overlays.Warnings().size(); ++i)
+  {
+    vtkWarningMacro(<< overlays.Warnings()[i]);
+  }
+  in.ReportedWarnings = overlays.Warnings().size();
+
+  auto polyData = [outputVector](int port) { return vtkPolyData::GetData(outputVector, port); };
+  const double step = in.LayerStep;
+  neuroplayback::FillLines(in.Overlay.Trails, 2 * step, polyData(TrailPort));
+  neuroplayback::FillLines(in.Overlay.Skeleton, 3 * step, polyData(SkeletonPort));
+  neuroplayback::FillMarkers(in.Overlay.Bodyparts, 4 * step, polyData(BodypartPort));
+  neuroplayback::FillMarkers(in.Overlay.Events, 5 * step, polyData(EventPort));
+  neuroplayback::FillMarkers(in.Overlay.Positions, 6 * step, polyData(PositionPort));
+  neuroplayback::FillArrows(in.Overlay.Headings, 7 * step, polyData(HeadDirectionPort));
+  polyData(RegionPort)->ShallowCopy(in.Regions);
+  polyData(ScaleBarPort)->ShallowCopy(in.ScaleBar);
+
+  std::ostringstream text;
+  text.setf(std::ios::fixed);
+  text.precision(3);
+  text << "t = " << frameTime << " s    frame " << frame << " / " << (this->NumberOfFrames - 1);
+  auto* annotation = vtkTable::GetData(outputVector, AnnotationPort);
+  vtkNew<vtkStringArray> column;
+  column->SetName("Text");
+  column->InsertNextValue(text.str());
+  annotation->Initialize();
+  annotation->AddColumn(column);
 }
 
 double vtkNeuroSessionReader::GetFrameTime(vtkIdType frame)

@@ -4,7 +4,8 @@
  *
  * Output port 0 is the field over the environment: vtkImageData for grid layouts (inactive bins
  * blanked), vtkPolyData for hexagonal, mesh and track layouts. Every field of the session is a cell
- * array on that geometry. Only TIME_RANGE is published (never one TIME_STEP per frame), so time
+ * array on that geometry. Ports 1-8 are the overlays at the same frame, as polydata whose points
+ * carry their own RGBA "Color" (see OutputPorts); port 9 is a one-line text annotation. Only TIME_RANGE is published (never one TIME_STEP per frame), so time
  * handling costs O(log n) in the number of frames; a requested time shows the frame at or before it.
  */
 #ifndef vtkNeuroSessionReader_h
@@ -13,6 +14,7 @@
 #include "NeuroPlaybackReadersModule.h"
 #include "vtkDataObjectAlgorithm.h"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -66,6 +68,31 @@ public:
   /// Valid until the session is reopened (file or cache size change).
   neuroplayback::FrameTimes* GetFrameTimes();
 
+  /// The output ports, in order.
+  enum OutputPorts
+  {
+    FieldPort = 0,
+    PositionPort,
+    TrailPort,
+    BodypartPort,
+    SkeletonPort,
+    HeadDirectionPort,
+    EventPort,
+    RegionPort,
+    ScaleBarPort,
+    AnnotationPort,
+    NumberOfPorts
+  };
+
+  /// Overlay problems found on open, one per line: errors (the overlay is left out) and warnings.
+  const char* GetOverlayErrors() const { return this->OverlayErrors.c_str(); }
+  const char* GetOverlayWarnings() const { return this->OverlayWarnings.c_str(); }
+  /// How each output port should be displayed, one "port<TAB>property<TAB>value" per line, from the
+  /// file's style and the defaults. The GUI and the Python helpers apply it on open.
+  const char* GetDisplayHints() const { return this->DisplayHints.c_str(); }
+  /// Overlay rows read from disk so far (to check that overlays stream by window).
+  vtkIdType GetOverlayRowsRead();
+
   /// Field cache counters summed over fields: requests, hits, source block reads, frames read.
   vtkGetVector4Macro(CacheStatistics, vtkIdType);
 
@@ -84,6 +111,8 @@ private:
 
   bool EnsureSession();
   void ReportError(const std::string& message);
+  void BuildDisplayHints();
+  void FillOverlays(vtkInformationVector* outputVector, std::int64_t frame, double frameTime);
 
   char* FileName = nullptr;
   bool ExactColorRange = false;
@@ -98,6 +127,9 @@ private:
   std::string DefaultFieldName;
   std::string LayoutName;
   std::string Units;
+  std::string OverlayErrors;
+  std::string OverlayWarnings;
+  std::string DisplayHints;
 
   struct Internals;
   std::unique_ptr<Internals> Internal;

@@ -169,14 +169,84 @@ def apply_fixed_color_range(display, reader):
     return lut
 
 
+# The reader's output ports after the field (port 0), in order.
+OVERLAY_PORTS = ("Position", "Trails", "Bodyparts", "Skeleton", "Head Direction", "Events", "Regions",
+                 "Scale Bar", "Annotation")
+
+
+def display_hints(reader):
+    """{port: [(property, value), ...]}: how the reader says each port should look (file style + defaults)."""
+    reader.UpdatePropertyInformation()
+    hints = {}
+    for line in (reader.GetPropertyValue("DisplayHints") or "").splitlines():
+        port, name, value = line.split("\t")
+        hints.setdefault(int(port), []).append((name, value))
+    return hints
+
+
+def overlay_problems(reader):
+    """(errors, warnings) about the session's overlays, one message each."""
+    reader.UpdatePropertyInformation()
+    split = lambda name: [m for m in (reader.GetPropertyValue(name) or "").split("\n") if m]
+    return split("OverlayErrors"), split("OverlayWarnings")
+
+
+def _marker_shapes():
+    from paraview import servermanager
+    proxy = servermanager.ProxyManager().SMProxyManager.NewProxy("neuroplayback_glyphs", "NeuroMarkerShapes")
+    return servermanager._getPyProxy(proxy)
+
+
+def apply_display_hints(display, hints):
+    """Sets display properties from (property, value) text pairs, as the GUI does on open."""
+    from paraview import servermanager
+    for name, value in hints:
+        if name == "GlyphType" and value == "NeuroMarkerShapes":
+            display.GlyphType = _marker_shapes()
+            continue
+        target, prop = display, name
+        if "." in name:
+            first, prop = name.split(".", 1)
+            target = getattr(display, first)
+        if prop == "ColorArrayName":
+            display.ColorArrayName = value.split(",") if value else [None, ""]
+            continue
+        current = target.GetProperty(prop)
+        if isinstance(current, (servermanager.EnumerationProperty, servermanager.ProxyProperty)) or \
+                isinstance(current.SMProperty, servermanager.vtkSMStringVectorProperty):
+            target.SetPropertyWithName(prop, value)
+            continue
+        numbers = [float(v) for v in value.split()]
+        if isinstance(current.SMProperty, servermanager.vtkSMIntVectorProperty):
+            numbers = [int(v) for v in numbers]
+        target.SetPropertyWithName(prop, numbers[0] if len(numbers) == 1 else numbers)
+
+
+def show_overlays(reader, view=None):
+    """Shows every overlay port styled as the file says; returns {port name: display}."""
+    simple = _simple()
+    view = view or simple.GetActiveViewOrCreate("RenderView")
+    hints = display_hints(reader)
+    displays = {}
+    for port, name in enumerate(OVERLAY_PORTS, start=1):
+        display = simple.Show(simple.OutputPort(reader, port), view)
+        apply_display_hints(display, hints.get(port, []))
+        displays[name] = display
+    return displays
+
+
 def show_session(reader, view=None):
-    """Shows the field in a 2-D render view with the fixed colour range; returns the display."""
+    """Shows the field in a 2-D render view with the fixed colour range, and every overlay on top.
+
+    Returns the field's display; show_overlays() gives the overlays' displays.
+    """
     simple = _simple()
     view = view or simple.GetActiveViewOrCreate("RenderView")
     display = simple.Show(reader, view)
     display.Representation = "Surface"  # honours hidden (inactive) grid cells
     display.Ambient, display.Diffuse = 1.0, 0.0  # unlit: a bin shows exactly its colour-map colour
     apply_fixed_color_range(display, reader)
+    show_overlays(reader, view)
     view.InteractionMode = "2D"
     simple.ResetCamera(view)
     return display

@@ -46,7 +46,7 @@ TEST(Session, OpensTheBundledSample) {
   }
   const auto range = neuroplayback::EstimateRange(field);
   EXPECT_LT(range.Min, range.Max);
-  EXPECT_FALSE(session->Overlays().empty());
+  EXPECT_FALSE(session->OverlayGroups().empty());
 }
 
 TEST(Session, RejectsAMissingFile) {

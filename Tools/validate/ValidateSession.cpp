@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
     auto session = neuroplayback::Session::Open(path);
     std::printf("  ok  structure: %s layout, %lld bins, %lld frames, %zu field(s), %zu overlay(s)\n",
       neuroplayback::LayoutName(session->Env().Layout), static_cast<long long>(session->Env().BinCount),
-      static_cast<long long>(session->FrameCount()), session->Fields().size(), session->Overlays().size());
+      static_cast<long long>(session->FrameCount()), session->Fields().size(), session->OverlayGroups().size());
   } catch (const SessionError& error) {
     std::printf("  ERROR %s\n", error.what());
     return 1;

@@ -1,0 +1,828 @@
+#include "Overlays.h"
+
+#include "Hdf5.h"
+#include "SessionError.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+#include <sstream>
+
+namespace neuroplayback {
+
+namespace {
+
+std::string ShapeText(const std::vector<hsize_t>& dims) {
+  std::string text = "(";
+  for (std::size_t i = 0; i < dims.size(); ++i) {
+    text += (i ? ", " : "") + std::to_string(dims[i]);
+  }
+  return text + (dims.size() == 1 ? ",)" : ")");
+}
+
+std::string Seconds(double t) {
+  std::ostringstream text;
+  text.precision(6);
+  text << t;
+  return text.str() + " s";
+}
+
+std::size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  std::iota(row.begin(), row.end(), 0);
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({ row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1) });
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string DidYouMean(const std::string& name, const std::vector<std::string>& candidates) {
+  const std::vector<std::string> close = ClosestNames(name, candidates);
+  if (close.empty()) {
+    return "";
+  }
+  std::string text = " Did you mean '" + close[0] + "'";
+  for (std::size_t i = 1; i < close.size(); ++i) {
+    text += " or '" + close[i] + "'";
+  }
+  return text + "?";
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string text;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    text += (i ? ", " : "") + names[i];
+  }
+  return text;
+}
+
+Interp ReadInterp(hid_t group, const std::string& where, Interp fallback) {
+  const std::string text = h5::ReadStringAttribute(group, "interp").value_or("");
+  if (text.empty()) {
+    return fallback;
+  }
+  if (text == "linear") {
+    return Interp::Linear;
+  }
+  if (text == "nearest") {
+    return Interp::Nearest;
+  }
+  throw SessionError(where + " has interp = '" + text + "'.", "Set interp to 'linear' or 'nearest'.");
+}
+
+Rgba ReadColor(hid_t group, const std::string& where, const char* name, Rgba fallback) {
+  const auto text = h5::ReadStringAttribute(group, name);
+  return text ? ParseColor(*text, where + " attribute " + name) : fallback;
+}
+
+double ReadPositive(hid_t group, const std::string& where, const char* name, double fallback) {
+  const auto value = h5::ReadDoubleAttribute(group, name);
+  if (!value) {
+    return fallback;
+  }
+  if (!std::isfinite(*value) || *value <= 0.0) {
+    throw SessionError(where + " attribute " + name + " must be a positive number (it is " + std::to_string(*value) + ").",
+      std::string("Set ") + name + " to a positive value, or remove it for the default.");
+  }
+  return *value;
+}
+
+// A string array attribute, or nothing.
+std::vector<std::string> ReadStrings(hid_t obj, const std::string& name) {
+  std::vector<std::string> out;
+  if (!h5::HasAttribute(obj, name)) {
+    return out;
+  }
+  h5::ErrorSilencer silence;
+  h5::Handle attr(H5Aopen(obj, name.c_str(), H5P_DEFAULT));
+  h5::Handle type(H5Aget_type(attr.Get()));
+  h5::Handle space(H5Aget_space(attr.Get()));
+  const hssize_t count = H5Sget_simple_extent_npoints(space.Get());
+  if (H5Tget_class(type.Get()) != H5T_STRING || count <= 0) {
+    return out;
+  }
+  if (H5Tis_variable_str(type.Get()) > 0) {
+    std::vector<char*> values(static_cast<std::size_t>(count), nullptr);
+    h5::Handle memType(H5Tcopy(H5T_C_S1));
+    H5Tset_size(memType.Get(), H5T_VARIABLE);
+    H5Tset_cset(memType.Get(), H5Tget_cset(type.Get()));
+    if (H5Aread(attr.Get(), memType.Get(), values.data()) >= 0) {
+      for (char* value : values) {
+        out.emplace_back(value ? value : "");
+      }
+      H5Dvlen_reclaim(memType.Get(), space.Get(), H5P_DEFAULT, values.data());
+    }
+  } else {
+    const std::size_t size = H5Tget_size(type.Get());
+    std::vector<char> buffer(size * static_cast<std::size_t>(count) + 1, '\0');
+    if (H5Aread(attr.Get(), type.Get(), buffer.data()) >= 0) {
+      for (hssize_t i = 0; i < count; ++i) {
+        const char* begin = buffer.data() + static_cast<std::size_t>(i) * size;
+        out.emplace_back(begin, ::strnlen(begin, size));
+      }
+    }
+  }
+  return out;
+}
+
+// Opens `times` and, when valuesName is given, the values dataset, checking that the values are
+// (n, tail...) with n = len(times).
+std::unique_ptr<SampleStream> OpenSamples(hid_t group, const std::string& where, const char* valuesName,
+  const std::vector<hsize_t>& tail, const std::string& tailText, std::size_t cacheBytes) {
+  if (!h5::Exists(group, "times")) {
+    throw SessionError(where + " has no 'times' dataset.",
+      "Write the sample times (n,) in seconds on the session clock, strictly increasing.");
+  }
+  h5::Handle times = h5::OpenUncachedDataset(group, "times");
+  const std::vector<hsize_t> timeDims = h5::Shape(times.Get());
+  if (timeDims.size() != 1) {
+    throw SessionError(where + "/times has shape " + ShapeText(timeDims) + "; it must be 1-D (n,).",
+      "Write one time in seconds per sample.");
+  }
+  const hsize_t n = timeDims[0];
+  if (n == 0) {
+    throw SessionError(where + "/times is empty.", "Write at least one sample, or remove the overlay.");
+  }
+  std::unique_ptr<RowSource> values;
+  std::int64_t blockRows = 4096;
+  if (valuesName) {
+    if (!h5::Exists(group, valuesName)) {
+      throw SessionError(where + " has no '" + valuesName + "' dataset.",
+        std::string("Write ") + valuesName + " with shape " + tailText + ", one row per time.");
+    }
+    h5::Handle dataset = h5::OpenUncachedDataset(group, valuesName);
+    const std::vector<hsize_t> dims = h5::Shape(dataset.Get());
+    std::vector<hsize_t> expected{ n };
+    expected.insert(expected.end(), tail.begin(), tail.end());
+    if (dims != expected) {
+      throw SessionError(where + "/" + valuesName + " has shape " + ShapeText(dims) + " but needs " + tailText +
+          " with n = " + std::to_string(n) + " (the length of times).",
+        std::string("Write one ") + valuesName + " row per time stamp, shaped " + tailText + ".");
+    }
+    h5::Handle type(H5Dget_type(dataset.Get()));
+    const H5T_class_t typeClass = H5Tget_class(type.Get());
+    if (typeClass != H5T_FLOAT && typeClass != H5T_INTEGER) {
+      throw SessionError(where + "/" + valuesName + " is not numeric.", "Store it as float64 (NaN marks a gap).");
+    }
+    h5::Handle create(H5Dget_create_plist(dataset.Get()));
+    if (H5Pget_layout(create.Get()) == H5D_CHUNKED) {
+      std::vector<hsize_t> chunk(dims.size(), 0);
+      if (H5Pget_chunk(create.Get(), static_cast<int>(chunk.size()), chunk.data()) > 0 && chunk[0] > 0) {
+        blockRows = static_cast<std::int64_t>(chunk[0]);
+      }
+    }
+    values = std::make_unique<h5::DatasetRows>(std::move(dataset), H5T_NATIVE_DOUBLE);
+  }
+  return std::make_unique<SampleStream>(where, std::make_unique<h5::DatasetRows>(std::move(times), H5T_NATIVE_DOUBLE),
+    std::move(values), std::clamp<std::int64_t>(blockRows, 256, 65536), cacheBytes);
+}
+
+template <typename List>
+int FindByName(const List& list, const std::string& name) {
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (list[i].Name == name) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+template <typename List>
+std::vector<std::string> NamesOf(const List& list) {
+  std::vector<std::string> names;
+  for (const auto& item : list) {
+    names.push_back(item.Name);
+  }
+  return names;
+}
+
+bool Finite2(const double* xy) { return std::isfinite(xy[0]) && std::isfinite(xy[1]); }
+
+} // namespace
+
+std::vector<std::string> ClosestNames(const std::string& name, const std::vector<std::string>& candidates, std::size_t count) {
+  std::vector<std::pair<std::size_t, std::string>> scored;
+  for (const std::string& candidate : candidates) {
+    const std::size_t distance = EditDistance(name, candidate);
+    if (distance <= std::max<std::size_t>(2, std::max(name.size(), candidate.size()) / 2)) {
+      scored.emplace_back(distance, candidate);
+    }
+  }
+  std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < scored.size() && i < count; ++i) {
+    out.push_back(scored[i].second);
+  }
+  return out;
+}
+
+MarkerShape ParseMarker(const std::string& text, const std::string& where) {
+  static const std::vector<std::pair<std::vector<std::string>, MarkerShape>> Names{
+    { { "o", "circle" }, MarkerShape::Circle }, { { "s", "square" }, MarkerShape::Square },
+    { { "^", "triangle_up", "triangle" }, MarkerShape::TriangleUp }, { { "v", "triangle_down" }, MarkerShape::TriangleDown },
+    { { "d", "D", "diamond" }, MarkerShape::Diamond }, { { "+", "plus" }, MarkerShape::Plus },
+    { { "x", "cross" }, MarkerShape::Cross }, { { "*", "star" }, MarkerShape::Star },
+  };
+  for (const auto& [names, shape] : Names) {
+    if (std::find(names.begin(), names.end(), text) != names.end()) {
+      return shape;
+    }
+  }
+  throw SessionError(where + " has marker '" + text + "', which is not a known marker.",
+    "Use one of o (circle), s (square), ^, v (triangles), d (diamond), + (plus), x (cross), * (star).");
+}
+
+void MarkerSet::Clear() {
+  Xy.clear();
+  Colors.clear();
+  Sizes.clear();
+  Shapes.clear();
+  Sources.clear();
+}
+
+void MarkerSet::Add(double x, double y, Rgba color, double size, MarkerShape shape, int source) {
+  Xy.push_back(x);
+  Xy.push_back(y);
+  Colors.push_back(color);
+  Sizes.push_back(size);
+  Shapes.push_back(static_cast<int>(shape));
+  Sources.push_back(source);
+}
+
+void LineSet::Clear() {
+  Xy.clear();
+  Colors.clear();
+  Starts.assign(1, 0);
+}
+
+void LineSet::Add(double x, double y, Rgba color) {
+  Xy.push_back(x);
+  Xy.push_back(y);
+  Colors.push_back(color);
+}
+
+void LineSet::EndLine() {
+  const auto points = static_cast<std::int64_t>(Colors.size());
+  if (points - Starts.back() < 2) {
+    Xy.resize(static_cast<std::size_t>(Starts.back()) * 2);
+    Colors.resize(static_cast<std::size_t>(Starts.back()));
+    return;
+  }
+  Starts.push_back(points);
+}
+
+void ArrowSet::Clear() {
+  Xy.clear();
+  Vectors.clear();
+  Colors.clear();
+}
+
+void OverlayFrame::Clear() {
+  Positions.Clear();
+  Trails.Clear();
+  Bodyparts.Clear();
+  Skeleton.Clear();
+  Headings.Clear();
+  Events.Clear();
+}
+
+double ScaleBarLength(double extent) {
+  const double target = 0.2 * extent;
+  if (!(target > 0.0) || !std::isfinite(target)) {
+    return 1.0;
+  }
+  const double decade = std::pow(10.0, std::floor(std::log10(target)));
+  for (double step : { 5.0, 2.0, 1.0 }) {
+    if (step * decade <= target * (1 + 1e-12)) {
+      return step * decade;
+    }
+  }
+  return decade;
+}
+
+std::string ScaleBarLabel(double length, const std::string& units) {
+  std::ostringstream text;
+  text.precision(6);
+  text << length;
+  return units.empty() ? text.str() : text.str() + " " + units;
+}
+
+bool OverlaySet::Empty() const {
+  return PositionList.empty() && BodypartList.empty() && HeadingList.empty() && EventList.empty();
+}
+
+double OverlaySet::SkeletonWidth() const {
+  double width = 1.0;
+  for (const BodypartOverlay& overlay : BodypartList) {
+    width = std::max(width, overlay.EdgeWidth);
+  }
+  return width;
+}
+
+std::int64_t OverlaySet::RowsRead() const {
+  std::int64_t rows = 0;
+  for (const auto& o : PositionList) {
+    rows += o.Samples->RowsRead();
+  }
+  for (const auto& o : BodypartList) {
+    rows += o.Samples->RowsRead();
+  }
+  for (const auto& o : HeadingList) {
+    rows += o.Samples->RowsRead();
+  }
+  for (const auto& o : EventList) {
+    for (const auto& type : o.Types) {
+      rows += type.Samples ? type.Samples->RowsRead() : 0;
+    }
+  }
+  return rows;
+}
+
+OverlaySet OverlaySet::Load(hid_t file, const Environment& environment, double sessionFirst, double sessionLast,
+  std::size_t cacheBytes) {
+  OverlaySet set;
+  for (std::int64_t bin = 0; bin < environment.BinCount; ++bin) {
+    set.Centroid[0] += environment.BinCenters[static_cast<std::size_t>(2 * bin)] / static_cast<double>(environment.BinCount);
+    set.Centroid[1] += environment.BinCenters[static_cast<std::size_t>(2 * bin + 1)] / static_cast<double>(environment.BinCount);
+  }
+  if (!h5::Exists(file, "overlays")) {
+    return set;
+  }
+  const std::vector<double> bounds = environment.Bounds();
+  const double extent = std::max(bounds[1] - bounds[0], bounds[3] - bounds[2]);
+  const double unit = extent > 0 ? extent : 1.0;
+  h5::Handle group = h5::OpenGroup(file, "overlays");
+
+  // Reports a stream with no time overlap and says whether to keep it.
+  auto overlaps = [&](const SampleStream& samples, const std::string& where) {
+    if (samples.Last() < sessionFirst || samples.First() > sessionLast) {
+      set.WarningList.push_back(where + " covers " + Seconds(samples.First()) + " to " + Seconds(samples.Last()) +
+        ", which does not overlap the session's " + Seconds(sessionFirst) + " to " + Seconds(sessionLast) +
+        ": it is not drawn. How to fix: put its times on the session clock (shift them by the clock offset).");
+      return false;
+    }
+    return true;
+  };
+
+  std::vector<std::string> headingNames;
+  std::vector<std::string> eventNames;
+  for (const std::string& name : h5::ChildNames(group.Get())) {
+    const std::string where = "/overlays/" + name;
+    h5::ErrorSilencer silence;
+    h5::Handle overlay(H5Gopen2(group.Get(), name.c_str(), H5P_DEFAULT));
+    if (!overlay.Valid()) {
+      continue; // a dataset directly under /overlays is not an overlay
+    }
+    const hid_t g = overlay.Get();
+    const std::string kind = h5::ReadStringAttribute(g, "kind").value_or("");
+    try {
+    if (kind == "position") {
+      PositionOverlay p;
+      p.Name = name;
+      p.Samples = OpenSamples(g, where, "xy", { 2 }, "(n, 2)", cacheBytes);
+      p.Interpolation = ReadInterp(g, where, Interp::Linear);
+      p.Color = ReadColor(g, where, "color", ParseColor("#ff0000", ""));
+      p.Size = ReadPositive(g, where, "size", 0.03 * unit);
+      if (h5::HasAttribute(g, "trail_samples")) {
+        p.TrailSamples = h5::ReadIntAttribute(g, "trail_samples").value_or(0);
+        if (p.TrailSamples < 0) {
+          throw SessionError(where + " attribute trail_samples is negative.", "Set trail_samples to 0 (no trail) or more.");
+        }
+      }
+      const auto trail = h5::ReadDoubleAttribute(g, "trail_seconds");
+      if (trail && (!std::isfinite(*trail) || *trail < 0)) {
+        throw SessionError(where + " attribute trail_seconds must be 0 or more seconds.", "Set trail_seconds, e.g. 2.0.");
+      }
+      p.TrailSeconds = trail.value_or(p.TrailSamples > 0 ? 0.0 : 2.0);
+      p.TrailColor = ReadColor(g, where, "trail_color", p.Color);
+      if (overlaps(*p.Samples, where)) {
+        set.PositionList.push_back(std::move(p));
+      }
+    } else if (kind == "bodyparts") {
+      BodypartOverlay b;
+      b.Name = name;
+      b.Parts = ReadStrings(g, "part_names");
+      if (b.Parts.empty()) {
+        throw SessionError(where + " has no part_names attribute.", "Write the body part names as a string array attribute.");
+      }
+      const auto parts = static_cast<hsize_t>(b.Parts.size());
+      b.Samples = OpenSamples(g, where, "xy", { parts, 2 }, "(n, " + std::to_string(parts) + ", 2)", cacheBytes);
+      b.Interpolation = ReadInterp(g, where, Interp::Linear);
+      std::vector<std::string> colors = ReadStrings(g, "part_colors");
+      if (colors.empty()) {
+        colors = ReadStrings(g, "node_colors"); // the skeleton's own node colours
+      }
+      if (!colors.empty() && colors.size() != b.Parts.size()) {
+        throw SessionError(where + " has " + std::to_string(colors.size()) + " part colours for " +
+            std::to_string(b.Parts.size()) + " parts.",
+          "Give one colour per entry of part_names, in the same order.");
+      }
+      for (std::size_t i = 0; i < b.Parts.size(); ++i) {
+        b.PartColors.push_back(colors.empty() ? CycleColor(i) : ParseColor(colors[i], where + " colour of '" + b.Parts[i] + "'"));
+      }
+      if (h5::Exists(g, "skeleton_edges")) {
+        h5::Handle edges = h5::OpenDataset(g, "skeleton_edges");
+        const auto dims = h5::Shape(edges.Get());
+        if (dims.size() != 2 || dims[1] != 2) {
+          throw SessionError(where + "/skeleton_edges has shape " + ShapeText(dims) + "; it must be (n_edges, 2).",
+            "Write each edge as a pair of part indices or part names.");
+        }
+        std::vector<std::int64_t> ends;
+        h5::Handle type(H5Dget_type(edges.Get()));
+        if (H5Tget_class(type.Get()) == H5T_STRING) {
+          std::vector<std::string> names;
+          h5::Handle memType(H5Tcopy(H5T_C_S1));
+          H5Tset_size(memType.Get(), H5T_VARIABLE);
+          std::vector<char*> raw(static_cast<std::size_t>(dims[0] * 2), nullptr);
+          if (H5Tis_variable_str(type.Get()) > 0 && H5Dread(edges.Get(), memType.Get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()) >= 0) {
+            for (char* value : raw) {
+              names.emplace_back(value ? value : "");
+            }
+            h5::Handle space(H5Dget_space(edges.Get()));
+            H5Dvlen_reclaim(memType.Get(), space.Get(), H5P_DEFAULT, raw.data());
+          } else {
+            throw SessionError(where + "/skeleton_edges could not be read as strings.",
+              "Write part names as variable-length UTF-8 strings, or part indices as integers.");
+          }
+          for (const std::string& part : names) {
+            const auto found = std::find(b.Parts.begin(), b.Parts.end(), part);
+            if (found == b.Parts.end()) {
+              throw SessionError(where + "/skeleton_edges names the part '" + part + "', which is not in part_names (" +
+                  JoinNames(b.Parts) + ")." + DidYouMean(part, b.Parts),
+                "Use the exact part names, or add the part to part_names and xy.");
+            }
+            ends.push_back(found - b.Parts.begin());
+          }
+        } else {
+          ends = h5::ReadAllInts(edges.Get());
+          for (std::int64_t end : ends) {
+            if (end < 0 || end >= static_cast<std::int64_t>(parts)) {
+              throw SessionError(where + "/skeleton_edges refers to part " + std::to_string(end) + " but there are only " +
+                  std::to_string(parts) + " parts (0 to " + std::to_string(parts - 1) + ": " + JoinNames(b.Parts) + ").",
+                "Use part indices below n_parts, or write the edges as part names.");
+            }
+          }
+        }
+        for (std::size_t i = 0; i + 1 < ends.size(); i += 2) {
+          std::pair<int, int> edge{ static_cast<int>(std::min(ends[i], ends[i + 1])), static_cast<int>(std::max(ends[i], ends[i + 1])) };
+          if (edge.first != edge.second && std::find(b.Edges.begin(), b.Edges.end(), edge) == b.Edges.end()) {
+            b.Edges.push_back(edge);
+          }
+        }
+      }
+      b.EdgeColor = ReadColor(g, where, "edge_color", ParseColor("white", ""));
+      b.EdgeWidth = ReadPositive(g, where, "edge_width", 1.0);
+      b.Size = ReadPositive(g, where, "size", 0.02 * unit);
+      b.SkeletonName = h5::ReadStringAttribute(g, "skeleton_name").value_or("");
+      if (overlaps(*b.Samples, where)) {
+        set.BodypartList.push_back(std::move(b));
+      }
+    } else if (kind == "head_direction") {
+      HeadDirectionOverlay h;
+      h.Name = name;
+      h.Samples = OpenSamples(g, where, "angle", {}, "(n,)", cacheBytes);
+      h.Interpolation = ReadInterp(g, where, Interp::Linear);
+      h.Color = ReadColor(g, where, "color", ParseColor("yellow", ""));
+      h.Length = ReadPositive(g, where, "length", 0.1 * unit);
+      h.Width = ReadPositive(g, where, "width", 2.0);
+      headingNames.push_back(h5::ReadStringAttribute(g, "anchor").value_or(""));
+      if (overlaps(*h.Samples, where)) {
+        set.HeadingList.push_back(std::move(h));
+      } else {
+        headingNames.pop_back();
+      }
+    } else if (kind == "events") {
+      EventOverlay e;
+      e.Name = name;
+      const std::string mode = h5::ReadStringAttribute(g, "mode").value_or("cumulative");
+      if (mode == "instant") {
+        e.Mode = EventMode::Instant;
+      } else if (mode == "cumulative") {
+        e.Mode = EventMode::Cumulative;
+      } else if (mode == "decay") {
+        e.Mode = EventMode::Decay;
+      } else {
+        throw SessionError(where + " has mode = '" + mode + "'.", "Set mode to instant, cumulative or decay.");
+      }
+      e.DecaySeconds = ReadPositive(g, where, "decay_seconds", 0.5);
+      e.Size = ReadPositive(g, where, "size", 0.025 * unit);
+      const double opacity = h5::ReadDoubleAttribute(g, "opacity").value_or(0.7);
+      if (!(opacity >= 0.0 && opacity <= 1.0)) {
+        throw SessionError(where + " attribute opacity must be between 0 and 1.", "Set opacity, e.g. 0.7.");
+      }
+      e.Opacity = opacity;
+      e.Interpolation = ReadInterp(g, where, Interp::Linear);
+      bool needsTrajectory = false;
+      std::size_t typeIndex = 0;
+      for (const std::string& typeName : h5::ChildNames(g)) {
+        const std::string typeWhere = where + "/" + typeName;
+        h5::Handle typeGroup(H5Gopen2(g, typeName.c_str(), H5P_DEFAULT));
+        if (!typeGroup.Valid()) {
+          throw SessionError(typeWhere + " is not a group.",
+            "Write one group per event type under " + where + ", each holding times (and optionally xy).");
+        }
+        EventType type;
+        type.Name = typeName;
+        type.Color = ReadColor(typeGroup.Get(), typeWhere, "color", CycleColor(typeIndex++));
+        type.Marker = ParseMarker(h5::ReadStringAttribute(typeGroup.Get(), "marker").value_or("o"), typeWhere);
+        const bool fixed = h5::Exists(typeGroup.Get(), "xy");
+        needsTrajectory = needsTrajectory || !fixed;
+        h5::Handle times = h5::OpenUncachedDataset(typeGroup.Get(), "times");
+        if (!h5::Shape(times.Get()).empty() && h5::Shape(times.Get())[0] > 0) {
+          type.Samples = OpenSamples(typeGroup.Get(), typeWhere, fixed ? "xy" : nullptr, { 2 }, "(m, 2)", cacheBytes);
+        }
+        e.Types.push_back(std::move(type));
+      }
+      if (needsTrajectory) {
+        eventNames.push_back(h5::ReadStringAttribute(g, "position_source").value_or(""));
+      } else {
+        eventNames.push_back("-");
+      }
+      set.EventList.push_back(std::move(e));
+    } else if (kind != "timeseries" && kind != "video") {
+      throw SessionError(where + " has kind = '" + kind + "', which this plugin does not know; it is skipped.",
+        "Use one of position, bodyparts, head_direction, events, timeseries, video.");
+    }
+    } catch (const SessionError& error) {
+      set.ErrorList.push_back(error.what());
+    }
+  }
+
+  // Anchors refer to other overlays, so they are resolved once all are read.
+  const std::vector<std::string> positionNames = NamesOf(set.PositionList);
+  auto resolvePosition = [&](const std::string& anchor, const std::string& where, const char* attribute) {
+    if (anchor.empty()) {
+      return set.PositionList.size() == 1 ? 0 : -1;
+    }
+    const int found = FindByName(set.PositionList, anchor);
+    if (found < 0) {
+      throw SessionError(where + " attribute " + attribute + " = '" + anchor + "' is not a position overlay (there are: " +
+          (positionNames.empty() ? std::string("none") : JoinNames(positionNames)) + ")." + DidYouMean(anchor, positionNames),
+        std::string("Set ") + attribute + " to the name of a group under /overlays with kind = position.");
+    }
+    return found;
+  };
+  std::vector<HeadDirectionOverlay> headings;
+  for (std::size_t i = 0; i < set.HeadingList.size(); ++i) {
+    HeadDirectionOverlay& h = set.HeadingList[i];
+    try {
+    const std::string& anchor = headingNames[i];
+    const std::string where = "/overlays/" + h.Name;
+    const auto slash = anchor.find('/');
+    if (slash != std::string::npos) {
+      const std::string bodyName = anchor.substr(0, slash);
+      const std::string part = anchor.substr(slash + 1);
+      h.AnchorBodyparts = FindByName(set.BodypartList, bodyName);
+      if (h.AnchorBodyparts < 0) {
+        throw SessionError(where + " anchor '" + anchor + "' names no bodyparts overlay '" + bodyName + "'." +
+            DidYouMean(bodyName, NamesOf(set.BodypartList)),
+          "Write anchor as <bodyparts overlay>/<part>, e.g. bodyparts/nose, or a position overlay's name.");
+      }
+      const auto& parts = set.BodypartList[static_cast<std::size_t>(h.AnchorBodyparts)].Parts;
+      const auto found = std::find(parts.begin(), parts.end(), part);
+      if (found == parts.end()) {
+        throw SessionError(where + " anchor '" + anchor + "' names the part '" + part + "', which is not one of " +
+            JoinNames(parts) + "." + DidYouMean(part, parts),
+          "Use one of the part names.");
+      }
+      h.AnchorPart = static_cast<int>(found - parts.begin());
+    } else {
+      h.AnchorPosition = resolvePosition(anchor, where, "anchor");
+    }
+    headings.push_back(std::move(h));
+    } catch (const SessionError& error) {
+      set.ErrorList.push_back(error.what());
+    }
+  }
+  set.HeadingList = std::move(headings);
+  std::vector<EventOverlay> events;
+  for (std::size_t i = 0; i < set.EventList.size(); ++i) {
+    EventOverlay& e = set.EventList[i];
+    try {
+      if (eventNames[i] != "-") {
+        const std::string where = "/overlays/" + e.Name;
+        e.PositionSource = resolvePosition(eventNames[i], where, "position_source");
+        if (e.PositionSource < 0) {
+          throw SessionError(where + " has event types without xy, and no position_source says which trajectory places them.",
+            "Set position_source to a position overlay's name, or write xy (m, 2) for every event type.");
+        }
+      }
+      events.push_back(std::move(e));
+    } catch (const SessionError& error) {
+      set.ErrorList.push_back(error.what());
+    }
+  }
+  set.EventList = std::move(events);
+  for (EventOverlay& e : set.EventList) {
+    for (EventType& type : e.Types) {
+      if (type.Samples && !overlaps(*type.Samples, "/overlays/" + e.Name + "/" + type.Name)) {
+        type.Samples.reset();
+      }
+    }
+  }
+  set.Disabled.assign(set.PositionList.size() + set.BodypartList.size() + set.HeadingList.size() + set.EventList.size(), false);
+  return set;
+}
+
+void OverlaySet::Build(const FrameClock& clock, OverlayFrame& out) {
+  out.Clear();
+  std::size_t index = 0;
+  auto guarded = [&](const std::string& name, auto&& build) {
+    const std::size_t slot = index++;
+    if (Disabled[slot]) {
+      return;
+    }
+    try {
+      build();
+    } catch (const std::exception& error) {
+      Disabled[slot] = true;
+      WarningList.push_back("The overlay '" + name + "' is turned off: " + error.what());
+    }
+  };
+  for (PositionOverlay& p : PositionList) {
+    guarded(p.Name, [&] { BuildPosition(p, clock, out); });
+  }
+  for (BodypartOverlay& b : BodypartList) {
+    guarded(b.Name, [&] { BuildBodyparts(b, clock, out); });
+  }
+  for (HeadDirectionOverlay& h : HeadingList) {
+    guarded(h.Name, [&] { BuildHeading(h, clock, out); });
+  }
+  int source = 0;
+  for (EventOverlay& e : EventList) {
+    guarded(e.Name, [&] { BuildEvents(e, source, clock, out); });
+    source += static_cast<int>(e.Types.size());
+  }
+}
+
+void OverlaySet::BuildPosition(PositionOverlay& p, const FrameClock& clock, OverlayFrame& out) {
+  const int source = static_cast<int>(&p - PositionList.data());
+  SampleStream& samples = *p.Samples;
+  double here[2];
+  samples.ValueAt(clock.Time, p.Interpolation, false, here);
+  if (Finite2(here)) {
+    out.Positions.Add(here[0], here[1], p.Color, p.Size, MarkerShape::Circle, source);
+  }
+  if (p.TrailSeconds <= 0.0 && p.TrailSamples <= 0) {
+    return;
+  }
+  const std::int64_t last = samples.LastAtOrBefore(clock.Time);
+  if (last < 0 || clock.Time > samples.Last() + (p.TrailSeconds > 0 ? p.TrailSeconds : 0.0)) {
+    return;
+  }
+  std::int64_t first = p.TrailSamples > 0 ? std::max<std::int64_t>(0, last - p.TrailSamples + 1)
+                                          : samples.FirstAtOrAfter(clock.Time - p.TrailSeconds);
+  // Very long trails are thinned to a bounded number of vertices.
+  constexpr std::int64_t MaxTrailPoints = 20000;
+  const std::int64_t stride = std::max<std::int64_t>(1, (last - first + 1 + MaxTrailPoints - 1) / MaxTrailPoints);
+  auto fade = [&](std::int64_t index, double t) {
+    const double age = p.TrailSamples > 0 ? static_cast<double>(last - index + 1) / static_cast<double>(p.TrailSamples)
+                                          : (clock.Time - t) / p.TrailSeconds;
+    return p.TrailColor.WithAlpha(1.0 - std::clamp(age, 0.0, 1.0));
+  };
+  for (std::int64_t i = first; i <= last; i += stride) {
+    const double t = samples.TimeOf(i);
+    const double* xy = samples.Row(i);
+    if (!Finite2(xy)) {
+      out.Trails.EndLine(); // a gap in the input breaks the trail
+      continue;
+    }
+    out.Trails.Add(xy[0], xy[1], fade(i, t));
+  }
+  if (Finite2(here) && samples.TimeOf(last) < clock.Time) {
+    out.Trails.Add(here[0], here[1], p.TrailColor);
+  }
+  out.Trails.EndLine();
+}
+
+void OverlaySet::BuildBodyparts(BodypartOverlay& b, const FrameClock& clock, OverlayFrame& out) {
+  Scratch.resize(b.Parts.size() * 2);
+  b.Samples->ValueAt(clock.Time, b.Interpolation, false, Scratch.data());
+  for (std::size_t part = 0; part < b.Parts.size(); ++part) {
+    const double* xy = &Scratch[2 * part];
+    if (Finite2(xy)) {
+      out.Bodyparts.Add(xy[0], xy[1], b.PartColors[part], b.Size, MarkerShape::Circle, static_cast<int>(part));
+    }
+  }
+  for (const auto& [from, to] : b.Edges) {
+    const double* a = &Scratch[2 * static_cast<std::size_t>(from)];
+    const double* c = &Scratch[2 * static_cast<std::size_t>(to)];
+    if (Finite2(a) && Finite2(c)) { // an edge with a missing end is skipped
+      out.Skeleton.Add(a[0], a[1], b.EdgeColor);
+      out.Skeleton.Add(c[0], c[1], b.EdgeColor);
+      out.Skeleton.EndLine();
+    }
+  }
+}
+
+bool OverlaySet::AnchorAt(const HeadDirectionOverlay& h, double t, double* xy) {
+  if (h.AnchorPosition >= 0) {
+    PositionOverlay& p = PositionList[static_cast<std::size_t>(h.AnchorPosition)];
+    p.Samples->ValueAt(t, p.Interpolation, false, xy);
+  } else if (h.AnchorBodyparts >= 0) {
+    BodypartOverlay& b = BodypartList[static_cast<std::size_t>(h.AnchorBodyparts)];
+    std::vector<double> parts(b.Parts.size() * 2);
+    b.Samples->ValueAt(t, b.Interpolation, false, parts.data());
+    xy[0] = parts[2 * static_cast<std::size_t>(h.AnchorPart)];
+    xy[1] = parts[2 * static_cast<std::size_t>(h.AnchorPart) + 1];
+  } else {
+    xy[0] = Centroid[0];
+    xy[1] = Centroid[1];
+  }
+  return Finite2(xy);
+}
+
+void OverlaySet::BuildHeading(HeadDirectionOverlay& h, const FrameClock& clock, OverlayFrame& out) {
+  double angle = 0.0;
+  double anchor[2];
+  if (!h.Samples->ValueAt(clock.Time, h.Interpolation, true, &angle) || !std::isfinite(angle) ||
+    !AnchorAt(h, clock.Time, anchor)) {
+    return;
+  }
+  out.Headings.Xy.insert(out.Headings.Xy.end(), { anchor[0], anchor[1] });
+  out.Headings.Vectors.insert(out.Headings.Vectors.end(), { h.Length * std::cos(angle), h.Length * std::sin(angle) });
+  out.Headings.Colors.push_back(h.Color);
+}
+
+bool OverlaySet::EventPosition(const EventOverlay& e, EventType& type, std::int64_t index, double* xy) {
+  if (type.Samples->Width() == 2) {
+    const double* row = type.Samples->Row(index);
+    xy[0] = row[0];
+    xy[1] = row[1];
+  } else {
+    // Placed on the trajectory at the event's own time.
+    PositionOverlay& p = PositionList[static_cast<std::size_t>(e.PositionSource)];
+    p.Samples->ValueAt(type.Samples->TimeOf(index), e.Interpolation, false, xy);
+  }
+  return Finite2(xy);
+}
+
+void OverlaySet::BuildEvents(EventOverlay& e, int firstSource, const FrameClock& clock, OverlayFrame& out) {
+  double xy[2];
+  for (std::size_t k = 0; k < e.Types.size(); ++k) {
+    EventType& type = e.Types[k];
+    const int source = firstSource + static_cast<int>(k);
+    if (!type.Samples) {
+      continue;
+    }
+    SampleStream& samples = *type.Samples;
+    // An event belongs to the first frame at or after its time, and never before the first frame.
+    const std::int64_t end = clock.Time > clock.LastTime ? samples.Count() : samples.FirstAfter(clock.Time);
+    const std::int64_t sessionBegin = samples.FirstAtOrAfter(clock.FirstTime);
+    if (e.Mode == EventMode::Cumulative) {
+      const std::int64_t begin = std::max(sessionBegin, end - MaxCumulativeEvents);
+      const bool reuse = begin >= type.CachedBegin && begin <= type.CachedEnd && end >= begin;
+      if (!reuse) {
+        type.Cached.clear();
+        type.CachedBegin = type.CachedEnd = begin;
+      }
+      if (end < type.CachedEnd) {
+        type.Cached.resize(static_cast<std::size_t>(std::max<std::int64_t>(0, end - type.CachedBegin)));
+        type.CachedEnd = std::max(end, type.CachedBegin);
+      }
+      for (std::int64_t i = type.CachedEnd; i < end; ++i) {
+        if (!EventPosition(e, type, i, xy)) {
+          xy[0] = xy[1] = std::numeric_limits<double>::quiet_NaN();
+        }
+        type.Cached.emplace_back(xy[0], xy[1]);
+      }
+      type.CachedEnd = std::max(type.CachedEnd, end);
+      while (type.CachedBegin < begin && !type.Cached.empty()) {
+        type.Cached.pop_front();
+        ++type.CachedBegin;
+      }
+      const Rgba color = type.Color.WithAlpha(e.Opacity);
+      for (const auto& [x, y] : type.Cached) {
+        if (std::isfinite(x) && std::isfinite(y)) {
+          out.Events.Add(x, y, color, e.Size, type.Marker, source);
+        }
+      }
+      continue;
+    }
+    // Instant: events of this frame, i.e. after the previous frame's time. Decay: also the recent
+    // ones, fading linearly to nothing decay_seconds after their time.
+    const std::int64_t ownFrame = std::max(sessionBegin, samples.FirstAfter(clock.PreviousTime));
+    const std::int64_t begin = e.Mode == EventMode::Instant
+      ? ownFrame
+      : std::max(sessionBegin, std::min(ownFrame, samples.FirstAfter(clock.Time - e.DecaySeconds)));
+    for (std::int64_t i = begin; i < end; ++i) {
+      if (!EventPosition(e, type, i, xy)) {
+        continue;
+      }
+      double opacity = e.Opacity;
+      if (e.Mode == EventMode::Decay && i < ownFrame) {
+        opacity *= 1.0 - std::clamp((clock.Time - samples.TimeOf(i)) / e.DecaySeconds, 0.0, 1.0);
+      }
+      out.Events.Add(xy[0], xy[1], type.Color.WithAlpha(opacity), e.Size, type.Marker, source);
+    }
+  }
+}
+
+} // namespace neuroplayback
