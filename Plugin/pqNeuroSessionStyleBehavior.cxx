@@ -8,7 +8,14 @@
 #include <pqServerManagerModel.h>
 #include <pqView.h>
 #include <vtkDataObject.h>
+#include <vtkSMDoubleVectorProperty.h>
+#include <vtkSMEnumerationDomain.h>
+#include <vtkSMIntVectorProperty.h>
 #include <vtkSMPVRepresentationProxy.h>
+#include <vtkSMProxyListDomain.h>
+#include <vtkSMProxyManager.h>
+#include <vtkSMSessionProxyManager.h>
+#include <vtkSMStringVectorProperty.h>
 #include <vtkSMPropertyHelper.h>
 #include <vtkSMProxy.h>
 #include <vtkSMSourceProxy.h>
@@ -18,7 +25,9 @@
 #include <QTimer>
 
 #include <cstring>
+#include <sstream>
 #include <string>
+#include <vector>
 
 pqNeuroSessionStyleBehavior::pqNeuroSessionStyleBehavior(QObject* parentObject)
   : QObject(parentObject)
@@ -56,7 +65,15 @@ void pqNeuroSessionStyleBehavior::onRepresentationAdded(pqRepresentation* repres
     vtkSMProxy* source = guarded->getInput()->getProxy();
     if (source && std::strcmp(source->GetXMLName(), "NeuroSessionReader") == 0)
     {
-      this->applyStyle(guarded);
+      const int port = guarded->getOutputPortFromInput()->getPortNumber();
+      if (port == 0)
+      {
+        this->applyStyle(guarded);
+      }
+      else
+      {
+        this->applyDisplayHints(guarded, port);
+      }
     }
   });
 }
@@ -105,6 +122,142 @@ void pqNeuroSessionStyleBehavior::applyStyle(pqDataRepresentation* representatio
       renderView->getProxy()->UpdateVTKObjects();
       renderView->resetDisplay();
     }
+    view->render();
+  }
+}
+
+namespace
+{
+// Sets one property from its text form: numbers, enumeration entries or strings.
+void SetFromText(vtkSMProxy* proxy, const std::string& name, const std::string& value)
+{
+  vtkSMProperty* property = proxy ? proxy->GetProperty(name.c_str()) : nullptr;
+  if (!property)
+  {
+    return;
+  }
+  std::istringstream words(value);
+  if (vtkSMStringVectorProperty::SafeDownCast(property))
+  {
+    vtkSMPropertyHelper(property).Set(value.c_str());
+  }
+  else if (auto* ints = vtkSMIntVectorProperty::SafeDownCast(property))
+  {
+    auto* enumeration = ints->FindDomain<vtkSMEnumerationDomain>();
+    int valid = 0;
+    const int entry = enumeration ? enumeration->GetEntryValue(value.c_str(), valid) : 0;
+    if (valid)
+    {
+      vtkSMPropertyHelper(property).Set(entry);
+      return;
+    }
+    std::vector<int> values;
+    for (double v = 0; words >> v;)
+    {
+      values.push_back(static_cast<int>(v));
+    }
+    vtkSMPropertyHelper(property).Set(values.data(), static_cast<unsigned int>(values.size()));
+  }
+  else if (vtkSMDoubleVectorProperty::SafeDownCast(property))
+  {
+    std::vector<double> values;
+    for (double v = 0; words >> v;)
+    {
+      values.push_back(v);
+    }
+    vtkSMPropertyHelper(property).Set(values.data(), static_cast<unsigned int>(values.size()));
+  }
+}
+
+// The glyph source for GlyphType: our marker table, or one of the representation's own choices.
+vtkSMProxy* GlyphSource(vtkSMProxy* representation, const std::string& value)
+{
+  vtkSMProperty* property = representation->GetProperty("GlyphType");
+  if (!property)
+  {
+    return nullptr;
+  }
+  if (value == "NeuroMarkerShapes")
+  {
+    vtkSMSessionProxyManager* manager = representation->GetSessionProxyManager();
+    vtkSmartPointer<vtkSMProxy> shapes;
+    shapes.TakeReference(manager->NewProxy("neuroplayback_glyphs", "NeuroMarkerShapes"));
+    if (!shapes)
+    {
+      return nullptr;
+    }
+    shapes->UpdateVTKObjects();
+    // Registered as the representation's helper, as ParaView does for its own glyph sources, so
+    // it is saved with the state and hidden from the pipeline browser.
+    const std::string group = std::string("pq_helper_proxies.") + representation->GetGlobalIDAsString();
+    manager->RegisterProxy(group.c_str(), "GlyphType", shapes);
+    return shapes;
+  }
+  auto* choices = property->FindDomain<vtkSMProxyListDomain>();
+  for (unsigned int i = 0; choices && i < choices->GetNumberOfProxies(); ++i)
+  {
+    vtkSMProxy* choice = choices->GetProxy(i);
+    if (value == choice->GetXMLLabel() || value == choice->GetXMLName())
+    {
+      return choice;
+    }
+  }
+  return nullptr;
+}
+} // namespace
+
+void pqNeuroSessionStyleBehavior::applyDisplayHints(pqDataRepresentation* representation, int port)
+{
+  vtkSMProxy* reprProxy = representation->getProxy();
+  vtkSMProxy* source = representation->getInput()->getProxy();
+  source->UpdatePropertyInformation();
+  std::istringstream lines(vtkSMPropertyHelper(source, "DisplayHints").GetAsString());
+  for (std::string line; std::getline(lines, line);)
+  {
+    std::istringstream fields(line);
+    std::string portText, name, value;
+    std::getline(fields, portText, '\t');
+    std::getline(fields, name, '\t');
+    std::getline(fields, value);
+    if (portText != std::to_string(port))
+    {
+      continue;
+    }
+    if (name == "Representation")
+    {
+      vtkSMRepresentationProxy::SetRepresentationType(reprProxy, value.c_str());
+    }
+    else if (name == "GlyphType")
+    {
+      if (vtkSMProxy* glyph = GlyphSource(reprProxy, value))
+      {
+        vtkSMPropertyHelper(reprProxy, "GlyphType").Set(glyph);
+      }
+    }
+    else if (name == "ColorArrayName")
+    {
+      const auto comma = value.find(',');
+      const std::string array = comma == std::string::npos ? std::string() : value.substr(comma + 1);
+      vtkSMPropertyHelper(reprProxy, "ColorArrayName").SetInputArrayToProcess(vtkDataObject::POINT, array.c_str());
+    }
+    else if (name.find('.') != std::string::npos)
+    {
+      const std::string owner = name.substr(0, name.find('.'));
+      vtkSMProxy* sub = vtkSMPropertyHelper(reprProxy, owner.c_str(), true).GetAsProxy();
+      SetFromText(sub, name.substr(name.find('.') + 1), value);
+      if (sub)
+      {
+        sub->UpdateVTKObjects();
+      }
+    }
+    else
+    {
+      SetFromText(reprProxy, name, value);
+    }
+  }
+  reprProxy->UpdateVTKObjects();
+  if (pqView* view = representation->getView())
+  {
     view->render();
   }
 }

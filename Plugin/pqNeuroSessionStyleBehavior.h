@@ -1,6 +1,7 @@
 #pragma once
 // Styles a NeuroPlayback session the moment it is shown in the GUI: colours by the default field
-// with the session-wide colour range, fixed while time changes, and a 2-D view of the arena.
+// with the session-wide colour range, fixed while time changes, and a 2-D view of the arena; each
+// overlay port as the reader's display hints say (the file's style and the defaults).
 #include <QObject>
 #include <QPointer>
 #include <QSet>
@@ -25,4 +26,5 @@ private Q_SLOTS:
 
 private:
   void applyStyle(pqDataRepresentation* representation);
+  void applyDisplayHints(pqDataRepresentation* representation, int port);
 };

@@ -97,3 +97,65 @@ def write_session(path, environment=None, n_frames=50, rate=10.0, start=0.0, fra
                 if vmax is not None:
                     dataset.attrs["vmax"] = vmax
     return path
+
+
+def add_overlay(path, name, kind, data=None, attrs=None, types=None):
+    """Adds /overlays/<name> with datasets `data`, attributes `attrs` and, for events, one subgroup
+    per entry of `types` ({type: {"times": ..., "xy": ..., "color": ..., "marker": ...}})."""
+    with h5py.File(path, "a") as f:
+        group = f.require_group("overlays").create_group(name)
+        group.attrs["kind"] = kind
+        for key, value in (attrs or {}).items():
+            group.attrs[key] = value
+        for key, value in (data or {}).items():
+            value = np.asarray(value)
+            if value.dtype == object:  # names, e.g. skeleton edges as part names
+                group.create_dataset(key, data=value.astype(str).astype(object), dtype=h5py.string_dtype())
+            else:
+                group.create_dataset(key, data=value)
+        for type_name, spec in (types or {}).items():
+            sub = group.create_group(type_name)
+            for key, value in spec.items():
+                if key in ("color", "marker"):
+                    sub.attrs[key] = value
+                else:
+                    sub.create_dataset(key, data=np.asarray(value, dtype=np.float64))
+    return path
+
+
+def add_region(path, name, coords, kind="polygon"):
+    with h5py.File(path, "a") as f:
+        region = f["environment"].require_group("regions").create_group(name)
+        region.attrs["kind"] = kind
+        region.create_dataset("coords", data=np.asarray(coords, dtype=np.float64))
+    return path
+
+
+def add_all_overlays(path, environment, n_frames=50, rate=10.0):
+    """Every drawable overlay kind, moving through the environment's bins: for screenshots."""
+    centers = np.asarray(environment["bin_centers"], dtype=np.float64)
+    lo, hi = centers.min(axis=0), centers.max(axis=0)
+    extent = float(max(hi - lo)) or 1.0
+    times = np.arange(4 * n_frames) / (4 * rate)
+    phase = np.linspace(0, 2 * np.pi, len(times))
+    mid, half = (lo + hi) / 2, (hi - lo) / 2
+    xy = np.stack([mid[0] + 0.6 * half[0] * np.cos(phase), mid[1] + 0.6 * half[1] * np.sin(phase)], axis=1)
+    add_overlay(path, "position", "position", {"times": times, "xy": xy},
+                {"color": "#ff3030", "size": 0.06 * extent, "trail_seconds": 2.0})
+    parts = ["nose", "left_ear", "right_ear", "tail_base"]
+    offsets = np.array([[0.08, 0.0], [0.03, 0.04], [0.03, -0.04], [-0.1, 0.0]]) * extent
+    pose = xy[:, None, :] + offsets[None, :, :]
+    add_overlay(path, "bodyparts", "bodyparts",
+                {"times": times, "xy": pose, "skeleton_edges": np.array([[0, 1], [0, 2], [1, 3], [2, 3]])},
+                {"part_names": parts, "part_colors": ["#ffffff", "#40c0ff", "#40c0ff", "#ffa040"],
+                 "edge_color": "#e0e0e0", "edge_width": 2.0, "size": 0.04 * extent})
+    add_overlay(path, "head_direction", "head_direction", {"times": times, "angle": phase + np.pi / 2},
+                {"color": "#ffd000", "length": 0.2 * extent, "anchor": "position"})
+    event_times = np.linspace(0, (n_frames - 1) / rate, 40)
+    add_overlay(path, "spikes", "events", attrs={"mode": "cumulative", "size": 0.05 * extent, "opacity": 0.9},
+                types={"unit_a": {"times": event_times[::2], "xy": xy[::10][:20], "color": "#ff40ff", "marker": "^"},
+                       "unit_b": {"times": event_times[1::2], "xy": xy[5::10][:20], "color": "#40ff40", "marker": "s"}})
+    add_region(path, "reward", [lo + 0.1 * (hi - lo), [lo[0] + 0.35 * (hi - lo)[0], lo[1] + 0.1 * (hi - lo)[1]],
+                                [lo[0] + 0.2 * (hi - lo)[0], lo[1] + 0.35 * (hi - lo)[1]]])
+    add_region(path, "start", [hi - 0.15 * (hi - lo)], kind="point")
+    return path
