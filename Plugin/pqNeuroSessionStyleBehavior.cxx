@@ -258,6 +258,12 @@ void pqNeuroSessionStyleBehavior::applyDisplayHints(pqDataRepresentation* repres
   reprProxy->UpdateVTKObjects();
   if (pqView* view = representation->getView())
   {
+    // Overlay colours are the points' own RGBA, not a value mapped through a colour legend.
+    const char* colorArray = vtkSMPropertyHelper(reprProxy, "ColorArrayName", true).GetAsString(4);
+    if (colorArray && std::strcmp(colorArray, "Color") == 0)
+    {
+      vtkSMPVRepresentationProxy::SetScalarBarVisibility(reprProxy, view->getProxy(), false);
+    }
     view->render();
   }
 }

@@ -194,9 +194,10 @@ vtkSmartPointer<vtkPolyData> BuildScaleBar(const double bounds[6], const std::st
   const double extent = std::max(width, height);
   const double length = ScaleBarLength(width > 0 ? width : extent);
   const double thickness = 0.012 * extent;
-  const double right = bounds[1];
+  // Lower left, under the arena: ParaView's colour legend takes the lower right corner.
+  const double left = bounds[0];
+  const double right = left + length;
   const double top = bounds[2] - 0.04 * extent;
-  const double left = right - length;
 
   vtkNew<vtkPolyData> bar;
   vtkNew<vtkPoints> corners;

@@ -21,7 +21,7 @@ void FillLines(const LineSet& lines, double z, vtkPolyData* output);
 void FillArrows(const ArrowSet& arrows, double z, vtkPolyData* output);
 // Regions: translucent filled polygons with a brighter outline; point regions as small discs.
 vtkSmartPointer<vtkPolyData> BuildRegions(const Environment& environment, double z);
-// A bar of a rounded 1-2-5 length under the arena's lower right corner, with its label.
+// A bar of a rounded 1-2-5 length under the arena's lower left corner, with its label.
 vtkSmartPointer<vtkPolyData> BuildScaleBar(const double bounds[6], const std::string& units, double z);
 
 } // namespace neuroplayback

@@ -3,7 +3,8 @@
 gui-session.nsp  a bump moving across a masked 20 x 15 grid, range 0..1, 60 frames at 20 Hz;
 gui-steps.nsp    30 frames at irregular times (~10 Hz), frame k lights column k only, so a screenshot
                  tells exactly which frame is shown;
-gui-fast.nsp     3 s at 500 Hz on a 120 x 120 grid, far more frames than any display can show.
+gui-fast.nsp     3 s at 500 Hz on a 120 x 120 grid, far more frames than any display can show;
+gui-overlays.nsp gui-session.nsp's field with every overlay kind on top.
 The first is written to the path given; the others beside it.
 """
 import os
@@ -40,3 +41,8 @@ for f in range(n_fast):
     fast[f] = np.exp(-((centers[:, 0] - cx) ** 2 + (centers[:, 1] - cy) ** 2) / 60.0)
 sf.write_session(os.path.join(folder, "gui-fast.nsp"), environment=fast_env, n_frames=n_fast, rate=500.0, regular=True,
                  fields={"posterior": fast}, vmin=0.0, vmax=1.0)
+
+overlays = os.path.join(folder, "gui-overlays.nsp")
+sf.write_session(overlays, environment=env, n_frames=60, rate=20.0,
+                 fields={"posterior": np.array(frames, dtype=np.float32)}, vmin=0.0, vmax=1.0)
+sf.add_all_overlays(overlays, env, n_frames=60, rate=20.0)
