@@ -631,12 +631,13 @@ OverlaySet OverlaySet::Load(hid_t file, const Environment& environment, double s
   return set;
 }
 
-void OverlaySet::Build(const FrameClock& clock, OverlayFrame& out) {
+void OverlaySet::Build(const FrameClock& clock, OverlayFrame& out, unsigned kinds) {
   out.Clear();
   std::size_t index = 0;
+  unsigned kind = PositionKind;
   auto guarded = [&](const std::string& name, auto&& build) {
     const std::size_t slot = index++;
-    if (Disabled[slot]) {
+    if (Disabled[slot] || !(kinds & kind)) {
       return;
     }
     try {
@@ -649,12 +650,15 @@ void OverlaySet::Build(const FrameClock& clock, OverlayFrame& out) {
   for (PositionOverlay& p : PositionList) {
     guarded(p.Name, [&] { BuildPosition(p, clock, out); });
   }
+  kind = BodypartKind;
   for (BodypartOverlay& b : BodypartList) {
     guarded(b.Name, [&] { BuildBodyparts(b, clock, out); });
   }
+  kind = HeadingKind;
   for (HeadDirectionOverlay& h : HeadingList) {
     guarded(h.Name, [&] { BuildHeading(h, clock, out); });
   }
+  kind = EventKind;
   int source = 0;
   for (EventOverlay& e : EventList) {
     guarded(e.Name, [&] { BuildEvents(e, source, clock, out); });

@@ -24,6 +24,9 @@ MarkerShape ParseMarker(const std::string& text, const std::string& where);
 
 enum class EventMode { Instant, Cumulative, Decay };
 
+// Which overlay kinds Build() draws (a bit mask; benchmarks time them one by one).
+enum OverlayKinds : unsigned { PositionKind = 1, BodypartKind = 2, HeadingKind = 4, EventKind = 8, AllKinds = 15 };
+
 // The frame being drawn. PreviousTime is -infinity on the first frame.
 struct FrameClock {
   double Time = 0.0;
@@ -147,7 +150,7 @@ public:
 
   // What to draw at a frame. An overlay that fails while streaming (a bad block of times) is turned
   // off with a warning; the others still draw.
-  void Build(const FrameClock& clock, OverlayFrame& out);
+  void Build(const FrameClock& clock, OverlayFrame& out, unsigned kinds = AllKinds);
 
   const std::vector<std::string>& Errors() const { return ErrorList; }
   const std::vector<std::string>& Warnings() const { return WarningList; }
