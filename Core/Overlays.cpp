@@ -532,6 +532,10 @@ OverlaySet OverlaySet::Load(hid_t file, const Environment& environment, double s
         type.Name = typeName;
         type.Color = ReadColor(typeGroup.Get(), typeWhere, "color", CycleColor(typeIndex++));
         type.Marker = ParseMarker(h5::ReadStringAttribute(typeGroup.Get(), "marker").value_or("o"), typeWhere);
+        if (!h5::Exists(typeGroup.Get(), "times")) {
+          throw SessionError(typeWhere + " has no 'times' dataset.",
+            "Write the event times (m,) in seconds, strictly increasing (empty if the type has no events).");
+        }
         const bool fixed = h5::Exists(typeGroup.Get(), "xy");
         needsTrajectory = needsTrajectory || !fixed;
         h5::Handle times = h5::OpenUncachedDataset(typeGroup.Get(), "times");

@@ -244,6 +244,13 @@ void vtkNeuroSessionReader::BuildDisplayHints()
     hint(port, "Ambient", "1");
     hint(port, "Diffuse", "0");
   };
+  // Glyphs sized in environment units by an array: a marker's diameter, or an arrow's vector.
+  auto scaleBy = [&](int port, const char* array) {
+    hint(port, "SelectScaleArray", array);
+    hint(port, "Scaling", "1");
+    hint(port, "ScaleMode", "Magnitude");
+    hint(port, "ScaleFactor", "1");
+  };
   auto markers = [&](int port, bool present) {
     hint(port, "Representation", "3D Glyphs");
     hint(port, "GlyphType", "NeuroMarkerShapes");
@@ -251,10 +258,7 @@ void vtkNeuroSessionReader::BuildDisplayHints()
     hint(port, "UseCompositeGlyphTable", "1");
     hint(port, "GlyphTableIndexArray", "Marker");
     hint(port, "Orient", "0");
-    hint(port, "SelectScaleArray", "Size");
-    hint(port, "Scaling", "1");
-    hint(port, "ScaleMode", "Magnitude");
-    hint(port, "ScaleFactor", "1");
+    scaleBy(port, "Size");
     directColors(port);
     hint(port, "Visibility", present ? "1" : "0");
   };
@@ -291,10 +295,7 @@ void vtkNeuroSessionReader::BuildDisplayHints()
   hint(HeadDirectionPort, "Orient", "1");
   hint(HeadDirectionPort, "OrientationMode", "Direction");
   hint(HeadDirectionPort, "SelectOrientationVectors", "Heading");
-  hint(HeadDirectionPort, "SelectScaleArray", "Heading");
-  hint(HeadDirectionPort, "Scaling", "1");
-  hint(HeadDirectionPort, "ScaleMode", "Magnitude");
-  hint(HeadDirectionPort, "ScaleFactor", "1");
+  scaleBy(HeadDirectionPort, "Heading");
   directColors(HeadDirectionPort);
   hint(HeadDirectionPort, "Visibility", overlays.HeadDirections().empty() ? "0" : "1");
   markers(EventPort, !overlays.Events().empty());
