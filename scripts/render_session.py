@@ -4,7 +4,7 @@ import sys
 
 from paraview import simple
 
-from neuroplayback.paraview import open_session, session_info, show_session
+from neuroplayback.paraview import open_session, overlay_problems, session_info, show_session
 
 session_path, out_dir = sys.argv[1], sys.argv[2]
 reader = open_session(session_path)
@@ -15,19 +15,15 @@ print(f"{os.path.basename(session_path)}: {info['frames']} frames, {info['time_r
 view = simple.GetActiveViewOrCreate("RenderView")
 view.ViewSize = [1280, 800]
 view.OrientationAxesVisibility = 0
-show_session(reader, view)
-text = simple.Text(Text="")
-text_display = simple.Show(text, view)
-text_display.WindowLocation = "Upper Left Corner"
+show_session(reader, view)  # the field, every overlay, the scale bar and the time/frame annotation
+for message in sum(overlay_problems(reader), []):
+    print("overlay:", message)
 scene = simple.GetAnimationScene()
 start, end = info["time_range"]
 for i in range(6):
     t = start + (end - start) * i / 5.0
     scene.AnimationTime = t
     simple.Render(view)
-    reader.UpdatePropertyInformation()
-    frame = int(reader.GetPropertyValue("CurrentFrameInfo"))
-    text.Text = f"frame {frame} of {info['frames']}  (t = {t:.3f} s shows the frame at or before it)"
     path = os.path.join(out_dir, f"frame_{i}.png")
     simple.SaveScreenshot(path, view, ImageResolution=[1280, 800])
     print("wrote", path)
