@@ -3,6 +3,7 @@
 #include "SessionError.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace neuroplayback::h5 {
 
@@ -145,6 +146,61 @@ std::optional<std::string> ReadStringAttribute(hid_t obj, const std::string& nam
   }
   buffer.erase(std::find(buffer.begin(), buffer.end(), '\0'), buffer.end());
   return buffer;
+}
+
+namespace {
+// The strings of an attribute or dataset of the given file type and space; `read(memType, buffer)`
+// reads them all. Variable-length strings are copied out and their memory reclaimed.
+template <typename Read>
+std::vector<std::string> ReadStringValues(hid_t fileType, hid_t space, Read read) {
+  std::vector<std::string> out;
+  const hssize_t count = H5Sget_simple_extent_npoints(space);
+  if (H5Tget_class(fileType) != H5T_STRING || count <= 0) {
+    return out;
+  }
+  if (H5Tis_variable_str(fileType) > 0) {
+    std::vector<char*> values(static_cast<std::size_t>(count), nullptr);
+    Handle memType(H5Tcopy(H5T_C_S1));
+    H5Tset_size(memType.Get(), H5T_VARIABLE);
+    H5Tset_cset(memType.Get(), H5Tget_cset(fileType));
+    if (read(memType.Get(), values.data()) >= 0) {
+      for (char* value : values) {
+        out.emplace_back(value ? value : "");
+      }
+      H5Dvlen_reclaim(memType.Get(), space, H5P_DEFAULT, values.data());
+    }
+    return out;
+  }
+  const std::size_t size = H5Tget_size(fileType);
+  std::vector<char> buffer(size * static_cast<std::size_t>(count) + 1, '\0');
+  if (read(fileType, buffer.data()) >= 0) {
+    for (hssize_t i = 0; i < count; ++i) {
+      const char* begin = buffer.data() + static_cast<std::size_t>(i) * size;
+      out.emplace_back(begin, ::strnlen(begin, size));
+    }
+  }
+  return out;
+}
+} // namespace
+
+std::vector<std::string> ReadStringArrayAttribute(hid_t obj, const std::string& name) {
+  if (!HasAttribute(obj, name)) {
+    return {};
+  }
+  ErrorSilencer silence;
+  Handle attr(H5Aopen(obj, name.c_str(), H5P_DEFAULT));
+  Handle type(H5Aget_type(attr.Get()));
+  Handle space(H5Aget_space(attr.Get()));
+  return ReadStringValues(type.Get(), space.Get(),
+    [&](hid_t memType, void* buffer) { return H5Aread(attr.Get(), memType, buffer); });
+}
+
+std::vector<std::string> ReadStringDataset(hid_t dataset) {
+  ErrorSilencer silence;
+  Handle type(H5Dget_type(dataset));
+  Handle space(H5Dget_space(dataset));
+  return ReadStringValues(type.Get(), space.Get(),
+    [&](hid_t memType, void* buffer) { return H5Dread(dataset, memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer); });
 }
 
 namespace {

@@ -57,6 +57,10 @@ Handle OpenDataset(hid_t loc, const std::string& path);
 std::optional<std::string> ReadStringAttribute(hid_t obj, const std::string& name);
 std::optional<double> ReadDoubleAttribute(hid_t obj, const std::string& name);
 std::optional<std::int64_t> ReadIntAttribute(hid_t obj, const std::string& name);
+// Every string of a string-array attribute (variable or fixed length); empty when absent or not strings.
+std::vector<std::string> ReadStringArrayAttribute(hid_t obj, const std::string& name);
+// Every string of a string dataset, in C order; empty when it is not strings or cannot be read.
+std::vector<std::string> ReadStringDataset(hid_t dataset);
 
 // Dimensions of a dataset.
 std::vector<hsize_t> Shape(hid_t dataset);

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <numeric>
 #include <sstream>
 
@@ -92,44 +91,6 @@ double ReadPositive(hid_t group, const std::string& where, const char* name, dou
       std::string("Set ") + name + " to a positive value, or remove it for the default.");
   }
   return *value;
-}
-
-// A string array attribute, or nothing.
-std::vector<std::string> ReadStrings(hid_t obj, const std::string& name) {
-  std::vector<std::string> out;
-  if (!h5::HasAttribute(obj, name)) {
-    return out;
-  }
-  h5::ErrorSilencer silence;
-  h5::Handle attr(H5Aopen(obj, name.c_str(), H5P_DEFAULT));
-  h5::Handle type(H5Aget_type(attr.Get()));
-  h5::Handle space(H5Aget_space(attr.Get()));
-  const hssize_t count = H5Sget_simple_extent_npoints(space.Get());
-  if (H5Tget_class(type.Get()) != H5T_STRING || count <= 0) {
-    return out;
-  }
-  if (H5Tis_variable_str(type.Get()) > 0) {
-    std::vector<char*> values(static_cast<std::size_t>(count), nullptr);
-    h5::Handle memType(H5Tcopy(H5T_C_S1));
-    H5Tset_size(memType.Get(), H5T_VARIABLE);
-    H5Tset_cset(memType.Get(), H5Tget_cset(type.Get()));
-    if (H5Aread(attr.Get(), memType.Get(), values.data()) >= 0) {
-      for (char* value : values) {
-        out.emplace_back(value ? value : "");
-      }
-      H5Dvlen_reclaim(memType.Get(), space.Get(), H5P_DEFAULT, values.data());
-    }
-  } else {
-    const std::size_t size = H5Tget_size(type.Get());
-    std::vector<char> buffer(size * static_cast<std::size_t>(count) + 1, '\0');
-    if (H5Aread(attr.Get(), type.Get(), buffer.data()) >= 0) {
-      for (hssize_t i = 0; i < count; ++i) {
-        const char* begin = buffer.data() + static_cast<std::size_t>(i) * size;
-        out.emplace_back(begin, ::strnlen(begin, size));
-      }
-    }
-  }
-  return out;
 }
 
 // Opens `times` and, when valuesName is given, the values dataset, checking that the values are
@@ -408,16 +369,16 @@ OverlaySet OverlaySet::Load(hid_t file, const Environment& environment, double s
     } else if (kind == "bodyparts") {
       BodypartOverlay b;
       b.Name = name;
-      b.Parts = ReadStrings(g, "part_names");
+      b.Parts = h5::ReadStringArrayAttribute(g, "part_names");
       if (b.Parts.empty()) {
         throw SessionError(where + " has no part_names attribute.", "Write the body part names as a string array attribute.");
       }
       const auto parts = static_cast<hsize_t>(b.Parts.size());
       b.Samples = OpenSamples(g, where, "xy", { parts, 2 }, "(n, " + std::to_string(parts) + ", 2)", cacheBytes);
       b.Interpolation = ReadInterp(g, where, Interp::Linear);
-      std::vector<std::string> colors = ReadStrings(g, "part_colors");
+      std::vector<std::string> colors = h5::ReadStringArrayAttribute(g, "part_colors");
       if (colors.empty()) {
-        colors = ReadStrings(g, "node_colors"); // the skeleton's own node colours
+        colors = h5::ReadStringArrayAttribute(g, "node_colors"); // the skeleton's own node colours
       }
       if (!colors.empty() && colors.size() != b.Parts.size()) {
         throw SessionError(where + " has " + std::to_string(colors.size()) + " part colours for " +
@@ -437,17 +398,10 @@ OverlaySet OverlaySet::Load(hid_t file, const Environment& environment, double s
         std::vector<std::int64_t> ends;
         h5::Handle type(H5Dget_type(edges.Get()));
         if (H5Tget_class(type.Get()) == H5T_STRING) {
-          std::vector<std::string> names;
-          h5::Handle memType(H5Tcopy(H5T_C_S1));
-          H5Tset_size(memType.Get(), H5T_VARIABLE);
-          std::vector<char*> raw(static_cast<std::size_t>(dims[0] * 2), nullptr);
-          if (H5Tis_variable_str(type.Get()) > 0 && H5Dread(edges.Get(), memType.Get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()) >= 0) {
-            for (char* value : raw) {
-              names.emplace_back(value ? value : "");
-            }
-            h5::Handle space(H5Dget_space(edges.Get()));
-            H5Dvlen_reclaim(memType.Get(), space.Get(), H5P_DEFAULT, raw.data());
-          } else {
+          // Fixed-length names are refused, as before: the format writes variable-length UTF-8.
+          const std::vector<std::string> names =
+            H5Tis_variable_str(type.Get()) > 0 ? h5::ReadStringDataset(edges.Get()) : std::vector<std::string>{};
+          if (names.size() != dims[0] * 2) {
             throw SessionError(where + "/skeleton_edges could not be read as strings.",
               "Write part names as variable-length UTF-8 strings, or part indices as integers.");
           }
