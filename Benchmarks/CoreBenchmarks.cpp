@@ -349,6 +349,25 @@ void StreamWindow(Session& session, const Window& window) {
   }
 }
 
+// Times one pass of `work` as the iteration's time, after dropping the page cache when cold (method
+// says how). False, with the benchmark skipped, when the cache cannot be dropped.
+template <typename Work>
+bool TimedPass(benchmark::State& state, bool cold, std::string& method, double& total, Work work) {
+  if (cold) {
+    method = DropPageCache();
+    if (method.empty()) {
+      state.SkipWithError("Cannot drop the page cache (not root, and posix_fadvise failed).");
+      return false;
+    }
+  }
+  const auto begin = Clock::now();
+  work();
+  const auto end = Clock::now();
+  state.SetIterationTime(Seconds(begin, end));
+  total += Seconds(begin, end);
+  return true;
+}
+
 void BM_SequentialFieldStream(benchmark::State& state, bool cold) {
   auto probe = OpenOrSkip(state);
   if (!probe) {
@@ -365,19 +384,9 @@ void BM_SequentialFieldStream(benchmark::State& state, bool cold) {
   double total = 0.0;
   for (auto _ : state) {
     auto session = Session::Open(SessionPath());
-    if (cold) {
-      const std::string how = DropPageCache();
-      if (how.empty()) {
-        state.SkipWithError("Cannot drop the page cache (not root, and posix_fadvise failed).");
-        break;
-      }
-      method = how;
+    if (!TimedPass(state, cold, method, total, [&] { StreamWindow(*session, window); })) {
+      break;
     }
-    const auto begin = Clock::now();
-    StreamWindow(*session, window);
-    const auto end = Clock::now();
-    state.SetIterationTime(Seconds(begin, end));
-    total += Seconds(begin, end);
   }
   const double bytes = static_cast<double>(window.Frames) * static_cast<double>(window.FrameBytes) *
     static_cast<double>(state.iterations());
@@ -411,19 +420,9 @@ void BM_SequentialRawRead(benchmark::State& state, bool cold) {
   double total = 0.0;
   std::uint64_t bytes = 0;
   for (auto _ : state) {
-    if (cold) {
-      const std::string how = DropPageCache();
-      if (how.empty()) {
-        state.SkipWithError("Cannot drop the page cache (not root, and posix_fadvise failed).");
-        break;
-      }
-      method = how;
+    if (!TimedPass(state, cold, method, total, [&] { bytes += ReadRanges(window, buffer); })) {
+      break;
     }
-    const auto begin = Clock::now();
-    bytes += ReadRanges(window, buffer);
-    const auto end = Clock::now();
-    state.SetIterationTime(Seconds(begin, end));
-    total += Seconds(begin, end);
   }
   state.SetLabel(label + (cold ? ", page cache dropped (" + method + ")" : std::string(", page cache warm")));
   state.counters["MB_per_s"] = total > 0.0 ? static_cast<double>(bytes) / 1e6 / total : 0.0;
