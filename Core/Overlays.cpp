@@ -1,6 +1,7 @@
 #include "Overlays.h"
 
 #include "Hdf5.h"
+#include "OverlayReading.h"
 #include "SessionError.h"
 
 #include <algorithm>
@@ -10,7 +11,7 @@
 
 namespace neuroplayback {
 
-namespace {
+namespace overlay_io {
 
 std::string ShapeText(const std::vector<hsize_t>& dims) {
   std::string text = "(";
@@ -26,6 +27,12 @@ std::string Seconds(double t) {
   text << t;
   return text.str() + " s";
 }
+
+} // namespace overlay_io
+
+namespace {
+
+using namespace overlay_io;
 
 std::size_t EditDistance(const std::string& a, const std::string& b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -62,6 +69,10 @@ std::string JoinNames(const std::vector<std::string>& names) {
   return text;
 }
 
+} // namespace
+
+namespace overlay_io {
+
 Interp ReadInterp(hid_t group, const std::string& where, Interp fallback) {
   const std::string text = h5::ReadStringAttribute(group, "interp").value_or("");
   if (text.empty()) {
@@ -93,8 +104,6 @@ double ReadPositive(hid_t group, const std::string& where, const char* name, dou
   return *value;
 }
 
-// Opens `times` and, when valuesName is given, the values dataset, checking that the values are
-// (n, tail...) with n = len(times).
 std::unique_ptr<SampleStream> OpenSamples(hid_t group, const std::string& where, const char* valuesName,
   const std::vector<hsize_t>& tail, const std::string& tailText, std::size_t cacheBytes) {
   if (!h5::Exists(group, "times")) {
@@ -144,6 +153,12 @@ std::unique_ptr<SampleStream> OpenSamples(hid_t group, const std::string& where,
   return std::make_unique<SampleStream>(where, std::make_unique<h5::DatasetRows>(std::move(times), H5T_NATIVE_DOUBLE),
     std::move(values), std::clamp<std::int64_t>(blockRows, 256, 65536), cacheBytes);
 }
+
+} // namespace overlay_io
+
+namespace {
+
+using namespace overlay_io;
 
 template <typename List>
 int FindByName(const List& list, const std::string& name) {
@@ -273,6 +288,33 @@ std::string ScaleBarLabel(double length, const std::string& units) {
   text.precision(6);
   text << length;
   return units.empty() ? text.str() : text.str() + " " + units;
+}
+
+std::vector<ChartGroup> OverlaySet::Charts() {
+  std::vector<ChartGroup> charts;
+  for (std::size_t i = 0; i < SeriesList.size(); ++i) {
+    const TimeSeriesStyle& style = SeriesList[i].GetStyle();
+    auto found = std::find_if(charts.begin(), charts.end(),
+      [&](const ChartGroup& chart) { return !style.Group.empty() && chart.Name == style.Group; });
+    if (found == charts.end()) {
+      ChartGroup chart;
+      chart.Name = style.Group.empty() ? SeriesList[i].Name() : style.Group;
+      chart.Title = style.Group.empty() ? SeriesList[i].Label() : style.Group;
+      chart.WindowSeconds = style.WindowSeconds;
+      chart.Grouped = !style.Group.empty();
+      charts.push_back(chart);
+      found = charts.end() - 1;
+    }
+    found->Members.push_back(static_cast<int>(i));
+    double low = 0.0;
+    double high = 1.0;
+    SeriesList[i].YLimits(low, high);
+    found->YMin = found->Members.size() == 1 ? low : std::min(found->YMin, low);
+    found->YMax = found->Members.size() == 1 ? high : std::max(found->YMax, high);
+  }
+  // Named groups first, in order of first appearance, then the ungrouped series (as the reference).
+  std::stable_partition(charts.begin(), charts.end(), [](const ChartGroup& chart) { return chart.Grouped; });
+  return charts;
 }
 
 bool OverlaySet::Empty() const {
@@ -504,7 +546,12 @@ OverlaySet OverlaySet::Load(hid_t file, const Environment& environment, double s
         eventNames.push_back("-");
       }
       set.EventList.push_back(std::move(e));
-    } else if (kind != "timeseries" && kind != "video") {
+    } else if (kind == "timeseries") {
+      TimeSeries series = TimeSeries::Load(g, name, cacheBytes);
+      if (overlaps(series.Samples(), where)) {
+        set.SeriesList.push_back(std::move(series));
+      }
+    } else if (kind != "video") {
       throw SessionError(where + " has kind = '" + kind + "', which this plugin does not know; it is skipped.",
         "Use one of position, bodyparts, head_direction, events, timeseries, video.");
     }

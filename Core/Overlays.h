@@ -1,10 +1,11 @@
 #pragma once
 // The overlays of a session (/overlays): position with trail, bodyparts with skeleton, head direction
-// and events. Each is streamed by time window; Build() gives what to draw at one frame as plain
-// arrays (no VTK). Time series and video are handled elsewhere.
+// and events, plus the time series (TimeSeries.h). Each is streamed by time window; Build() gives what
+// to draw at one frame as plain arrays (no VTK). Video is handled elsewhere.
 #include "Color.h"
 #include "Environment.h"
 #include "SampleStream.h"
+#include "TimeSeries.h"
 
 #include <hdf5.h>
 
@@ -136,13 +137,24 @@ struct EventOverlay {
   Interp Interpolation = Interp::Linear;
 };
 
+// One chart of time series: a named group on shared axes, or one ungrouped series.
+struct ChartGroup {
+  std::string Name;
+  std::string Title;
+  std::vector<int> Members;  // indices into OverlaySet::Series()
+  double WindowSeconds = 2.0;  // the first member's (a group shares one window)
+  double YMin = 0.0;  // union of the members' limits
+  double YMax = 1.0;
+  bool Grouped = false;
+};
+
 class OverlaySet {
 public:
   // Most recent events kept on screen per event overlay in cumulative mode.
   static constexpr std::int64_t MaxCumulativeEvents = 1'000'000;
 
-  // Reads /overlays (kinds position, bodyparts, head_direction, events; time series and video are
-  // read elsewhere). Only headers and the first and last time blocks are read. A bad overlay is an
+  // Reads /overlays (kinds position, bodyparts, head_direction, events, timeseries; video is read
+  // elsewhere). Only headers and the first and last time blocks are read. A bad overlay is an
   // error (Errors()) and is left out; one with no time overlap with the session is a warning
   // (Warnings()) and is left out too. The field and the other overlays still play.
   static OverlaySet Load(hid_t file, const Environment& environment, double sessionFirst, double sessionLast,
@@ -159,6 +171,9 @@ public:
   const std::vector<BodypartOverlay>& Bodyparts() const { return BodypartList; }
   const std::vector<HeadDirectionOverlay>& HeadDirections() const { return HeadingList; }
   const std::vector<EventOverlay>& Events() const { return EventList; }
+  std::vector<TimeSeries>& Series() { return SeriesList; }
+  // The charts the time series are drawn in: named groups first, then each ungrouped series.
+  std::vector<ChartGroup> Charts();
   // Widest skeleton edge width, for the line representation.
   double SkeletonWidth() const;
   std::int64_t RowsRead() const;
@@ -175,6 +190,7 @@ private:
   std::vector<BodypartOverlay> BodypartList;
   std::vector<HeadDirectionOverlay> HeadingList;
   std::vector<EventOverlay> EventList;
+  std::vector<TimeSeries> SeriesList;
   std::vector<bool> Disabled; // by overlay order: positions, bodyparts, headings, events
   std::vector<std::string> ErrorList;
   std::vector<std::string> WarningList;

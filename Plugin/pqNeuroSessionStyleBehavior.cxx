@@ -1,6 +1,8 @@
 #include "pqNeuroSessionStyleBehavior.h"
 
+#include <pqActiveObjects.h>
 #include <pqApplicationCore.h>
+#include <pqObjectBuilder.h>
 #include <pqDataRepresentation.h>
 #include <pqOutputPort.h>
 #include <pqPipelineSource.h>
@@ -8,10 +10,12 @@
 #include <pqServerManagerModel.h>
 #include <pqView.h>
 #include <vtkDataObject.h>
+#include <vtkNew.h>
 #include <vtkSMDoubleVectorProperty.h>
 #include <vtkSMEnumerationDomain.h>
 #include <vtkSMIntVectorProperty.h>
 #include <vtkSMPVRepresentationProxy.h>
+#include <vtkSMParaViewPipelineControllerWithRendering.h>
 #include <vtkSMProxyListDomain.h>
 #include <vtkSMProxyManager.h>
 #include <vtkSMSessionProxyManager.h>
@@ -21,10 +25,13 @@
 #include <vtkSMSourceProxy.h>
 #include <vtkSMTransferFunctionManager.h>
 #include <vtkSMTransferFunctionProxy.h>
+#include <vtkSMViewLayoutProxy.h>
 
 #include <QTimer>
 
+#include <algorithm>
 #include <cstring>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -69,6 +76,7 @@ void pqNeuroSessionStyleBehavior::onRepresentationAdded(pqRepresentation* repres
       if (port == 0)
       {
         this->applyStyle(guarded);
+        this->showTimeSeries(guarded->getInput(), guarded->getView());
       }
       else
       {
@@ -128,20 +136,38 @@ void pqNeuroSessionStyleBehavior::applyStyle(pqDataRepresentation* representatio
 
 namespace
 {
-// Sets one property from its text form: numbers, enumeration entries or strings.
-void SetFromText(vtkSMProxy* proxy, const std::string& name, const std::string& value)
+// Sets one property from its text form: numbers, enumeration entries or strings. A separator other
+// than ' ' splits vector values (the chart hints use '|'; numbers are also split at spaces).
+void SetFromText(vtkSMProxy* proxy, const std::string& name, std::string value, char separator = ' ')
 {
   vtkSMProperty* property = proxy ? proxy->GetProperty(name.c_str()) : nullptr;
   if (!property)
   {
     return;
   }
-  std::istringstream words(value);
   if (vtkSMStringVectorProperty::SafeDownCast(property))
   {
-    vtkSMPropertyHelper(property).Set(value.c_str());
+    std::vector<std::string> items{ value };
+    if (separator != ' ')
+    {
+      items.clear();
+      std::istringstream parts(value);
+      for (std::string item; std::getline(parts, item, separator);)
+      {
+        items.push_back(item);
+      }
+    }
+    vtkSMPropertyHelper helper(property);
+    helper.SetNumberOfElements(static_cast<unsigned int>(items.size()));
+    for (unsigned int i = 0; i < items.size(); ++i)
+    {
+      helper.Set(i, items[i].c_str());
+    }
+    return;
   }
-  else if (auto* ints = vtkSMIntVectorProperty::SafeDownCast(property))
+  std::replace(value.begin(), value.end(), separator, ' ');
+  std::istringstream words(value);
+  if (auto* ints = vtkSMIntVectorProperty::SafeDownCast(property))
   {
     auto* enumeration = ints->FindDomain<vtkSMEnumerationDomain>();
     int valid = 0;
@@ -260,10 +286,93 @@ void pqNeuroSessionStyleBehavior::applyDisplayHints(pqDataRepresentation* repres
   {
     // Overlay colours are the points' own RGBA, not a value mapped through a colour legend.
     const char* colorArray = vtkSMPropertyHelper(reprProxy, "ColorArrayName", true).GetAsString(4);
-    if (colorArray && std::strcmp(colorArray, "Color") == 0)
+    // Only when ParaView made a legend (a lookup table) for it; asking otherwise logs a warning.
+    if (colorArray && std::strcmp(colorArray, "Color") == 0 &&
+      vtkSMPropertyHelper(reprProxy, "LookupTable", true).GetAsProxy())
     {
       vtkSMPVRepresentationProxy::SetScalarBarVisibility(reprProxy, view->getProxy(), false);
     }
     view->render();
   }
+}
+
+void pqNeuroSessionStyleBehavior::showTimeSeries(pqPipelineSource* reader, pqView* renderView)
+{
+  if (!reader || !qobject_cast<pqRenderView*>(renderView))
+  {
+    return;
+  }
+  vtkSMProxy* readerProxy = reader->getProxy();
+  readerProxy->UpdatePropertyInformation();
+  if (vtkSMPropertyHelper(readerProxy, "TimeSeriesCountInfo").GetAsInt() == 0)
+  {
+    return;
+  }
+  for (pqPipelineSource* consumer : reader->getAllConsumers())
+  {
+    if (std::strcmp(consumer->getProxy()->GetXMLName(), "NeuroTimeSeries") == 0)
+    {
+      return; // already shown once; the user decides from here
+    }
+  }
+  pqObjectBuilder* builder = pqApplicationCore::instance()->getObjectBuilder();
+  pqPipelineSource* series = builder->createFilter("filters", "NeuroTimeSeries", reader);
+  vtkSMViewLayoutProxy* layout = vtkSMViewLayoutProxy::FindLayout(renderView->getViewProxy());
+  if (!series || !layout)
+  {
+    return;
+  }
+  auto* seriesProxy = vtkSMSourceProxy::SafeDownCast(series->getProxy());
+  seriesProxy->UpdatePipelineInformation();
+  // chart -> (target, property, value) in file order
+  std::map<int, std::vector<std::vector<std::string>>> charts;
+  std::istringstream lines(vtkSMPropertyHelper(seriesProxy, "ChartHints").GetAsString());
+  for (std::string line; std::getline(lines, line);)
+  {
+    std::vector<std::string> fields;
+    std::istringstream parts(line);
+    for (std::string field; std::getline(parts, field, '\t');)
+    {
+      fields.push_back(field);
+    }
+    fields.resize(4);
+    charts[std::stoi(fields[0])].push_back({ fields[1], fields[2], fields[3] });
+  }
+  vtkNew<vtkSMParaViewPipelineControllerWithRendering> controller;
+  // The render view keeps the top; the charts share the bottom, one above the other.
+  int cell = layout->SplitVertical(layout->GetViewLocation(renderView->getViewProxy()), 0.62) + 1;
+  int index = 0;
+  const int count = static_cast<int>(charts.size());
+  for (const auto& chart : charts)
+  {
+    if (index < count - 1)
+    {
+      cell = layout->SplitVertical(cell, 1.0 / (count - index));
+    }
+    pqView* chartView = builder->createView("XYChartView", renderView->getServer());
+    if (!chartView)
+    {
+      return;
+    }
+    layout->AssignView(cell, chartView->getViewProxy());
+    ++cell;
+    ++index;
+    // The controller updates the filter first, which a representation for a chart needs.
+    vtkSMProxy* representation = controller->Show(seriesProxy, 0, chartView->getViewProxy());
+    if (!representation)
+    {
+      return;
+    }
+    for (const std::vector<std::string>& hint : chart.second)
+    {
+      SetFromText(hint[0] == "view" ? chartView->getProxy() : representation, hint[1], hint[2], '|');
+    }
+    representation->UpdateVTKObjects();
+    chartView->getProxy()->UpdateVTKObjects();
+    chartView->render();
+  }
+  series->setModifiedState(pqProxy::UNMODIFIED);
+  // The arena stays the active view (the toolbar, the camera buttons and tests act on it).
+  pqActiveObjects::instance().setActiveView(renderView);
+  renderView->render();
 }

@@ -1,13 +1,16 @@
 #pragma once
 // Styles a NeuroPlayback session the moment it is shown in the GUI: colours by the default field
 // with the session-wide colour range, fixed while time changes, and a 2-D view of the arena; each
-// overlay port as the reader's display hints say (the file's style and the defaults).
+// overlay port as the reader's display hints say (the file's style and the defaults); the time series
+// in line charts under the render view, one per group, through the NeuroPlayback Time Series filter.
 #include <QObject>
 #include <QPointer>
 #include <QSet>
 
 class pqDataRepresentation;
+class pqPipelineSource;
 class pqRepresentation;
+class pqView;
 
 class pqNeuroSessionStyleBehavior : public QObject
 {
@@ -27,4 +30,5 @@ private Q_SLOTS:
 private:
   void applyStyle(pqDataRepresentation* representation);
   void applyDisplayHints(pqDataRepresentation* representation, int port);
+  void showTimeSeries(pqPipelineSource* reader, pqView* renderView);
 };

@@ -313,8 +313,19 @@ void vtkNeuroSessionReader::BuildDisplayHints()
 
 int vtkNeuroSessionReader::FillOutputPortInformation(int port, vtkInformation* info)
 {
-  info->Set(vtkDataObject::DATA_TYPE_NAME(),
-    port == FieldPort ? "vtkDataSet" : (port == AnnotationPort ? "vtkTable" : "vtkPolyData"));
+  const char* type = "vtkPolyData";
+  switch (port)
+  {
+    case FieldPort:
+      type = "vtkDataSet";
+      break;
+    case AnnotationPort:
+      type = "vtkTable";
+      break;
+    default:
+      break;
+  }
+  info->Set(vtkDataObject::DATA_TYPE_NAME(), type);
   return 1;
 }
 
@@ -516,16 +527,48 @@ void vtkNeuroSessionReader::FillOverlays(vtkInformationVector* outputVector, std
   polyData(RegionPort)->ShallowCopy(in.Regions);
   polyData(ScaleBarPort)->ShallowCopy(in.ScaleBar);
 
+  const std::string readout = this->TimeSeriesReadout(frameTime);
   std::ostringstream text;
   text.setf(std::ios::fixed);
   text.precision(3);
-  text << "t = " << frameTime << " s    frame " << frame << " / " << (this->NumberOfFrames - 1);
+  text << "t = " << frameTime << " s    frame " << frame << " / " << (this->NumberOfFrames - 1) << readout;
   auto* annotation = vtkTable::GetData(outputVector, AnnotationPort);
   vtkNew<vtkStringArray> column;
   column->SetName("Text");
   column->InsertNextValue(text.str());
   annotation->Initialize();
   annotation->AddColumn(column);
+}
+
+std::string vtkNeuroSessionReader::TimeSeriesReadout(double frameTime)
+{
+  std::ostringstream readout;
+  readout.setf(std::ios::fixed);
+  readout.precision(2);
+  for (neuroplayback::TimeSeries& series : this->Internal->OpenSession->Overlays().Series())
+  {
+    const double value = series.ValueAt(frameTime);
+    readout << "\n" << series.Label() << ": ";
+    if (std::isfinite(value))
+    {
+      readout << value;
+    }
+    else
+    {
+      readout << "-";
+    }
+  }
+  return readout.str();
+}
+
+int vtkNeuroSessionReader::GetTimeSeriesCount()
+{
+  return this->EnsureSession() ? static_cast<int>(this->Internal->OpenSession->Overlays().Series().size()) : 0;
+}
+
+neuroplayback::Session* vtkNeuroSessionReader::GetSession()
+{
+  return this->EnsureSession() ? this->Internal->OpenSession.get() : nullptr;
 }
 
 double vtkNeuroSessionReader::GetFrameTime(vtkIdType frame)

@@ -5,7 +5,9 @@
  * Output port 0 is the field over the environment: vtkImageData for grid layouts (inactive bins
  * blanked), vtkPolyData for hexagonal, mesh and track layouts. Every field of the session is a cell
  * array on that geometry. Ports 1-8 are the overlays at the same frame, as polydata whose points
- * carry their own RGBA "Color" (see OutputPorts); port 9 is a one-line text annotation. Only TIME_RANGE is published (never one TIME_STEP per frame), so time
+ * carry their own RGBA "Color" (see OutputPorts); port 9 is a text annotation with the time
+ * and the time series' values. ParaView allows 10 ports, so the time-series charts and the video are
+ * filters on this reader (Filters/), which share its open session. Only TIME_RANGE is published (never one TIME_STEP per frame), so time
  * handling costs O(log n) in the number of frames; a requested time shows the frame at or before it.
  */
 #ifndef vtkNeuroSessionReader_h
@@ -21,6 +23,7 @@
 namespace neuroplayback
 {
 class FrameTimes;
+class Session;
 }
 
 class NEUROPLAYBACKREADERS_EXPORT vtkNeuroSessionReader : public vtkDataObjectAlgorithm
@@ -67,6 +70,9 @@ public:
   /// The session's frame times, for the playback cue in the same process; null when no session is open.
   /// Valid until the session is reopened (file or cache size change).
   neuroplayback::FrameTimes* GetFrameTimes();
+  /// The open session, for the filters on this reader (time series, video) in the same process;
+  /// null when no session is open. Valid until the session is reopened.
+  neuroplayback::Session* GetSession();
 
   /// The output ports, in order.
   enum OutputPorts
@@ -90,6 +96,8 @@ public:
   /// How each output port should be displayed, one "port<TAB>property<TAB>value" per line, from the
   /// file's style and the defaults. The GUI and the Python helpers apply it on open.
   const char* GetDisplayHints() const { return this->DisplayHints.c_str(); }
+  /// Time-series overlays in the session (drawn by vtkNeuroTimeSeriesFilter in line charts).
+  int GetTimeSeriesCount();
   /// Overlay rows read from disk so far (to check that overlays stream by window).
   vtkIdType GetOverlayRowsRead();
 
@@ -113,6 +121,8 @@ private:
   void ReportError(const std::string& message);
   void BuildDisplayHints();
   void FillOverlays(vtkInformationVector* outputVector, std::int64_t frame, double frameTime);
+  // The time series' values at frameTime, one "label: value" line each, for the annotation.
+  std::string TimeSeriesReadout(double frameTime);
 
   char* FileName = nullptr;
   bool ExactColorRange = false;

@@ -197,9 +197,25 @@ def _marker_shapes():
     return servermanager._getPyProxy(proxy)
 
 
+def _set_from_text(target, prop, text, separator=None):
+    """Sets one property from text: an enumeration entry, strings, or numbers. Vector values are
+    split at separator (whitespace when None, for numbers only)."""
+    from paraview import servermanager
+    current = target.GetProperty(prop)
+    if current is None:
+        return
+    if isinstance(current, (servermanager.EnumerationProperty, servermanager.ProxyProperty)) or \
+            isinstance(current.SMProperty, servermanager.vtkSMStringVectorProperty):
+        target.SetPropertyWithName(prop, text.split(separator) if separator and separator in text else text)
+        return
+    numbers = [float(v) for v in text.split(separator)]
+    if isinstance(current.SMProperty, (servermanager.vtkSMIntVectorProperty, servermanager.vtkSMIdTypeVectorProperty)):
+        numbers = [int(v) for v in numbers]
+    target.SetPropertyWithName(prop, numbers[0] if len(numbers) == 1 else numbers)
+
+
 def apply_display_hints(display, hints):
     """Sets display properties from (property, value) text pairs, as the GUI does on open."""
-    from paraview import servermanager
     for name, value in hints:
         if name == "GlyphType" and value == "NeuroMarkerShapes":
             display.GlyphType = _marker_shapes()
@@ -211,15 +227,61 @@ def apply_display_hints(display, hints):
         if prop == "ColorArrayName":
             display.ColorArrayName = value.split(",") if value else [None, ""]
             continue
-        current = target.GetProperty(prop)
-        if isinstance(current, (servermanager.EnumerationProperty, servermanager.ProxyProperty)) or \
-                isinstance(current.SMProperty, servermanager.vtkSMStringVectorProperty):
-            target.SetPropertyWithName(prop, value)
-            continue
-        numbers = [float(v) for v in value.split()]
-        if isinstance(current.SMProperty, servermanager.vtkSMIntVectorProperty):
-            numbers = [int(v) for v in numbers]
-        target.SetPropertyWithName(prop, numbers[0] if len(numbers) == 1 else numbers)
+        _set_from_text(target, prop, value)
+
+
+def time_series(reader):
+    """The NeuroPlayback Time Series filter on this session (created once, then reused)."""
+    simple = _simple()
+    for proxy in simple.GetSources().values():
+        if proxy.GetXMLName() == "NeuroTimeSeries" and proxy.Input.GetAddressAsString("") == reader.GetAddressAsString(""):
+            return proxy
+    return simple.NeuroPlaybackTimeSeries(registrationName="Time Series", Input=reader)
+
+
+def chart_hints(series):
+    """[{"view": [(property, text)], "display": [...]}] per time-series chart, in layout order; vector
+    values in the text are separated by "|"."""
+    series.UpdatePipelineInformation()
+    charts = []
+    for line in (series.GetPropertyValue("ChartHints") or "").splitlines():
+        chart, target, name, value = line.split("\t")
+        while len(charts) <= int(chart):
+            charts.append({"view": [], "display": []})
+        charts[int(chart)][target].append((name, value))
+    return charts
+
+
+def show_time_series(reader, render_view=None, fraction=0.62):
+    """Shows the time series in line charts under the render view, one chart per group (or per
+    ungrouped series), each scrolling with the current time and marking it. Returns [(view, display)]."""
+    simple = _simple()
+    series = time_series(reader)
+    charts = chart_hints(series)
+    if not charts:
+        simple.Delete(series)
+        return []
+    render_view = render_view or simple.GetActiveViewOrCreate("RenderView")
+    layout = simple.GetLayout(render_view)
+    if layout is None:
+        layout = simple.CreateLayout()
+        layout.AssignView(0, render_view)
+    cell = layout.SplitVertical(layout.GetViewLocation(render_view), fraction) + 1
+    shown = []
+    for index, hints in enumerate(charts):
+        if index < len(charts) - 1:
+            cell = layout.SplitVertical(cell, 1.0 / (len(charts) - index))
+        view = simple.CreateView("XYChartView")
+        layout.AssignView(cell, view)
+        cell += 1
+        display = simple.Show(series, view)
+        for name, text in hints["display"]:
+            _set_from_text(display, name, text, "|")
+        for name, text in hints["view"]:
+            _set_from_text(view, name, text, "|")
+        shown.append((view, display))
+    simple.SetActiveView(render_view)
+    return shown
 
 
 def show_overlays(reader, view=None):
@@ -235,10 +297,11 @@ def show_overlays(reader, view=None):
     return displays
 
 
-def show_session(reader, view=None):
-    """Shows the field in a 2-D render view with the fixed colour range, and every overlay on top.
+def show_session(reader, view=None, time_series=True):
+    """Shows the field in a 2-D render view with the fixed colour range, every overlay on top and,
+    unless time_series is False, the time series in line charts under it.
 
-    Returns the field's display; show_overlays() gives the overlays' displays.
+    Returns the field's display; show_overlays() and show_time_series() give the others.
     """
     simple = _simple()
     view = view or simple.GetActiveViewOrCreate("RenderView")
@@ -249,6 +312,8 @@ def show_session(reader, view=None):
     show_overlays(reader, view)
     view.InteractionMode = "2D"
     simple.ResetCamera(view)
+    if time_series:
+        show_time_series(reader, view)
     return display
 
 

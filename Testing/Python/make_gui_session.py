@@ -46,3 +46,16 @@ overlays = os.path.join(folder, "gui-overlays.nsp")
 sf.write_session(overlays, environment=env, n_frames=60, rate=20.0,
                  fields={"posterior": np.array(frames, dtype=np.float32)}, vmin=0.0, vmax=1.0)
 sf.add_all_overlays(overlays, env, n_frames=60, rate=20.0)
+
+# gui-timeseries.nsp: gui-session.nsp's field with two LFP channels sharing a chart and a speed trace
+# in its own chart (NaN gap between 1.0 and 1.2 s).
+series = os.path.join(folder, "gui-timeseries.nsp")
+sf.write_session(series, environment=env, n_frames=60, rate=20.0,
+                 fields={"posterior": np.array(frames, dtype=np.float32)}, vmin=0.0, vmax=1.0)
+t = np.arange(0, 3.0, 1 / 500.0)
+speed = 20 + 15 * np.sin(2 * np.pi * 0.5 * t)
+speed[(t >= 1.0) & (t < 1.2)] = np.nan
+sf.add_time_series(series, "speed", t, speed, {"label": "Speed (cm/s)", "color": "#30a0ff", "window_seconds": 2.0})
+sf.add_time_series(series, "lfp_ca1", t, np.sin(2 * np.pi * 8 * t), {"label": "CA1", "group": "LFP", "color": "#ff8040"})
+sf.add_time_series(series, "lfp_ca3", t, 0.6 * np.sin(2 * np.pi * 8 * t + 1.0) - 0.3,
+                   {"label": "CA3", "group": "LFP", "color": "#40ff80"})

@@ -123,6 +123,39 @@ def add_overlay(path, name, kind, data=None, attrs=None, types=None):
     return path
 
 
+def summary_levels(times, values, first=16, factor=8, min_rows=64):
+    """The format's multi-resolution summary: [(samples_per_bucket, rows of [t_first, min, max])]."""
+    times, values = np.asarray(times, np.float64), np.asarray(values, np.float64)
+    starts = np.arange(0, len(values), first)
+    with np.errstate(all="ignore"):
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            low = np.array([np.nanmin(values[i:i + first]) for i in starts])
+            high = np.array([np.nanmax(values[i:i + first]) for i in starts])
+            rows, bucket, levels = np.stack([times[starts], low, high], axis=1), first, []
+            while len(rows) >= min_rows:
+                levels.append((bucket, rows))
+                groups = np.arange(0, len(rows), factor)
+                rows = np.stack([rows[groups, 0],
+                                 np.array([np.nanmin(rows[g:g + factor, 1]) for g in groups]),
+                                 np.array([np.nanmax(rows[g:g + factor, 2]) for g in groups])], axis=1)
+                bucket *= factor
+    return levels
+
+
+def add_time_series(path, name, times, values, attrs=None, summary=True):
+    """Adds a timeseries overlay, with the multi-resolution summary unless summary is False."""
+    add_overlay(path, name, "timeseries", {"times": np.asarray(times, np.float64),
+                                           "values": np.asarray(values, np.float64)}, attrs)
+    if summary:
+        with h5py.File(path, "a") as f:
+            group = f["overlays"][name].create_group("summary")
+            for k, (bucket, rows) in enumerate(summary_levels(times, values)):
+                group.create_dataset(f"level_{k}", data=rows).attrs["samples_per_bucket"] = bucket
+    return path
+
+
 def add_region(path, name, coords, kind="polygon"):
     with h5py.File(path, "a") as f:
         region = f["environment"].require_group("regions").create_group(name)

@@ -1,5 +1,7 @@
 #include "SessionWriter.h"
 
+#include "TimeSeries.h"
+
 #include "DeterministicRandom.h"
 #include "FieldGenerators.h"
 #include "Hdf5Writer.h"
@@ -178,6 +180,23 @@ void writeSmallDataset(hid_t group, const std::string& name, hid_t fileType, con
     h5::writeWholeDataset(dataset.get(), nativeType<T>(), data);
   }
   dataset.close();
+}
+
+// /overlays/<name>/summary/level_k: [t_first, min, max] per bucket (docs/session-format-v1.md).
+void writeSummary(hid_t overlays, const std::string& name, SummaryBuilder& builder) {
+  std::vector<std::int64_t> buckets;
+  const std::vector<std::vector<double>> levels = builder.Finish(buckets);
+  if (levels.empty()) {
+    return;
+  }
+  h5::Handle series(H5Gopen2(overlays, name.c_str(), H5P_DEFAULT), H5Gclose, "open " + name);
+  h5::Handle summary = h5::createGroup(series.get(), "summary");
+  for (std::size_t k = 0; k < levels.size(); ++k) {
+    const std::string levelName = "level_" + std::to_string(k);
+    writeSmallDataset(summary.get(), levelName, H5T_IEEE_F64LE, {levels[k].size() / 3, 3}, levels[k].data());
+    h5::Handle dataset(H5Dopen2(summary.get(), levelName.c_str(), H5P_DEFAULT), H5Dclose, "open " + levelName);
+    h5::writeInt64Attribute(dataset.get(), "samples_per_bucket", buckets[k]);
+  }
 }
 
 std::vector<double> flatten(const std::vector<Vec2>& points) {
@@ -470,6 +489,7 @@ struct OverlayWriters {
   ChunkedAppender<double> headDirectionAngle;
   ChunkedAppender<double> speedTimes;
   ChunkedAppender<double> speedValues;
+  SummaryBuilder speedSummary;  // min/max levels for wide chart windows
   std::vector<ChunkedAppender<double>> spikeTimes;
   std::vector<ChunkedAppender<double>> spikeXy;
   ChunkedAppender<double> videoTimes;
@@ -690,7 +710,9 @@ GenerationSummary writeSyntheticSession(const GeneratorOptions& options, const s
       });
       speedStream.emitUpTo(before, current, [&](std::int64_t, const AnimalSample& sample) {
         out.speedTimes.append(sample.time);
-        out.speedValues.append(sample.tracked ? sample.speed() : kNaN);
+        const double speed = sample.tracked ? sample.speed() : kNaN;
+        out.speedValues.append(speed);
+        out.speedSummary.Add(sample.time, speed);
       });
       if (renderer) {
         // The camera still sees the animal while the tracker has lost it.
@@ -723,6 +745,7 @@ GenerationSummary writeSyntheticSession(const GeneratorOptions& options, const s
   out.headDirectionAngle.finish();
   out.speedTimes.finish();
   out.speedValues.finish();
+  writeSummary(overlays, "speed", out.speedSummary);
   for (std::size_t unit = 0; unit < out.spikeTimes.size(); ++unit) {
     out.spikeTimes[unit].finish();
     out.spikeXy[unit].finish();

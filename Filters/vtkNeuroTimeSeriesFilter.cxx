@@ -1,0 +1,212 @@
+#include "vtkNeuroTimeSeriesFilter.h"
+
+#include "Session.h"
+#include "vtkNeuroSessionReader.h"
+
+#include <vtkDoubleArray.h>
+#include <vtkFieldData.h>
+#include <vtkInformation.h>
+#include <vtkInformationVector.h>
+#include <vtkMultiBlockDataSet.h>
+#include <vtkObjectFactory.h>
+#include <vtkStreamingDemandDrivenPipeline.h>
+#include <vtkTable.h>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+#include <vector>
+
+struct vtkNeuroTimeSeriesFilter::Internals
+{
+  neuroplayback::Session* Session = nullptr; // owned by the reader; the one the hints describe
+  std::vector<double> Window;                // seconds shown around the current time, per series
+  neuroplayback::SeriesWindow Rows;          // reused between frames
+};
+
+vtkStandardNewMacro(vtkNeuroTimeSeriesFilter);
+
+vtkNeuroTimeSeriesFilter::vtkNeuroTimeSeriesFilter()
+  : Internal(new Internals)
+{
+}
+
+vtkNeuroTimeSeriesFilter::~vtkNeuroTimeSeriesFilter() = default;
+
+int vtkNeuroTimeSeriesFilter::FillInputPortInformation(int, vtkInformation* info)
+{
+  info->Set(vtkAlgorithm::INPUT_REQUIRED_DATA_TYPE(), "vtkDataObject");
+  return 1;
+}
+
+int vtkNeuroTimeSeriesFilter::FillOutputPortInformation(int, vtkInformation* info)
+{
+  info->Set(vtkDataObject::DATA_TYPE_NAME(), "vtkMultiBlockDataSet");
+  return 1;
+}
+
+namespace
+{
+neuroplayback::Session* UpstreamSession(vtkAlgorithm* filter, vtkAlgorithm* upstream)
+{
+  auto* reader = vtkNeuroSessionReader::SafeDownCast(upstream);
+  // Walk up through pass-through algorithms ParaView may insert.
+  for (int depth = 0; !reader && upstream && upstream->GetNumberOfInputPorts() > 0 && depth < 8; ++depth)
+  {
+    upstream = upstream->GetNumberOfInputConnections(0) > 0 ? upstream->GetInputAlgorithm(0, 0) : nullptr;
+    reader = vtkNeuroSessionReader::SafeDownCast(upstream);
+  }
+  if (!reader)
+  {
+    vtkErrorWithObjectMacro(filter, << "(upstream: " << (upstream ? upstream->GetClassName() : "none") << ") " << "NeuroPlayback Time Series needs a NeuroPlayback session as its input. "
+                                    "How to fix: select the session (.nsp) in the Pipeline Browser and apply the filter to it.");
+    return nullptr;
+  }
+  return reader->GetSession();
+}
+
+std::string Number(double v)
+{
+  std::ostringstream text;
+  text.precision(10);
+  text << v;
+  return text.str();
+}
+} // namespace
+
+int vtkNeuroTimeSeriesFilter::RequestInformation(vtkInformation*, vtkInformationVector**, vtkInformationVector*)
+{
+  neuroplayback::Session* session = UpstreamSession(this, this->GetInputAlgorithm(0, 0));
+  Internals& in = *this->Internal;
+  if (!session)
+  {
+    in = Internals{};
+    this->ChartHints.clear();
+    return 0;
+  }
+  if (session == in.Session)
+  {
+    return 1;
+  }
+  in.Session = session;
+  neuroplayback::OverlaySet& overlays = session->Overlays();
+  std::vector<neuroplayback::TimeSeries>& series = overlays.Series();
+  in.Window.assign(series.size(), 2.0);
+  std::ostringstream hints;
+  auto hint = [&hints](std::size_t chart, const char* target, const char* property, const std::string& value) {
+    hints << chart << '\t' << target << '\t' << property << '\t' << value << '\n';
+  };
+  const std::vector<neuroplayback::ChartGroup> charts = overlays.Charts();
+  for (std::size_t c = 0; c < charts.size(); ++c)
+  {
+    const neuroplayback::ChartGroup& chart = charts[c];
+    hint(c, "view", "ChartTitle", chart.Title);
+    hint(c, "view", "BottomAxisTitle", "Time (s)");
+    hint(c, "view", "LeftAxisUseCustomRange", "1");
+    hint(c, "view", "LeftAxisRangeMinimum", Number(chart.YMin));
+    hint(c, "view", "LeftAxisRangeMaximum", Number(chart.YMax));
+    hint(c, "view", "ShowLegend", chart.Members.size() > 1 ? "1" : "0");
+    hint(c, "display", "UseIndexForXAxis", "0");
+    hint(c, "display", "XArrayName", "Time");
+    std::string blocks, visible, colors, labels, widths;
+    auto append = [](std::string& list, const std::string& item) { list += (list.empty() ? "" : "|") + item; };
+    for (int member : chart.Members)
+    {
+      const neuroplayback::TimeSeries& s = series[static_cast<std::size_t>(member)];
+      in.Window[static_cast<std::size_t>(member)] = chart.WindowSeconds;
+      // ParaView names a column of a multiblock's table "column (block)".
+      const std::string key = s.Name() + " (" + s.Name() + ")";
+      const neuroplayback::Rgba color = s.GetStyle().Color;
+      append(blocks, std::to_string(member + 1));
+      append(visible, key + "|1");
+      append(colors, key + "|" + Number(color.R / 255.0) + "|" + Number(color.G / 255.0) + "|" + Number(color.B / 255.0));
+      append(labels, key + "|" + s.Label());
+      append(widths, key + "|" + std::to_string(std::max(1, static_cast<int>(std::lround(s.GetStyle().LineWidth)))));  // whole pixels
+    }
+    hint(c, "display", "CompositeDataSetIndex", blocks);
+    hint(c, "display", "SeriesVisibility", visible);
+    hint(c, "display", "SeriesColor", colors);
+    hint(c, "display", "SeriesLabel", labels);
+    hint(c, "display", "SeriesLineThickness", widths);
+  }
+  this->ChartHints = hints.str();
+  return 1;
+}
+
+int vtkNeuroTimeSeriesFilter::RequestData(vtkInformation*, vtkInformationVector**, vtkInformationVector* outputVector)
+{
+  Internals& in = *this->Internal;
+  neuroplayback::Session* session = UpstreamSession(this, this->GetInputAlgorithm(0, 0));
+  if (!session || (session != in.Session && !this->RequestInformation(nullptr, nullptr, nullptr)))
+  {
+    return 0;
+  }
+  vtkInformation* outInfo = outputVector->GetInformationObject(0);
+  auto* output = vtkMultiBlockDataSet::GetData(outInfo);
+  double requested = session->Times().First();
+  if (outInfo->Has(vtkStreamingDemandDrivenPipeline::UPDATE_TIME_STEP()))
+  {
+    requested = outInfo->Get(vtkStreamingDemandDrivenPipeline::UPDATE_TIME_STEP());
+  }
+  try
+  {
+    // The frame the field shows, so the chart's centre is the time the reader annotates.
+    const double frameTime = session->Times().TimeOf(session->Times().FrameAt(requested));
+    std::vector<neuroplayback::TimeSeries>& series = session->Overlays().Series();
+    output->SetNumberOfBlocks(static_cast<unsigned int>(series.size()));
+    for (std::size_t i = 0; i < series.size(); ++i)
+    {
+      neuroplayback::TimeSeries& s = series[i];
+      const double half = 0.5 * in.Window[i];
+      s.Window(frameTime - half, frameTime + half, this->MaxChartBuckets, in.Rows);
+      vtkNew<vtkTable> table;
+      vtkNew<vtkDoubleArray> times;
+      times->SetName("Time");
+      times->SetNumberOfTuples(static_cast<vtkIdType>(in.Rows.Times.size()));
+      std::copy(in.Rows.Times.begin(), in.Rows.Times.end(), times->GetPointer(0));
+      vtkNew<vtkDoubleArray> values;
+      values->SetName(s.Name().c_str());
+      values->SetNumberOfTuples(static_cast<vtkIdType>(in.Rows.Values.size()));
+      std::copy(in.Rows.Values.begin(), in.Rows.Values.end(), values->GetPointer(0));
+      table->AddColumn(times);
+      table->AddColumn(values);
+      // For scripts: the value at the frame time and whether the rows are an envelope.
+      vtkNew<vtkDoubleArray> current;
+      current->SetName("CurrentValue");
+      current->InsertNextValue(s.ValueAt(frameTime));
+      table->GetFieldData()->AddArray(current);
+      vtkNew<vtkDoubleArray> bucket;
+      bucket->SetName("SamplesPerRowPair");
+      bucket->InsertNextValue(static_cast<double>(in.Rows.Bucket));
+      table->GetFieldData()->AddArray(bucket);
+      output->SetBlock(static_cast<unsigned int>(i), table);
+      output->GetMetaData(static_cast<unsigned int>(i))->Set(vtkCompositeDataSet::NAME(), s.Name().c_str());
+    }
+    output->GetInformation()->Set(vtkDataObject::DATA_TIME_STEP(), frameTime);
+  }
+  catch (const std::exception& error)
+  {
+    vtkErrorMacro(<< error.what());
+    return 0;
+  }
+  return 1;
+}
+
+vtkIdType vtkNeuroTimeSeriesFilter::GetRowsRead()
+{
+  vtkIdType rows = 0;
+  if (this->Internal->Session)
+  {
+    for (const neuroplayback::TimeSeries& s : this->Internal->Session->Overlays().Series())
+    {
+      rows += s.RowsRead();
+    }
+  }
+  return rows;
+}
+
+void vtkNeuroTimeSeriesFilter::PrintSelf(ostream& os, vtkIndent indent)
+{
+  this->Superclass::PrintSelf(os, indent);
+  os << indent << "MaxChartBuckets: " << this->MaxChartBuckets << "\n";
+}

@@ -1,0 +1,58 @@
+/**
+ * @class vtkNeuroTimeSeriesFilter
+ * @brief The session's time series around the current time, for ParaView line charts.
+ *
+ * Input: a vtkNeuroSessionReader (port 0). Output: a vtkMultiBlockDataSet with one vtkTable per
+ * series (block name = the overlay's name), columns "Time" and the values. ParaView's chart draws its
+ * current-time marker for an X column named "Time". Each table holds the window of its chart
+ * (window_seconds, centred on the frame time) streamed from disk; a window with more than twice
+ * MaxChartBuckets samples is a min/max envelope from the file's multi-resolution summary.
+ * ChartHints says how to lay the charts out (one per group, then one per ungrouped series).
+ */
+#ifndef vtkNeuroTimeSeriesFilter_h
+#define vtkNeuroTimeSeriesFilter_h
+
+#include "NeuroPlaybackFiltersModule.h"
+#include "vtkDataObjectAlgorithm.h"
+
+#include <memory>
+#include <string>
+
+class NEUROPLAYBACKFILTERS_EXPORT vtkNeuroTimeSeriesFilter : public vtkDataObjectAlgorithm
+{
+public:
+  static vtkNeuroTimeSeriesFilter* New();
+  vtkTypeMacro(vtkNeuroTimeSeriesFilter, vtkDataObjectAlgorithm)
+  void PrintSelf(ostream& os, vtkIndent indent) override;
+
+  /// Windows with more samples than twice this are drawn as a min/max envelope of this many buckets.
+  vtkSetClampMacro(MaxChartBuckets, int, 16, 100000);
+  vtkGetMacro(MaxChartBuckets, int);
+
+  /// One "chart<TAB>view|display<TAB>property<TAB>value" line per setting; vector values are
+  /// separated by "|". Valid after UpdateInformation; empty when the session has no time series.
+  const char* GetChartHints() const { return this->ChartHints.c_str(); }
+  /// Rows read from disk by the time series so far (to check that windows stream).
+  vtkIdType GetRowsRead();
+
+protected:
+  vtkNeuroTimeSeriesFilter();
+  ~vtkNeuroTimeSeriesFilter() override;
+
+  int FillInputPortInformation(int port, vtkInformation* info) override;
+  int FillOutputPortInformation(int port, vtkInformation* info) override;
+  int RequestInformation(vtkInformation*, vtkInformationVector**, vtkInformationVector*) override;
+  int RequestData(vtkInformation*, vtkInformationVector**, vtkInformationVector*) override;
+
+private:
+  vtkNeuroTimeSeriesFilter(const vtkNeuroTimeSeriesFilter&) = delete;
+  void operator=(const vtkNeuroTimeSeriesFilter&) = delete;
+
+  int MaxChartBuckets = 1024;
+  std::string ChartHints;
+
+  struct Internals;
+  std::unique_ptr<Internals> Internal;
+};
+
+#endif
