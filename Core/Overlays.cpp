@@ -2,6 +2,7 @@
 
 #include "Hdf5.h"
 #include "OverlayReading.h"
+#include "VideoOverlay.h"
 #include "SessionError.h"
 
 #include <algorithm>
@@ -349,7 +350,7 @@ std::int64_t OverlaySet::RowsRead() const {
 }
 
 OverlaySet OverlaySet::Load(hid_t file, const Environment& environment, double sessionFirst, double sessionLast,
-  std::size_t cacheBytes) {
+  std::size_t cacheBytes, const std::string& sessionDirectory) {
   OverlaySet set;
   for (std::int64_t bin = 0; bin < environment.BinCount; ++bin) {
     set.Centroid[0] += environment.BinCenters[static_cast<std::size_t>(2 * bin)] / static_cast<double>(environment.BinCount);
@@ -551,7 +552,12 @@ OverlaySet OverlaySet::Load(hid_t file, const Environment& environment, double s
       if (overlaps(series.Samples(), where)) {
         set.SeriesList.push_back(std::move(series));
       }
-    } else if (kind != "video") {
+    } else if (kind == "video") {
+      std::unique_ptr<VideoOverlay> video =
+        VideoOverlay::Load(g, name, sessionDirectory, EnvironmentBounds{ bounds[0], bounds[1], bounds[2], bounds[3] }, 4 * cacheBytes);
+      set.WarningList.insert(set.WarningList.end(), video->Warnings().begin(), video->Warnings().end());
+      set.VideoList.push_back(std::move(video));
+    } else {
       throw SessionError(where + " has kind = '" + kind + "', which this plugin does not know; it is skipped.",
         "Use one of position, bodyparts, head_direction, events, timeseries, video.");
     }

@@ -1,11 +1,12 @@
 #pragma once
 // The overlays of a session (/overlays): position with trail, bodyparts with skeleton, head direction
 // and events, plus the time series (TimeSeries.h). Each is streamed by time window; Build() gives what
-// to draw at one frame as plain arrays (no VTK). Video is handled elsewhere.
+// to draw at one frame as plain arrays (no VTK), and the videos (VideoOverlay.h).
 #include "Color.h"
 #include "Environment.h"
 #include "SampleStream.h"
 #include "TimeSeries.h"
+#include "VideoOverlay.h"
 
 #include <hdf5.h>
 
@@ -153,12 +154,12 @@ public:
   // Most recent events kept on screen per event overlay in cumulative mode.
   static constexpr std::int64_t MaxCumulativeEvents = 1'000'000;
 
-  // Reads /overlays (kinds position, bodyparts, head_direction, events, timeseries; video is read
-  // elsewhere). Only headers and the first and last time blocks are read. A bad overlay is an
+  // Reads /overlays (kinds position, bodyparts, head_direction, events, timeseries, video). Only headers and the first and last time blocks are read. A bad overlay is an
   // error (Errors()) and is left out; one with no time overlap with the session is a warning
   // (Warnings()) and is left out too. The field and the other overlays still play.
+  // sessionDirectory resolves a video's relative external_path.
   static OverlaySet Load(hid_t file, const Environment& environment, double sessionFirst, double sessionLast,
-    std::size_t cacheBytesPerOverlay = 8u << 20);
+    std::size_t cacheBytesPerOverlay = 8u << 20, const std::string& sessionDirectory = "");
 
   // What to draw at a frame. An overlay that fails while streaming (a bad block of times) is turned
   // off with a warning; the others still draw.
@@ -172,6 +173,7 @@ public:
   const std::vector<HeadDirectionOverlay>& HeadDirections() const { return HeadingList; }
   const std::vector<EventOverlay>& Events() const { return EventList; }
   std::vector<TimeSeries>& Series() { return SeriesList; }
+  std::vector<std::unique_ptr<VideoOverlay>>& Videos() { return VideoList; }
   // The charts the time series are drawn in: named groups first, then each ungrouped series.
   std::vector<ChartGroup> Charts();
   // Widest skeleton edge width, for the line representation.
@@ -191,6 +193,7 @@ private:
   std::vector<HeadDirectionOverlay> HeadingList;
   std::vector<EventOverlay> EventList;
   std::vector<TimeSeries> SeriesList;
+  std::vector<std::unique_ptr<VideoOverlay>> VideoList;
   std::vector<bool> Disabled; // by overlay order: positions, bodyparts, headings, events
   std::vector<std::string> ErrorList;
   std::vector<std::string> WarningList;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 
 namespace neuroplayback {
@@ -110,7 +111,8 @@ std::unique_ptr<Session> Session::Open(const std::string& path, std::size_t cach
   session->LoadTimes();
   session->LoadFields(cacheBytesPerField);
   session->LoadOverlayList();
-  session->Overlays_ = OverlaySet::Load(file, session->Environment_, session->Times_->First(), session->Times_->Last());
+  session->Overlays_ = OverlaySet::Load(file, session->Environment_, session->Times_->First(), session->Times_->Last(),
+    8u << 20, std::filesystem::absolute(path).parent_path().string());
   return session;
 }
 

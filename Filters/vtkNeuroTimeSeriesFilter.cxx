@@ -1,6 +1,7 @@
 #include "vtkNeuroTimeSeriesFilter.h"
 
 #include "Session.h"
+#include "UpstreamSession.h"
 #include "vtkNeuroSessionReader.h"
 
 #include <vtkDoubleArray.h>
@@ -47,24 +48,6 @@ int vtkNeuroTimeSeriesFilter::FillOutputPortInformation(int, vtkInformation* inf
 
 namespace
 {
-neuroplayback::Session* UpstreamSession(vtkAlgorithm* filter, vtkAlgorithm* upstream)
-{
-  auto* reader = vtkNeuroSessionReader::SafeDownCast(upstream);
-  // Walk up through pass-through algorithms ParaView may insert.
-  for (int depth = 0; !reader && upstream && upstream->GetNumberOfInputPorts() > 0 && depth < 8; ++depth)
-  {
-    upstream = upstream->GetNumberOfInputConnections(0) > 0 ? upstream->GetInputAlgorithm(0, 0) : nullptr;
-    reader = vtkNeuroSessionReader::SafeDownCast(upstream);
-  }
-  if (!reader)
-  {
-    vtkErrorWithObjectMacro(filter, << "(upstream: " << (upstream ? upstream->GetClassName() : "none") << ") " << "NeuroPlayback Time Series needs a NeuroPlayback session as its input. "
-                                    "How to fix: select the session (.nsp) in the Pipeline Browser and apply the filter to it.");
-    return nullptr;
-  }
-  return reader->GetSession();
-}
-
 std::string Number(double v)
 {
   std::ostringstream text;
@@ -76,7 +59,7 @@ std::string Number(double v)
 
 int vtkNeuroTimeSeriesFilter::RequestInformation(vtkInformation*, vtkInformationVector**, vtkInformationVector*)
 {
-  neuroplayback::Session* session = UpstreamSession(this, this->GetInputAlgorithm(0, 0));
+  neuroplayback::Session* session = neuroplayback::UpstreamSession(this, "NeuroPlayback Time Series");
   Internals& in = *this->Internal;
   if (!session)
   {
@@ -136,7 +119,7 @@ int vtkNeuroTimeSeriesFilter::RequestInformation(vtkInformation*, vtkInformation
 int vtkNeuroTimeSeriesFilter::RequestData(vtkInformation*, vtkInformationVector**, vtkInformationVector* outputVector)
 {
   Internals& in = *this->Internal;
-  neuroplayback::Session* session = UpstreamSession(this, this->GetInputAlgorithm(0, 0));
+  neuroplayback::Session* session = neuroplayback::UpstreamSession(this, "NeuroPlayback Time Series");
   if (!session || (session != in.Session && !this->RequestInformation(nullptr, nullptr, nullptr)))
   {
     return 0;

@@ -70,12 +70,18 @@ void pqNeuroSessionStyleBehavior::onRepresentationAdded(pqRepresentation* repres
       return;
     }
     vtkSMProxy* source = guarded->getInput()->getProxy();
+    if (source && std::strcmp(source->GetXMLName(), "NeuroVideo") == 0)
+    {
+      this->applyDisplayHints(guarded, 0); // the video filter's own hints (placement, alpha)
+      return;
+    }
     if (source && std::strcmp(source->GetXMLName(), "NeuroSessionReader") == 0)
     {
       const int port = guarded->getOutputPortFromInput()->getPortNumber();
       if (port == 0)
       {
         this->applyStyle(guarded);
+        this->showVideo(guarded->getInput(), guarded->getView());
         this->showTimeSeries(guarded->getInput(), guarded->getView());
       }
       else
@@ -375,4 +381,37 @@ void pqNeuroSessionStyleBehavior::showTimeSeries(pqPipelineSource* reader, pqVie
   // The arena stays the active view (the toolbar, the camera buttons and tests act on it).
   pqActiveObjects::instance().setActiveView(renderView);
   renderView->render();
+}
+
+void pqNeuroSessionStyleBehavior::showVideo(pqPipelineSource* reader, pqView* renderView)
+{
+  if (!reader || !qobject_cast<pqRenderView*>(renderView))
+  {
+    return;
+  }
+  vtkSMProxy* readerProxy = reader->getProxy();
+  readerProxy->UpdatePropertyInformation();
+  if (vtkSMPropertyHelper(readerProxy, "VideoCountInfo").GetAsInt() == 0)
+  {
+    return;
+  }
+  for (pqPipelineSource* consumer : reader->getAllConsumers())
+  {
+    if (std::strcmp(consumer->getProxy()->GetXMLName(), "NeuroVideo") == 0)
+    {
+      return;
+    }
+  }
+  pqObjectBuilder* builder = pqApplicationCore::instance()->getObjectBuilder();
+  pqPipelineSource* video = builder->createFilter("filters", "NeuroVideo", reader);
+  if (!video)
+  {
+    return;
+  }
+  auto* videoProxy = vtkSMSourceProxy::SafeDownCast(video->getProxy());
+  videoProxy->UpdatePipelineInformation();
+  // onRepresentationAdded styles it from the filter's display hints.
+  vtkNew<vtkSMParaViewPipelineControllerWithRendering> controller;
+  controller->Show(videoProxy, 0, renderView->getViewProxy());
+  video->setModifiedState(pqProxy::UNMODIFIED);
 }

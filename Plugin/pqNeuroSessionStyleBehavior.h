@@ -31,4 +31,5 @@ private:
   void applyStyle(pqDataRepresentation* representation);
   void applyDisplayHints(pqDataRepresentation* representation, int port);
   void showTimeSeries(pqPipelineSource* reader, pqView* renderView);
+  void showVideo(pqPipelineSource* reader, pqView* renderView);
 };

@@ -566,6 +566,11 @@ int vtkNeuroSessionReader::GetTimeSeriesCount()
   return this->EnsureSession() ? static_cast<int>(this->Internal->OpenSession->Overlays().Series().size()) : 0;
 }
 
+int vtkNeuroSessionReader::GetVideoCount()
+{
+  return this->EnsureSession() ? static_cast<int>(this->Internal->OpenSession->Overlays().Videos().size()) : 0;
+}
+
 neuroplayback::Session* vtkNeuroSessionReader::GetSession()
 {
   return this->EnsureSession() ? this->Internal->OpenSession.get() : nullptr;

@@ -98,6 +98,8 @@ public:
   const char* GetDisplayHints() const { return this->DisplayHints.c_str(); }
   /// Time-series overlays in the session (drawn by vtkNeuroTimeSeriesFilter in line charts).
   int GetTimeSeriesCount();
+  /// Video overlays that opened (drawn by vtkNeuroVideoFilter).
+  int GetVideoCount();
   /// Overlay rows read from disk so far (to check that overlays stream by window).
   vtkIdType GetOverlayRowsRead();
 

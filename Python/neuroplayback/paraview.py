@@ -297,9 +297,25 @@ def show_overlays(reader, view=None):
     return displays
 
 
+def show_video(reader, view=None):
+    """Shows the session's first video on the arena (frame-accurate, calibrated, with its alpha,
+    above or below the field) through the NeuroPlayback Video filter; returns its display or None."""
+    reader.UpdatePropertyInformation()
+    if not reader.GetPropertyValue("VideoCountInfo"):
+        return None
+    simple = _simple()
+    view = view or simple.GetActiveViewOrCreate("RenderView")
+    video = simple.NeuroPlaybackVideo(registrationName="Video", Input=reader)
+    video.UpdatePipelineInformation()
+    display = simple.Show(video, view)
+    hints = [tuple(line.split("\t")[1:]) for line in (video.GetPropertyValue("DisplayHints") or "").splitlines()]
+    apply_display_hints(display, hints)
+    return display
+
+
 def show_session(reader, view=None, time_series=True):
-    """Shows the field in a 2-D render view with the fixed colour range, every overlay on top and,
-    unless time_series is False, the time series in line charts under it.
+    """Shows the field in a 2-D render view with the fixed colour range, every overlay and the video
+    on the arena and, unless time_series is False, the time series in line charts under it.
 
     Returns the field's display; show_overlays() and show_time_series() give the others.
     """
@@ -310,6 +326,7 @@ def show_session(reader, view=None, time_series=True):
     display.Ambient, display.Diffuse = 1.0, 0.0  # unlit: a bin shows exactly its colour-map colour
     apply_fixed_color_range(display, reader)
     show_overlays(reader, view)
+    show_video(reader, view)
     view.InteractionMode = "2D"
     simple.ResetCamera(view)
     if time_series:

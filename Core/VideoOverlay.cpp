@@ -1,0 +1,173 @@
+#include "VideoOverlay.h"
+
+#include "OverlayReading.h"
+#include "SessionError.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+namespace neuroplayback {
+
+using namespace overlay_io;
+
+namespace {
+// Crops and block-averages a stored RGB frame as the calibration's crop and downsample say.
+void CutFrame(const std::vector<std::uint8_t>& source, int width, const VideoCrop& crop, int factor, int outWidth,
+  int outHeight, std::vector<std::uint8_t>& out) {
+  out.assign(static_cast<std::size_t>(outWidth) * static_cast<std::size_t>(outHeight) * 3, 0);
+  const int area = factor * factor;
+  for (int r = 0; r < outHeight; ++r) {
+    for (int c = 0; c < outWidth; ++c) {
+      for (int k = 0; k < 3; ++k) {
+        int sum = 0;
+        for (int dr = 0; dr < factor; ++dr) {
+          const std::size_t row = static_cast<std::size_t>(crop.Y + r * factor + dr);
+          for (int dc = 0; dc < factor; ++dc) {
+            sum += source[(row * static_cast<std::size_t>(width) + static_cast<std::size_t>(crop.X + c * factor + dc)) * 3 +
+              static_cast<std::size_t>(k)];
+          }
+        }
+        out[(static_cast<std::size_t>(r) * static_cast<std::size_t>(outWidth) + static_cast<std::size_t>(c)) * 3 +
+          static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(sum / area);
+      }
+    }
+  }
+}
+} // namespace
+
+std::unique_ptr<VideoOverlay> VideoOverlay::Load(hid_t group, const std::string& name,
+  const std::string& sessionDirectory, const EnvironmentBounds& arena, std::size_t cacheBytes) {
+  const std::string where = "/overlays/" + name;
+  auto video = std::make_unique<VideoOverlay>();
+  video->OverlayName = name;
+  video->Opacity = h5::ReadDoubleAttribute(group, "alpha").value_or(0.5);
+  if (!(video->Opacity >= 0.0 && video->Opacity <= 1.0)) {
+    throw SessionError(where + " has alpha = " + std::to_string(video->Opacity) + ".", "Set alpha between 0 and 1.");
+  }
+  const std::string order = h5::ReadStringAttribute(group, "z_order").value_or("above");
+  if (order != "above" && order != "below") {
+    throw SessionError(where + " has z_order = '" + order + "'.", "Set z_order to 'above' or 'below' (the field).");
+  }
+  video->DrawBelow = order == "below";
+  video->TimeOffset = h5::ReadDoubleAttribute(group, "time_offset").value_or(0.0);
+  video->TimeScale = ReadPositive(group, where, "time_scale", 1.0);
+  if (!std::isfinite(video->TimeOffset)) {
+    throw SessionError(where + " has a non-finite time_offset.", "Set time_offset to the session time of the video's first frame, in seconds.");
+  }
+
+  const auto external = h5::ReadStringAttribute(group, "external_path");
+  const bool stored = h5::Exists(group, "frames");
+  if (external && stored) {
+    throw SessionError(where + " has both stored frames and external_path = '" + *external + "'.",
+      "Keep one video source: remove the frames dataset or the external_path attribute.");
+  }
+  int sourceWidth = 0;
+  int sourceHeight = 0;
+  if (external) {
+    std::filesystem::path path(*external);
+    if (path.is_relative() && !sessionDirectory.empty()) {
+      path = std::filesystem::path(sessionDirectory) / path;
+    }
+    video->SourceText = path.string();
+    // Crop and downsample are read before decoding, so the decoder produces the displayed image.
+    VideoDecoder probe(path.string(), VideoDecoderOptions{ 0, 0, 0, 0, 1, 1u << 20, 0 });
+    sourceWidth = probe.SourceWidth();
+    sourceHeight = probe.SourceHeight();
+  } else if (stored) {
+    video->SourceText = "in file";
+    video->StoredFrames = h5::OpenUncachedDataset(group, "frames");
+    const std::vector<hsize_t> dims = h5::Shape(video->StoredFrames.Get());
+    h5::Handle type(H5Dget_type(video->StoredFrames.Get()));
+    if (dims.size() != 4 || dims[3] != 3 || dims[0] == 0 || H5Tget_class(type.Get()) != H5T_INTEGER || H5Tget_size(type.Get()) != 1) {
+      throw SessionError(where + "/frames has shape " + ShapeText(dims) + "; it must be (n, H, W, 3) uint8 RGB with n >= 1.",
+        "Store the frames as uint8 RGB, one frame per row (convert BGR from OpenCV to RGB first).");
+    }
+    sourceHeight = static_cast<int>(dims[1]);
+    sourceWidth = static_cast<int>(dims[2]);
+    video->StoredWidth = sourceWidth;
+    video->StoredHeight = sourceHeight;
+    video->Frames = static_cast<std::int64_t>(dims[0]);
+  } else {
+    throw SessionError(where + " has neither a frames dataset nor an external_path attribute.",
+      "Store frames (n, H, W, 3) uint8 with times (n,), or set external_path to the video file (relative to the session file).");
+  }
+
+  video->Registration = LoadVideoCalibration(group, where, sourceWidth, sourceHeight, arena);
+  const VideoCrop& crop = video->Registration.Crop;
+  const int factor = video->Registration.Downsample;
+  const int cutWidth = crop.Empty() ? sourceWidth : crop.Width;
+  const int cutHeight = crop.Empty() ? sourceHeight : crop.Height;
+  video->OutputWidth = cutWidth / factor;
+  video->OutputHeight = cutHeight / factor;
+  if (external) {
+    VideoDecoderOptions options;
+    options.CropX = crop.X;
+    options.CropY = crop.Y;
+    options.CropWidth = crop.Empty() ? 0 : crop.Width;
+    options.CropHeight = crop.Empty() ? 0 : crop.Height;
+    options.Downsample = factor;
+    options.CacheBytes = cacheBytes;
+    video->Decoder = std::make_unique<VideoDecoder>(video->SourceText, options);
+    video->Frames = video->Decoder->FrameCount();
+    video->OutputWidth = video->Decoder->Width();
+    video->OutputHeight = video->Decoder->Height();
+  }
+
+  if (h5::Exists(group, "times")) {
+    video->Times = OpenSamples(group, where, nullptr, {}, "(n,)", 1u << 20);
+    if (video->Times->Count() != video->Frames) {
+      throw SessionError(where + "/times has " + std::to_string(video->Times->Count()) + " entries but the video has " +
+          std::to_string(video->Frames) + " frames.",
+        "Give one session time per video frame, or remove times and set time_offset (and time_scale for drift).");
+    }
+  } else if (stored) {
+    throw SessionError(where + " stores frames but no times.", "Write times (n,): the session time of each frame, in seconds.");
+  }
+  return video;
+}
+
+std::int64_t VideoOverlay::FrameAt(double t) {
+  if (Times) {
+    if (t < Times->First() || t > Times->Last()) {
+      return -1;
+    }
+    const std::int64_t before = std::max<std::int64_t>(0, Times->LastAtOrBefore(t));
+    const std::int64_t after = std::min(before + 1, Times->Count() - 1);
+    // Nearest; ties go to the earlier frame (as the overlays' nearest alignment).
+    return (Times->TimeOf(after) - t < t - Times->TimeOf(before)) ? after : before;
+  }
+  return Decoder ? Decoder->FrameAtTime((t - TimeOffset) / TimeScale) : -1;
+}
+
+std::shared_ptr<const std::vector<std::uint8_t>> VideoOverlay::Image(std::int64_t frame) {
+  if (frame < 0 || frame >= Frames) {
+    return nullptr;
+  }
+  if (frame == CachedFrame && CachedImage) {
+    return CachedImage;
+  }
+  if (Decoder) {
+    CachedImage = Decoder->Frame(frame);
+  } else {
+    // Stored frames are read on this (the main) thread: the HDF5 ParaView loads is not thread-safe.
+    std::vector<std::uint8_t> source(static_cast<std::size_t>(StoredWidth) * static_cast<std::size_t>(StoredHeight) * 3);
+    h5::ReadRows(StoredFrames.Get(), static_cast<hsize_t>(frame), 1, H5T_NATIVE_UINT8, source.data());
+    auto image = std::make_shared<std::vector<std::uint8_t>>();
+    if (Registration.Crop.Empty() && Registration.Downsample == 1) {
+      *image = std::move(source);
+    } else {
+      VideoCrop crop = Registration.Crop;
+      if (crop.Empty()) {
+        crop.Width = StoredWidth;
+        crop.Height = StoredHeight;
+      }
+      CutFrame(source, StoredWidth, crop, Registration.Downsample, OutputWidth, OutputHeight, *image);
+    }
+    CachedImage = std::move(image);
+  }
+  CachedFrame = frame;
+  return CachedImage;
+}
+
+} // namespace neuroplayback

@@ -1,0 +1,167 @@
+#include "vtkNeuroVideoFilter.h"
+
+#include "Session.h"
+#include "UpstreamSession.h"
+
+#include <vtkImageData.h>
+#include <vtkInformation.h>
+#include <vtkInformationVector.h>
+#include <vtkObjectFactory.h>
+#include <vtkPointData.h>
+#include <vtkStreamingDemandDrivenPipeline.h>
+#include <vtkUnsignedCharArray.h>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+vtkStandardNewMacro(vtkNeuroVideoFilter);
+
+namespace
+{
+const char* kLabel = "NeuroPlayback Video";
+
+neuroplayback::VideoOverlay* VideoOf(neuroplayback::Session* session, int index)
+{
+  if (!session)
+  {
+    return nullptr;
+  }
+  auto& videos = session->Overlays().Videos();
+  return index < static_cast<int>(videos.size()) ? videos[static_cast<std::size_t>(index)].get() : nullptr;
+}
+} // namespace
+
+int vtkNeuroVideoFilter::FillInputPortInformation(int, vtkInformation* info)
+{
+  info->Set(vtkAlgorithm::INPUT_REQUIRED_DATA_TYPE(), "vtkDataObject");
+  return 1;
+}
+
+int vtkNeuroVideoFilter::FillOutputPortInformation(int, vtkInformation* info)
+{
+  info->Set(vtkDataObject::DATA_TYPE_NAME(), "vtkImageData");
+  return 1;
+}
+
+int vtkNeuroVideoFilter::RequestInformation(vtkInformation*, vtkInformationVector**, vtkInformationVector* outputVector)
+{
+  neuroplayback::Session* session = neuroplayback::UpstreamSession(this, kLabel);
+  this->NumberOfVideos = session ? static_cast<int>(session->Overlays().Videos().size()) : 0;
+  neuroplayback::VideoOverlay* video = VideoOf(session, this->VideoIndex);
+  vtkInformation* outInfo = outputVector->GetInformationObject(0);
+  const int width = video ? video->Width() : 0;
+  const int height = video ? video->Height() : 0;
+  const int extent[6] = { 0, std::max(0, width - 1), 0, std::max(0, height - 1), 0, 0 };
+  outInfo->Set(vtkStreamingDemandDrivenPipeline::WHOLE_EXTENT(), extent, 6);
+  if (!video || (session == this->HintedSession && this->VideoIndex == this->HintedIndex))
+  {
+    if (!video)
+    {
+      this->DisplayHints.clear();
+    }
+    return session ? 1 : 0;
+  }
+  this->HintedSession = session;
+  this->HintedIndex = this->VideoIndex;
+
+  // Image point (i, j) is the centre of displayed pixel (i, H - 1 - j): pixel point (i + 0.5, H - 0.5 - j).
+  const neuroplayback::Affine2D pixels = video->Calibration().OutputPxToEnv();
+  const double* m = pixels.M.data();
+  const double h = static_cast<double>(height);
+  const double a = m[0], b = -m[1], c = m[3], d = -m[4];  // linear part with the row flip
+  const double tx = m[0] * 0.5 + m[1] * (h - 0.5) + m[2];
+  const double ty = m[3] * 0.5 + m[4] * (h - 0.5) + m[5];
+  // Rotation, then an upper-triangular scale (QR): the Slice representation has no shear, so a
+  // sheared (affine) calibration loses only its shear.
+  const double angle = std::atan2(c, a);
+  const double sx = std::hypot(a, c);
+  const double sy = -std::sin(angle) * b + std::cos(angle) * d;
+  const double bounds[4] = { session->Env().Bounds()[0], session->Env().Bounds()[1], session->Env().Bounds()[2],
+    session->Env().Bounds()[3] };
+  const double extentSize = std::max(bounds[1] - bounds[0], bounds[3] - bounds[2]);
+  // Below the field, or just above it and under the other overlays (they start one layer step up).
+  const double z = (video->Below() ? -1.0 : 0.5) * 0.003 * (extentSize > 0 ? extentSize : 1.0);
+  std::ostringstream hints;
+  hints.precision(10);
+  hints << "0\tRepresentation\tSlice\n"
+        << "0\tColorArrayName\tPOINTS,RGB\n"
+        << "0\tMapScalars\t0\n"
+        << "0\tOpacity\t" << video->Alpha() << "\n"
+        << "0\tPosition\t" << tx << " " << ty << " " << z << "\n"
+        << "0\tOrientation\t0 0 " << angle * 180.0 / 3.14159265358979323846 << "\n"
+        << "0\tScale\t" << sx << " " << sy << " 1\n";
+  this->DisplayHints = hints.str();
+  return 1;
+}
+
+int vtkNeuroVideoFilter::RequestUpdateExtent(vtkInformation*, vtkInformationVector** inputVector, vtkInformationVector*)
+{
+  // The input (the field) is only the link to the session: ask for all of it, never the video's extent.
+  vtkInformation* inInfo = inputVector[0]->GetInformationObject(0);
+  if (inInfo && inInfo->Has(vtkStreamingDemandDrivenPipeline::WHOLE_EXTENT()))
+  {
+    inInfo->Set(vtkStreamingDemandDrivenPipeline::UPDATE_EXTENT(),
+      inInfo->Get(vtkStreamingDemandDrivenPipeline::WHOLE_EXTENT()), 6);
+  }
+  return 1;
+}
+
+int vtkNeuroVideoFilter::RequestData(vtkInformation*, vtkInformationVector**, vtkInformationVector* outputVector)
+{
+  neuroplayback::Session* session = neuroplayback::UpstreamSession(this, kLabel);
+  vtkInformation* outInfo = outputVector->GetInformationObject(0);
+  auto* output = vtkImageData::GetData(outInfo);
+  output->Initialize();
+  this->CurrentVideoFrame = -1;
+  neuroplayback::VideoOverlay* video = VideoOf(session, this->VideoIndex);
+  if (!video)
+  {
+    return session ? 1 : 0;
+  }
+  double requested = session->Times().First();
+  if (outInfo->Has(vtkStreamingDemandDrivenPipeline::UPDATE_TIME_STEP()))
+  {
+    requested = outInfo->Get(vtkStreamingDemandDrivenPipeline::UPDATE_TIME_STEP());
+  }
+  try
+  {
+    const double frameTime = session->Times().TimeOf(session->Times().FrameAt(requested));
+    const std::int64_t frame = video->FrameAt(frameTime);
+    auto image = video->Image(frame);
+    output->GetInformation()->Set(vtkDataObject::DATA_TIME_STEP(), frameTime);
+    if (!image)
+    {
+      return 1; // outside the video: nothing, rather than a stale frame
+    }
+    const int width = video->Width();
+    const int height = video->Height();
+    output->SetExtent(0, width - 1, 0, height - 1, 0, 0);
+    vtkNew<vtkUnsignedCharArray> rgb;
+    rgb->SetName("RGB");
+    rgb->SetNumberOfComponents(3);
+    rgb->SetNumberOfTuples(static_cast<vtkIdType>(width) * height);
+    unsigned char* out = rgb->GetPointer(0);
+    const std::size_t rowBytes = static_cast<std::size_t>(width) * 3;
+    for (int j = 0; j < height; ++j)
+    {
+      // VTK's rows go up, the video's go down.
+      std::copy_n(image->data() + static_cast<std::size_t>(height - 1 - j) * rowBytes, rowBytes,
+        out + static_cast<std::size_t>(j) * rowBytes);
+    }
+    output->GetPointData()->SetScalars(rgb);
+    this->CurrentVideoFrame = frame;
+  }
+  catch (const std::exception& error)
+  {
+    vtkErrorMacro(<< error.what());
+    return 0;
+  }
+  return 1;
+}
+
+void vtkNeuroVideoFilter::PrintSelf(ostream& os, vtkIndent indent)
+{
+  this->Superclass::PrintSelf(os, indent);
+  os << indent << "VideoIndex: " << this->VideoIndex << "\n";
+}

@@ -1,0 +1,63 @@
+/**
+ * @class vtkNeuroVideoFilter
+ * @brief The session's behaviour video frame at the current time, registered to the arena.
+ *
+ * Input: a vtkNeuroSessionReader. Output: a 2-D vtkImageData of the displayed image (after crop and
+ * downsample) with unsigned char RGB point scalars "RGB", in pixel units with row 0 at the bottom.
+ * DisplayHints say how to place it (Slice representation, true colours, the overlay's alpha, and an
+ * actor transform from the calibration, above or below the field). Outside the video's time span
+ * the image is empty (nothing is drawn, rather than a stale frame).
+ */
+#ifndef vtkNeuroVideoFilter_h
+#define vtkNeuroVideoFilter_h
+
+#include "NeuroPlaybackFiltersModule.h"
+#include "vtkDataObjectAlgorithm.h"
+
+#include <string>
+
+namespace neuroplayback
+{
+class Session;
+}
+
+class NEUROPLAYBACKFILTERS_EXPORT vtkNeuroVideoFilter : public vtkDataObjectAlgorithm
+{
+public:
+  static vtkNeuroVideoFilter* New();
+  vtkTypeMacro(vtkNeuroVideoFilter, vtkDataObjectAlgorithm)
+  void PrintSelf(ostream& os, vtkIndent indent) override;
+
+  /// Which video overlay of the session (in file order).
+  vtkSetClampMacro(VideoIndex, int, 0, 1000);
+  vtkGetMacro(VideoIndex, int);
+  /// "0<TAB>property<TAB>value" lines, as the reader's; valid after UpdateInformation.
+  const char* GetDisplayHints() const { return this->DisplayHints.c_str(); }
+  /// The video frame shown by the last update (-1: none, outside the video).
+  vtkGetMacro(CurrentVideoFrame, vtkIdType);
+  /// Videos in the session.
+  vtkGetMacro(NumberOfVideos, int);
+
+protected:
+  vtkNeuroVideoFilter() = default;
+  ~vtkNeuroVideoFilter() override = default;
+
+  int FillInputPortInformation(int port, vtkInformation* info) override;
+  int FillOutputPortInformation(int port, vtkInformation* info) override;
+  int RequestInformation(vtkInformation*, vtkInformationVector**, vtkInformationVector*) override;
+  int RequestUpdateExtent(vtkInformation*, vtkInformationVector**, vtkInformationVector*) override;
+  int RequestData(vtkInformation*, vtkInformationVector**, vtkInformationVector*) override;
+
+private:
+  vtkNeuroVideoFilter(const vtkNeuroVideoFilter&) = delete;
+  void operator=(const vtkNeuroVideoFilter&) = delete;
+
+  int VideoIndex = 0;
+  int NumberOfVideos = 0;
+  vtkIdType CurrentVideoFrame = -1;
+  std::string DisplayHints;
+  neuroplayback::Session* HintedSession = nullptr;
+  int HintedIndex = -1;
+};
+
+#endif
