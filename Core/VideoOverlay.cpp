@@ -38,6 +38,20 @@ void CutFrame(const std::vector<std::uint8_t>& source, int width, const VideoCro
 
 std::unique_ptr<VideoOverlay> VideoOverlay::Load(hid_t group, const std::string& name,
   const std::string& sessionDirectory, const EnvironmentBounds& arena, std::size_t cacheBytes) {
+  try {
+    return LoadUnnamed(group, name, sessionDirectory, arena, cacheBytes);
+  } catch (const SessionError& error) {
+    // The decoder's messages name the file; say which overlay it is too.
+    const std::string where = "/overlays/" + name;
+    if (error.Problem.rfind(where, 0) == 0) {
+      throw;
+    }
+    throw SessionError(where + ": " + error.Problem, error.Fix);
+  }
+}
+
+std::unique_ptr<VideoOverlay> VideoOverlay::LoadUnnamed(hid_t group, const std::string& name,
+  const std::string& sessionDirectory, const EnvironmentBounds& arena, std::size_t cacheBytes) {
   const std::string where = "/overlays/" + name;
   auto video = std::make_unique<VideoOverlay>();
   video->OverlayName = name;

@@ -41,6 +41,9 @@ public:
   std::shared_ptr<const std::vector<std::uint8_t>> Image(std::int64_t frame);
 
 private:
+  static std::unique_ptr<VideoOverlay> LoadUnnamed(hid_t group, const std::string& name,
+    const std::string& sessionDirectory, const EnvironmentBounds& arena, std::size_t cacheBytes);
+
   std::string OverlayName;
   std::string SourceText;
   int OutputWidth = 0;

@@ -1,0 +1,155 @@
+"""pvpython: the behaviour video shows exactly the right frame for the session time (an external
+H.264 file made at test time, each frame stamped with its number), lands on the arena where its
+calibration says, disappears outside its time span, and a missing or corrupt video is explained
+while the rest of the session still opens."""
+import hashlib
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import h5py
+import numpy as np
+from paraview import servermanager, simple
+from paraview.vtk.util.numpy_support import vtk_to_numpy
+
+import session_factory as sf
+from neuroplayback.paraview import open_session, overlay_problems, show_video
+
+FPS, N_VIDEO, W, H = 30.0, 150, 160, 120
+OFFSET = 0.5  # session time of video frame 0
+MAKE_VIDEO = os.path.join(os.environ.get("NEUROPLAYBACK_BINARY_DIR", ""), "bin", "neuroplayback-make-video")
+
+
+def read_stamp(rgb):
+    """The frame number drawn by neuroplayback-make-video (Tools/make-video/FrameStamp.h), rows top down."""
+    height, width = rgb.shape[:2]
+    band, cell = max(4, height // 8), width // 20
+    value = 0
+    for i in range(20):
+        patch = rgb[band // 4: band - band // 4, i * cell + cell // 4: (i + 1) * cell - cell // 4].mean()
+        if 96 < patch < 160:
+            return -1
+        value = (value << 1) | int(patch >= 160)
+    return value
+
+
+def image_rows(data):
+    """The video filter's image as (H, W, 3), rows top to bottom (VTK's go up)."""
+    if data.GetNumberOfPoints() == 0:
+        return None
+    dims = data.GetDimensions()
+    rgb = vtk_to_numpy(data.GetPointData().GetArray("RGB")).reshape(dims[1], dims[0], 3)
+    return rgb[::-1]
+
+
+class VideoTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.folder = tempfile.mkdtemp(dir=os.environ.get("NEUROPLAYBACK_TEST_OUTPUT"))
+        cls.video = os.path.join(cls.folder, "behaviour.mp4")
+        subprocess.run([MAKE_VIDEO, "--output", cls.video, "--frames", str(N_VIDEO), "--fps", str(FPS),
+                        "--size", f"{W}x{H}", "--gop", "30", "--quiet"], check=True)
+
+    def session(self, name, video_attrs, video_data=None, frames=500, rate=100.0):
+        path = os.path.join(self.folder, name)
+        env = sf.grid_environment(nx=16, ny=12, dx=10.0, dy=10.0, inactive=())
+        field = np.zeros((frames, 16 * 12), dtype=np.float32)
+        sf.write_session(path, environment=env, n_frames=frames, rate=rate, fields={"posterior": field},
+                         vmin=0.0, vmax=1.0)
+        sf.add_overlay(path, "video", "video", video_data or {}, video_attrs)
+        return path
+
+    def external(self, name, **extra):
+        # Landmarks: the frame's corners on a 160 x 120 cm arena, pixel row 0 at the top.
+        attrs = {"external_path": os.path.basename(self.video), "time_offset": OFFSET, "alpha": 0.6}
+        attrs.update(extra)
+        data = {"landmarks_px": [[0, 0], [W, 0], [0, H], [W, H]],
+                "landmarks_env": [[0, 120], [160, 120], [0, 0], [160, 0]]}
+        return self.session(name, attrs, data)
+
+    def test_random_seeks_are_frame_accurate(self):
+        reader = open_session(self.external("accurate.nsp"))
+        video = simple.NeuroPlaybackVideo(Input=reader)
+        rng = np.random.default_rng(7)
+        # The session ends at 4.99 s, video frame 134: random seeks inside it, then stepping back.
+        frames = list(rng.integers(0, 134, 60)) + list(range(40, 20, -1))
+        for k in frames:
+            t = OFFSET + k / FPS + 0.004  # the session frame at or before lands within a frame of it
+            frame_time = np.floor(t * 100.0) / 100.0
+            expected = int(np.floor((frame_time - OFFSET) * FPS + 0.5 - 1e-9))
+            video.UpdatePipeline(t)
+            shown = image_rows(servermanager.Fetch(video))
+            self.assertIsNotNone(shown, f"no image at t={t}")
+            self.assertEqual(read_stamp(shown), expected, f"t={t}")
+            video.UpdatePropertyInformation()
+            self.assertEqual(video.GetPropertyValue("CurrentVideoFrameInfo"), expected)
+
+    def test_nothing_outside_the_video(self):
+        reader = open_session(self.external("outside.nsp"))
+        video = simple.NeuroPlaybackVideo(Input=reader)
+        video.UpdatePipeline(0.2)  # before the video starts at 0.5 s
+        self.assertIsNone(image_rows(servermanager.Fetch(video)))
+        video.UpdatePipeline(OFFSET + 0.001)
+        self.assertEqual(read_stamp(image_rows(servermanager.Fetch(video))), 0)
+
+    def test_calibration_places_the_frame_on_the_arena(self):
+        reader = open_session(self.external("placed.nsp"))
+        view = simple.CreateView("RenderView")
+        display = show_video(reader, view)
+        position, scale = list(display.Position), list(display.Scale)
+        # Image point (0, 0) is the centre of the bottom-left pixel: (0.5, 0.5) cm on this 1 cm/px arena.
+        self.assertAlmostEqual(position[0], 0.5, places=6)
+        self.assertAlmostEqual(position[1], 0.5, places=6)
+        self.assertAlmostEqual(scale[0], 1.0, places=6)
+        self.assertAlmostEqual(scale[1], 1.0, places=6)
+        self.assertAlmostEqual(display.Opacity, 0.6)
+        self.assertEqual(display.Representation, "Slice")
+
+    def test_crop_and_downsample_are_composed(self):
+        reader = open_session(self.external("cropped.nsp", crop=[0, 0, 160, 60], downsample=2))
+        video = simple.NeuroPlaybackVideo(Input=reader)
+        video.UpdatePipeline(OFFSET + 10 / FPS + 0.004)
+        shown = image_rows(servermanager.Fetch(video))
+        self.assertEqual(shown.shape[:2], (30, 80))
+        self.assertEqual(read_stamp(shown), 10)
+        view = simple.CreateView("RenderView")
+        display = show_video(reader, view)
+        # Output pixel = 2 source pixels = 2 cm; the bottom row of the crop is source row 60 (y = 60 cm).
+        self.assertAlmostEqual(display.Scale[0], 2.0, places=6)
+        self.assertAlmostEqual(display.Position[1], 60.0 + 1.0, places=6)
+
+    def test_missing_and_corrupt_videos_are_explained(self):
+        for name, attrs in (("missing.nsp", {"external_path": "no-such-video.mp4"}),
+                            ("corrupt.nsp", {"external_path": "corrupt.mp4"})):
+            with open(os.path.join(self.folder, "corrupt.mp4"), "wb") as f:
+                f.write(b"this is not a video" * 100)
+            path = self.session(name, attrs)
+            with open(path, "rb") as f:
+                digest = hashlib.sha256(f.read()).hexdigest()
+            reader = open_session(path)
+            errors, _ = overlay_problems(reader)
+            self.assertTrue(any("/overlays/video" in e and "How to fix" in e for e in errors), errors)
+            reader.UpdatePipeline(1.0)  # the field still plays
+            self.assertGreater(servermanager.Fetch(reader).GetNumberOfCells(), 0)
+            with open(path, "rb") as f:
+                self.assertEqual(hashlib.sha256(f.read()).hexdigest(), digest)
+
+    def test_bad_times_and_calibration_are_explained(self):
+        cases = {
+            "times.nsp": ({"external_path": os.path.basename(self.video)}, {"times": np.arange(10.0)}),
+            "collinear.nsp": ({"external_path": os.path.basename(self.video)},
+                              {"landmarks_px": [[0, 0], [10, 10], [20, 20]], "landmarks_env": [[0, 0], [1, 1], [2, 2]]}),
+            "scale.nsp": ({"external_path": os.path.basename(self.video), "cm_per_px": 0.0}, None),
+        }
+        for name, (attrs, data) in cases.items():
+            reader = open_session(self.session(name, attrs, data))
+            errors, _ = overlay_problems(reader)
+            self.assertTrue(any("/overlays/video" in e for e in errors), (name, errors))
+
+
+if __name__ == "__main__":
+    result = unittest.main(exit=False, verbosity=2).result
+    sys.exit(0 if result.wasSuccessful() else 1)
