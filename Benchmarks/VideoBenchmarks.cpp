@@ -2,8 +2,8 @@
 // implementation (OpenCV VideoCapture with CAP_PROP_POS_FRAMES for every uncached frame: open the
 // file, seek, decode up to the frame, close), on the same file in the same run.
 //
-//   NEUROPLAYBACK_BENCH_VIDEO=/work/bench-data/video-1h-640x480.mp4 \
-//     build/bin/neuroplayback_video_benchmarks --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+//   export NEUROPLAYBACK_BENCH_VIDEO=/work/bench-data/video-1h-640x480.mp4
+//   build/bin/neuroplayback_video_benchmarks --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 //
 // open:        constructing a VideoDecoder (frame table from the index, frame 0 decoded).
 // random:      a random frame each time (scrubbing).
