@@ -216,7 +216,6 @@ bool ReadMp4TrackTiming(const std::string& path, int trackId, Mp4TrackTiming& ou
 // One video packet of the file, as the frame table needs it.
 struct PacketTimes {
   std::int64_t Pts = 0;
-  std::int64_t Dts = 0;
   bool Key = false;
   bool Discard = false; // decoded but never shown (MP4 edit lists)
 };
@@ -490,7 +489,6 @@ bool VideoDecoder::Impl::ReadMp4Index(std::vector<PacketTimes>& packets) {
   for (int i = 0; i < count; ++i) {
     const AVIndexEntry* entry = avformat_index_get_entry(stream, i);
     dts[static_cast<std::size_t>(i)] = entry->timestamp;
-    packets[static_cast<std::size_t>(i)].Dts = entry->timestamp;
     packets[static_cast<std::size_t>(i)].Key = (entry->flags & AVINDEX_KEYFRAME) != 0;
     packets[static_cast<std::size_t>(i)].Discard = (entry->flags & AVINDEX_DISCARD_FRAME) != 0;
     end = std::max(end, entry->pos + entry->size);
@@ -592,7 +590,6 @@ void VideoDecoder::Impl::ScanPackets(std::vector<PacketTimes>& packets, bool reo
     if (packet->stream_index == StreamIndex) {
       PacketTimes times;
       times.Pts = packet->pts != AV_NOPTS_VALUE ? packet->pts : packet->dts;
-      times.Dts = packet->dts;
       times.Key = (packet->flags & AV_PKT_FLAG_KEY) != 0;
       times.Discard = (packet->flags & AV_PKT_FLAG_DISCARD) != 0;
       if (times.Pts == AV_NOPTS_VALUE) {
@@ -697,6 +694,7 @@ RgbFrame VideoDecoder::Impl::DecodeRange(std::int64_t first, std::int64_t last, 
   std::int64_t packets = 0;
   int errors = 0;
   int readErrors = 0;
+  int refusals = 0;
   RgbFrame result;
   auto fail = [&](const std::string& problem) {
     Positioned = false;
@@ -801,7 +799,11 @@ RgbFrame VideoDecoder::Impl::DecodeRange(std::int64_t first, std::int64_t last, 
     }
     const int sent = avcodec_send_packet(Codec.get(), Packet.get());
     if (sent == AVERROR(EAGAIN)) {
-      PacketPending = true; // take frames out first, then send it again
+      // Take frames out first, then send it again (the API guarantees a frame is then ready).
+      if (++refusals > kMaxDecodeErrors) {
+        fail("the decoder neither takes data nor gives frames.");
+      }
+      PacketPending = true;
       continue;
     }
     PacketPending = false;

@@ -150,6 +150,12 @@ Options ParseCommandLine(int argc, char** argv, bool& help) {
       }
     } else if (flag == "--preset") {
       options.Preset = next();
+      static const char* kPresets[] = { "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow",
+        "slower", "veryslow", "placebo" };
+      if (std::find(std::begin(kPresets), std::end(kPresets), options.Preset) == std::end(kPresets)) {
+        throw UsageError("--preset expects an x264 preset (ultrafast, superfast, veryfast, faster, fast, medium, "
+                         "slow, slower, veryslow, placebo), got '" + options.Preset + "'");
+      }
     } else if (flag == "--crf") {
       options.Crf = static_cast<int>(ParseInteger(flag, next(), 0, 51));
     } else if (flag == "--vfr" && !hasInlineValue) {
