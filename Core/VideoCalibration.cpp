@@ -1,6 +1,7 @@
 #include "VideoCalibration.h"
 
 #include "Hdf5.h"
+#include "OverlayReading.h"
 #include "Overlays.h"
 #include "SessionError.h"
 
@@ -13,6 +14,8 @@
 #include <sstream>
 
 namespace neuroplayback {
+
+using overlay_io::ShapeText;
 
 namespace {
 
@@ -31,14 +34,6 @@ std::string Num(double value) {
 }
 
 std::string PointText(Point2 p) { return "(" + Num(p.X) + ", " + Num(p.Y) + ")"; }
-
-std::string ShapeText(const std::vector<hsize_t>& dims) {
-  std::string text = "(";
-  for (std::size_t i = 0; i < dims.size(); ++i) {
-    text += (i ? ", " : "") + std::to_string(dims[i]);
-  }
-  return text + (dims.size() == 1 ? ",)" : ")");
-}
 
 bool Finite(Point2 p) { return std::isfinite(p.X) && std::isfinite(p.Y); }
 
