@@ -181,23 +181,27 @@ void TimeSeries::Window(double t0, double t1, std::int64_t maxBuckets, SeriesWin
   EnvelopeFromSamples(first, last, (out.Samples + maxBuckets - 1) / maxBuckets, out);
 }
 
+void TimeSeries::AppendBucket(double t, double low, double high, std::int64_t bucket, SeriesWindow& out) const {
+  if (!std::isfinite(low)) {
+    out.Times.push_back(t);
+    out.Values.push_back(kNaN);  // a bucket with no finite sample is a gap
+    return;
+  }
+  // Alternate the order so consecutive buckets join at the same extreme (no criss-cross).
+  const bool upward = (bucket % 2) == 0;
+  out.Times.push_back(t);
+  out.Values.push_back(Shown(upward ? low : high));
+  out.Times.push_back(t);
+  out.Values.push_back(Shown(upward ? high : low));
+}
+
 void TimeSeries::EnvelopeFromSummary(SummaryLevel& level, std::int64_t first, std::int64_t last, SeriesWindow& out) {
   out.Bucket = level.SamplesPerBucket;
   const std::int64_t b0 = first / level.SamplesPerBucket;
   const std::int64_t b1 = last / level.SamplesPerBucket;
   for (std::int64_t b = b0; b <= b1; ++b) {
     const auto* row = static_cast<const double*>(level.Rows->Frame(b));
-    if (!std::isfinite(row[1])) {
-      out.Times.push_back(row[0]);
-      out.Values.push_back(kNaN);
-      continue;
-    }
-    // Alternate the order so consecutive buckets join at the same extreme (no criss-cross).
-    const bool upward = (b % 2) == 0;
-    out.Times.push_back(row[0]);
-    out.Values.push_back(Shown(upward ? row[1] : row[2]));
-    out.Times.push_back(row[0]);
-    out.Values.push_back(Shown(upward ? row[2] : row[1]));
+    AppendBucket(row[0], row[1], row[2], b, out);
   }
 }
 
@@ -214,17 +218,7 @@ void TimeSeries::EnvelopeFromSamples(std::int64_t first, std::int64_t last, std:
         high = std::max(high, v);
       }
     }
-    const double t = Stream->TimeOf(start);
-    if (low > high) {
-      out.Times.push_back(t);
-      out.Values.push_back(kNaN);
-      continue;
-    }
-    const bool upward = (b % 2) == 0;
-    out.Times.push_back(t);
-    out.Values.push_back(Shown(upward ? low : high));
-    out.Times.push_back(t);
-    out.Values.push_back(Shown(upward ? high : low));
+    AppendBucket(Stream->TimeOf(start), low > high ? kNaN : low, low > high ? kNaN : high, b, out);
   }
 }
 

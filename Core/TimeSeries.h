@@ -74,6 +74,8 @@ public:
 
 private:
   double Shown(double v) const;
+  // One envelope bucket: a (low, high) row pair at t, or one NaN row when low is NaN.
+  void AppendBucket(double t, double low, double high, std::int64_t bucket, SeriesWindow& out) const;
   void EnvelopeFromSummary(SummaryLevel& level, std::int64_t first, std::int64_t last, SeriesWindow& out);
   void EnvelopeFromSamples(std::int64_t first, std::int64_t last, std::int64_t bucket, SeriesWindow& out);
   void EstimateRange();
