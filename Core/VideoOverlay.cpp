@@ -84,10 +84,11 @@ std::unique_ptr<VideoOverlay> VideoOverlay::LoadUnnamed(hid_t group, const std::
       path = std::filesystem::path(sessionDirectory) / path;
     }
     video->SourceText = path.string();
-    // Crop and downsample are read before decoding, so the decoder produces the displayed image.
-    VideoDecoder probe(path.string(), VideoDecoderOptions{ 0, 0, 0, 0, 1, 1u << 20, 0 });
-    sourceWidth = probe.SourceWidth();
-    sourceHeight = probe.SourceHeight();
+    VideoDecoderOptions whole;
+    whole.CacheBytes = cacheBytes;
+    video->Decoder = std::make_unique<VideoDecoder>(video->SourceText, whole);
+    sourceWidth = video->Decoder->SourceWidth();
+    sourceHeight = video->Decoder->SourceHeight();
   } else if (stored) {
     video->SourceText = "in file";
     video->StoredFrames = h5::OpenUncachedDataset(group, "frames");
@@ -114,7 +115,8 @@ std::unique_ptr<VideoOverlay> VideoOverlay::LoadUnnamed(hid_t group, const std::
   const int cutHeight = crop.Empty() ? sourceHeight : crop.Height;
   video->OutputWidth = cutWidth / factor;
   video->OutputHeight = cutHeight / factor;
-  if (external) {
+  if (external && (!crop.Empty() || factor != 1)) {
+    // The calibration asks for a cut: reopen so the decoder produces the displayed image itself.
     VideoDecoderOptions options;
     options.CropX = crop.X;
     options.CropY = crop.Y;
@@ -123,6 +125,8 @@ std::unique_ptr<VideoOverlay> VideoOverlay::LoadUnnamed(hid_t group, const std::
     options.Downsample = factor;
     options.CacheBytes = cacheBytes;
     video->Decoder = std::make_unique<VideoDecoder>(video->SourceText, options);
+  }
+  if (external) {
     video->Frames = video->Decoder->FrameCount();
     video->OutputWidth = video->Decoder->Width();
     video->OutputHeight = video->Decoder->Height();
