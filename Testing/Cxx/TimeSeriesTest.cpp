@@ -1,5 +1,6 @@
 // Time series overlays: the multi-resolution summary the writers build, and windows, values and
 // y-limits read from real HDF5 files through the real HDF5 library.
+#include "Hdf5TestSupport.h"
 #include "SessionError.h"
 #include "TimeSeries.h"
 
@@ -25,28 +26,13 @@ using neuroplayback::TimeSeries;
 
 namespace {
 
+using test_support::ErrorOf;
+using test_support::Space;
+using test_support::TempPath;
+using test_support::WriteStringAttribute;
+
 const double NaN = std::numeric_limits<double>::quiet_NaN();
 const double Pi = 3.14159265358979323846;
-
-// The SessionError message of f(), or "" when it does not throw one.
-template <typename F>
-std::string ErrorOf(F&& f) {
-  try {
-    f();
-  } catch (const SessionError& error) {
-    return error.what();
-  }
-  return "";
-}
-
-#define EXPECT_MENTIONS(message, ...)                                                                   \
-  do {                                                                                                  \
-    const std::string text_ = (message);                                                                \
-    EXPECT_FALSE(text_.empty()) << "no SessionError was thrown";                                        \
-    for (const char* part_ : { __VA_ARGS__ }) {                                                         \
-      EXPECT_NE(text_.find(part_), std::string::npos) << "'" << part_ << "' is not in: " << text_;      \
-    }                                                                                                   \
-  } while (0)
 
 // Doubles equal, NaN equal to NaN.
 bool Same(double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; }
@@ -86,14 +72,6 @@ std::vector<std::pair<std::int64_t, std::vector<double>>> BruteForceSummary(cons
   return levels;
 }
 
-std::string TempPath(const std::string& name) {
-  return (::testing::TempDir().empty() ? std::string("/tmp/") : ::testing::TempDir()) + name;
-}
-
-hid_t Space(const std::vector<hsize_t>& dims) {
-  return dims.empty() ? H5Screate(H5S_SCALAR) : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
-}
-
 // float64 dataset, chunked along the first dimension like the writers' (4096 rows) when large.
 hid_t WriteDataset(hid_t loc, const char* name, const std::vector<hsize_t>& dims, const double* values) {
   const hid_t space = Space(dims);
@@ -124,20 +102,6 @@ void WriteIntAttribute(hid_t loc, const char* name, std::int64_t value) {
   H5Awrite(attr, H5T_NATIVE_INT64, &value);
   H5Aclose(attr);
   H5Sclose(space);
-}
-
-// Variable-length UTF-8, as h5py writes str.
-void WriteStringAttribute(hid_t loc, const char* name, const std::string& value) {
-  const hid_t type = H5Tcopy(H5T_C_S1);
-  H5Tset_size(type, H5T_VARIABLE);
-  H5Tset_cset(type, H5T_CSET_UTF8);
-  const hid_t space = H5Screate(H5S_SCALAR);
-  const hid_t attr = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-  const char* data = value.c_str();
-  H5Awrite(attr, type, &data);
-  H5Aclose(attr);
-  H5Sclose(space);
-  H5Tclose(type);
 }
 
 struct SummaryRows {

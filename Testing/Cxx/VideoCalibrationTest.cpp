@@ -1,6 +1,7 @@
 // Video-to-arena calibration: the reference's formulas (neurospatial calibrate_*), landmark fits
 // recovering known transforms, crop and downsample composed in (the reference ignored them), and the
 // session-file format with its errors and warnings.
+#include "Hdf5TestSupport.h"
 #include "SessionError.h"
 #include "VideoCalibration.h"
 
@@ -26,28 +27,13 @@ using neuroplayback::VideoCalibration;
 
 namespace {
 
+using test_support::ErrorOf;
+using test_support::Space;
+using test_support::TempPath;
+using test_support::WriteStringAttribute;
+
 const double NaN = std::numeric_limits<double>::quiet_NaN();
 const double Pi = 3.14159265358979323846;
-
-// The SessionError message of f(), or "" when it does not throw one.
-template <typename F>
-std::string ErrorOf(F&& f) {
-  try {
-    f();
-  } catch (const SessionError& error) {
-    return error.what();
-  }
-  return "";
-}
-
-#define EXPECT_MENTIONS(message, ...)                                                                   \
-  do {                                                                                                  \
-    const std::string text_ = (message);                                                                \
-    EXPECT_FALSE(text_.empty()) << "no SessionError was thrown";                                        \
-    for (const char* part_ : { __VA_ARGS__ }) {                                                         \
-      EXPECT_NE(text_.find(part_), std::string::npos) << "'" << part_ << "' is not in: " << text_;      \
-    }                                                                                                   \
-  } while (0)
 
 #define EXPECT_POINT_NEAR(actual, expected, tolerance)                                                  \
   do {                                                                                                  \
@@ -92,14 +78,6 @@ std::vector<Point2> MapAll(const Affine2D& map, const std::vector<Point2>& point
   return out;
 }
 
-std::string TempPath(const std::string& name) {
-  return (::testing::TempDir().empty() ? std::string("/tmp/") : ::testing::TempDir()) + name;
-}
-
-hid_t Space(const std::vector<hsize_t>& dims) {
-  return dims.empty() ? H5Screate(H5S_SCALAR) : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
-}
-
 void WriteDataset(hid_t loc, const char* name, const std::vector<hsize_t>& dims, const std::vector<double>& values) {
   const hid_t space = Space(dims);
   const hid_t dataset = H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -122,20 +100,6 @@ void WriteIntAttribute(hid_t loc, const char* name, const std::vector<hsize_t>& 
   H5Awrite(attr, H5T_NATIVE_INT, values.data());
   H5Aclose(attr);
   H5Sclose(space);
-}
-
-// Variable-length UTF-8, as h5py writes str.
-void WriteStringAttribute(hid_t loc, const char* name, const std::string& value) {
-  const hid_t type = H5Tcopy(H5T_C_S1);
-  H5Tset_size(type, H5T_VARIABLE);
-  H5Tset_cset(type, H5T_CSET_UTF8);
-  const hid_t space = H5Screate(H5S_SCALAR);
-  const hid_t attr = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-  const char* data = value.c_str();
-  H5Awrite(attr, type, &data);
-  H5Aclose(attr);
-  H5Sclose(space);
-  H5Tclose(type);
 }
 
 std::vector<double> Flatten(const std::vector<Point2>& points) {
