@@ -112,6 +112,7 @@ int vtkNeuroVideoFilter::RequestData(vtkInformation*, vtkInformationVector**, vt
   neuroplayback::Session* session = neuroplayback::UpstreamSession(this, kLabel);
   vtkInformation* outInfo = outputVector->GetInformationObject(0);
   auto* output = vtkImageData::GetData(outInfo);
+  const vtkIdType previousFrame = this->CurrentVideoFrame;
   output->Initialize();
   this->CurrentVideoFrame = -1;
   neuroplayback::VideoOverlay* video = VideoOf(session, this->VideoIndex);
@@ -134,6 +135,14 @@ int vtkNeuroVideoFilter::RequestData(vtkInformation*, vtkInformationVector**, vt
     {
       return 1; // outside the video: nothing, rather than a stale frame
     }
+    if (frame >= 0 && frame == previousFrame && this->LastImage)
+    {
+      this->CurrentVideoFrame = frame;
+      // Several session frames per video frame: hand out the same arrays, so nothing is re-uploaded.
+      output->ShallowCopy(this->LastImage);
+      output->GetInformation()->Set(vtkDataObject::DATA_TIME_STEP(), frameTime);
+      return 1;
+    }
     const int width = video->Width();
     const int height = video->Height();
     output->SetExtent(0, width - 1, 0, height - 1, 0, 0);
@@ -151,6 +160,8 @@ int vtkNeuroVideoFilter::RequestData(vtkInformation*, vtkInformationVector**, vt
     }
     output->GetPointData()->SetScalars(rgb);
     this->CurrentVideoFrame = frame;
+    this->LastImage = vtkSmartPointer<vtkImageData>::New();
+    this->LastImage->ShallowCopy(output);
   }
   catch (const std::exception& error)
   {

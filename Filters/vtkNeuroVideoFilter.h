@@ -13,6 +13,8 @@
 
 #include "NeuroPlaybackFiltersModule.h"
 #include "vtkDataObjectAlgorithm.h"
+#include "vtkImageData.h"
+#include "vtkSmartPointer.h"
 
 #include <string>
 
@@ -56,6 +58,7 @@ private:
   int NumberOfVideos = 0;
   vtkIdType CurrentVideoFrame = -1;
   std::string DisplayHints;
+  vtkSmartPointer<vtkImageData> LastImage; // the image of CurrentVideoFrame
   neuroplayback::Session* HintedSession = nullptr;
   int HintedIndex = -1;
 };

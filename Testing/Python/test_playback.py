@@ -44,6 +44,11 @@ class PlaybackTest(unittest.TestCase):
     def tearDown(self):
         for source in list(simple.GetSources().values()):
             simple.Delete(source)
+        # show_session() adds line charts for the time series; left behind they would pile up, be
+        # rendered on every later frame, and break pvpython's GLX teardown at exit.
+        for view in simple.GetViews():
+            if view != self.view:
+                simple.Delete(view)
 
     def open(self, path):
         reader = open_session(path)
