@@ -11,6 +11,10 @@ Modes: cue (the NeuroPlayback reader and cue), snap (ParaView's Snap To TimeStep
 publishes one TIME_STEP per frame), realtime (ParaView's deprecated Real Time mode, Duration = data span /
 speed rounded to whole seconds, on the NeuroPlayback reader with the cue disabled).
 
+NEUROPLAYBACK_GUI_BENCH_EXTRAS=off plays the same session without its video and time-series charts (the
+filters exist but are not shown, so the GUI does not add them and the arena keeps the whole window); the
+default, on, shows everything File > Open shows.
+
 Every mode is measured the same way, from outside: each render's end is a displayed frame; lag is the
 data time due by the wall clock (start + speed x elapsed) minus the data time on screen; skipped frames
 are the data frames passed over between displayed frames; CPU outside rendering is the main thread's CPU
@@ -44,7 +48,8 @@ def main():
     mode = os.environ.get("NEUROPLAYBACK_GUI_BENCH_MODE", "cue")
     speed = float(os.environ.get("NEUROPLAYBACK_GUI_BENCH_SPEED", "1"))
     cap = float(os.environ.get("NEUROPLAYBACK_GUI_BENCH_SECONDS", "10"))
-    result = {"session": path, "mode": mode, "speed": speed, "cap_seconds": cap}
+    extras = os.environ.get("NEUROPLAYBACK_GUI_BENCH_EXTRAS", "on") != "off"
+    result = {"session": path, "mode": mode, "speed": speed, "cap_seconds": cap, "extras": extras}
     if not hasattr(inspect, "getargspec"):  # Debian ParaView 5.11 + Python 3.11 (stock reader plugin)
         inspect.getargspec = inspect.getfullargspec
     sys.path.insert(0, os.path.join(os.path.dirname(here), "Python"))
@@ -79,7 +84,11 @@ def main():
         scene.PlayMode = "Snap To TimeSteps"
     else:
         reader = open_session(path)
-        show_session(reader, view)
+        if not extras:
+            # Unshown filters: the GUI's style behaviour sees them and adds no video or chart of its own.
+            simple.NeuroPlaybackVideo(registrationName="Video (hidden)", Input=reader)
+            simple.NeuroPlaybackTimeSeries(registrationName="Time series (hidden)", Input=reader)
+        show_session(reader, view, time_series=extras, video=extras)
         if mode == "realtime":
             playback_cue().Enabled = 0
             # On the scene object itself: setting the PlayMode property in the GUI pops a modal
@@ -93,6 +102,8 @@ def main():
             playback_cue().Speed = speed
     simple.Render(view)
     result["open_show_seconds"] = time.perf_counter() - opened
+    result["render_view_size"] = list(view.ViewSize)
+    result["chart_views"] = sum(1 for v in simple.GetViews() if v.GetXMLName() == "XYChartView")
     tk = simple.GetTimeKeeper()
     scene.AnimationTime = float(times[0])
     simple.Render(view)

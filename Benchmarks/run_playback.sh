@@ -3,6 +3,7 @@
 # sessions, 1x and 0.25x, each play capped at 10 s of wall time. Results: one JSON per run in $OUT,
 # summarised by summarize_playback.py.
 # Usage: Benchmarks/run_playback.sh OUT_DIR RUNS SESSION_LABEL=PATH[:modes] ...
+# Modes: cue, realtime, snap, and bare (the cue without the session's video and time-series charts).
 set -u
 out="$1"; runs="$2"; shift 2
 mkdir -p "$out"
@@ -10,11 +11,14 @@ here="$(cd "$(dirname "$0")" && pwd)"
 for case in "$@"; do
   label="${case%%=*}"; rest="${case#*=}"; path="${rest%%:*}"; modes="cue realtime snap"
   [[ "$rest" == *:* ]] && modes="${rest#*:}" && modes="${modes//,/ }"
-  for speed in 1 0.25; do
-    for mode in $modes; do
-      for run in $(seq 1 "$runs"); do
-        NEUROPLAYBACK_GUI_BENCH_OUT="$out/$label-$mode-$speed-$run.json" NEUROPLAYBACK_GUI_BENCH_SESSION="$path" \
-        NEUROPLAYBACK_GUI_BENCH_MODE=$mode NEUROPLAYBACK_GUI_BENCH_SPEED=$speed NEUROPLAYBACK_GUI_BENCH_SECONDS=10 \
+  # Runs outermost: the players being compared alternate, so drift in the machine's load hits them alike.
+  for run in $(seq 1 "$runs"); do
+    for speed in 1 0.25; do
+      for mode in $modes; do
+      player=$mode extras=on
+      [[ "$mode" == bare ]] && player=cue extras=off
+        NEUROPLAYBACK_GUI_BENCH_EXTRAS=$extras NEUROPLAYBACK_GUI_BENCH_OUT="$out/$label-$mode-$speed-$run.json" NEUROPLAYBACK_GUI_BENCH_SESSION="$path" \
+        NEUROPLAYBACK_GUI_BENCH_MODE=$player NEUROPLAYBACK_GUI_BENCH_SPEED=$speed NEUROPLAYBACK_GUI_BENCH_SECONDS=10 \
         NEUROPLAYBACK_GUI_BENCH_DIR="$here" \
           timeout 400 xvfb-run -a -s "-screen 0 1280x1024x24" paraview --dr --script="$here/bench_gui_playback.py" \
           >"$out/$label-$mode-$speed-$run.log" 2>&1

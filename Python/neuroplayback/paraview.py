@@ -313,9 +313,10 @@ def show_video(reader, view=None):
     return display
 
 
-def show_session(reader, view=None, time_series=True):
-    """Shows the field in a 2-D render view with the fixed colour range, every overlay and the video
-    on the arena and, unless time_series is False, the time series in line charts under it.
+def show_session(reader, view=None, time_series=True, video=True):
+    """Shows the field in a 2-D render view with the fixed colour range, every overlay and (unless video
+    is False) the video on the arena and, unless time_series is False, the time series in line charts
+    under it.
 
     Returns the field's display; show_overlays() and show_time_series() give the others.
     """
@@ -326,7 +327,8 @@ def show_session(reader, view=None, time_series=True):
     display.Ambient, display.Diffuse = 1.0, 0.0  # unlit: a bin shows exactly its colour-map colour
     apply_fixed_color_range(display, reader)
     show_overlays(reader, view)
-    show_video(reader, view)
+    if video:
+        show_video(reader, view)
     view.InteractionMode = "2D"
     simple.ResetCamera(view)
     if time_series:
