@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <sstream>
 
 namespace neuroplayback {
@@ -67,7 +68,7 @@ void PlaybackScheduler::Seek(std::int64_t frameOnScreen) {
   Anchor(Times.TimeOf(Shown), now);
   PreviousPresented = Shown;
   PreviousPresentedWall = now;
-  Wrapped = false;
+  Discontinuous = false;
 }
 
 void PlaybackScheduler::Pause() {
@@ -106,14 +107,45 @@ PlaybackScheduler::Decision PlaybackScheduler::ShowFrame(std::int64_t frame) {
   return { Decision::Kind::Show, frame, 0.0 };
 }
 
+std::int64_t PlaybackScheduler::FirstFrameAtOrAfter(double t) {
+  const std::int64_t frame = Times.FrameAt(t);
+  return (Times.TimeOf(frame) < t && frame + 1 < Times.Count()) ? frame + 1 : frame;
+}
+
+PlaybackScheduler::EpochCheck PlaybackScheduler::CheckEpoch(double dataTime, double now, std::int64_t& entryFrame) {
+  double start = 0.0;
+  double stop = 0.0;
+  if (!Epochs->EpochFrom(dataTime, Dir, start, stop)) {
+    return EpochCheck::NoneLeft;
+  }
+  if (dataTime >= start && dataTime <= stop) {
+    return EpochCheck::Inside;
+  }
+  const double entry = Dir > 0 ? start : stop;
+  entryFrame = Dir > 0 ? FirstFrameAtOrAfter(entry) : Times.FrameAt(entry);
+  Anchor(entry, now);
+  Discontinuous = true;
+  return EpochCheck::Jumped;
+}
+
 PlaybackScheduler::Decision PlaybackScheduler::EndOrLoop(double now) {
   if (!Loop) {
     Playing = false;
     return {};
   }
-  const std::int64_t restart = Dir > 0 ? 0 : Times.Count() - 1;
+  std::int64_t restart = Dir > 0 ? 0 : Times.Count() - 1;
+  if (Epochs) {
+    double start = 0.0;
+    double stop = 0.0;
+    const double outside = Dir > 0 ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+    if (!Epochs->EpochFrom(outside, Dir, start, stop)) {
+      Playing = false;
+      return {};
+    }
+    restart = Dir > 0 ? FirstFrameAtOrAfter(start) : Times.FrameAt(stop);
+  }
   Anchor(Times.TimeOf(restart), now);
-  Wrapped = true;
+  Discontinuous = true;
   return ShowFrame(restart);
 }
 
@@ -131,6 +163,14 @@ PlaybackScheduler::Decision PlaybackScheduler::Next() {
       return EndOrLoop(now);
     }
     const std::int64_t next = Shown + Dir;
+    if (Epochs) {
+      std::int64_t entry = -1;
+      switch (CheckEpoch(Times.TimeOf(next), now, entry)) {
+        case EpochCheck::NoneLeft: return EndOrLoop(now);
+        case EpochCheck::Jumped: return ShowFrame(entry); // no wait across a gap
+        case EpochCheck::Inside: break;
+      }
+    }
     const double nextTime = Times.TimeOf(next);
     const double aheadSeconds = (nextTime - due) * Dir / SpeedFactor;
     if (aheadSeconds > RoundingSlackSeconds) {
@@ -144,6 +184,14 @@ PlaybackScheduler::Decision PlaybackScheduler::Next() {
 
   // The frame due when it will reach the screen, one pipeline-and-render latency from now.
   const double dueOnScreen = DueAt(now + LatencyEstimate);
+  if (Epochs) {
+    std::int64_t entry = -1;
+    switch (CheckEpoch(dueOnScreen, now, entry)) {
+      case EpochCheck::NoneLeft: return EndOrLoop(now);
+      case EpochCheck::Jumped: return ShowFrame(entry);
+      case EpochCheck::Inside: break;
+    }
+  }
   const std::int64_t target = Times.FrameAt(dueOnScreen);
   if (target != Shown && (target - Shown) * Dir > 0) {
     return ShowFrame(target);
@@ -173,7 +221,7 @@ void PlaybackScheduler::Presented(std::int64_t frame) {
     ChosenAt = -1.0;
   }
   ++ShownCount;
-  if (PreviousPresented >= 0 && !Wrapped) {
+  if (PreviousPresented >= 0 && !Discontinuous) {
     SkippedCount += std::max<std::int64_t>(0, std::llabs(frame - PreviousPresented) - 1);
     DataAdvanced += std::abs(Times.TimeOf(frame) - Times.TimeOf(PreviousPresented));
   }
@@ -188,7 +236,7 @@ void PlaybackScheduler::Presented(std::int64_t frame) {
   }
   PreviousPresented = frame;
   PreviousPresentedWall = Playing ? now : -1.0;
-  Wrapped = false;
+  Discontinuous = false;
 }
 
 PlaybackStatistics PlaybackScheduler::Statistics() const {

@@ -22,6 +22,15 @@ struct PlaybackStatistics {
   double DisplayIntervalP50Ms = 0.0;
 };
 
+// The parts of the session playback may show when it plays only inside epochs (trials, ...).
+class EpochSource {
+public:
+  virtual ~EpochSource() = default;
+  // The epoch [start, stop] holding t or, failing that, the nearest one in direction dir (+1: the first
+  // starting after t; -1: the last ending before t). False when there is none.
+  virtual bool EpochFrom(double t, int dir, double& start, double& stop) = 0;
+};
+
 class PlaybackScheduler {
 public:
   // WallClock skips frames to stay on time; EveryFrame shows each frame and treats the speed as a ceiling.
@@ -44,6 +53,10 @@ public:
   Mode GetMode() const { return PlayMode; }
   void SetLoop(bool loop) { Loop = loop; }
   bool GetLoop() const { return Loop; }
+  // Plays only inside these epochs, jumping over the gaps between them; null plays everything.
+  // The source must outlive the scheduler or be replaced first.
+  void SetEpochs(EpochSource* epochs) { Epochs = epochs; }
+  EpochSource* GetEpochs() const { return Epochs; }
   // +1 forwards, -1 backwards; the data time due carries on from where it is.
   void SetDirection(int direction);
   int Direction() const { return Dir; }
@@ -72,6 +85,11 @@ private:
   void Anchor(double dataTime, double wallTime);
   Decision EndOrLoop(double now);
   Decision ShowFrame(std::int64_t frame);
+  enum class EpochCheck { Inside, Jumped, NoneLeft };
+  // With epochs: whether dataTime is inside one; if in a gap, re-anchors at the entry of the next
+  // epoch in the playing direction and gives its first frame.
+  EpochCheck CheckEpoch(double dataTime, double now, std::int64_t& entryFrame);
+  std::int64_t FirstFrameAtOrAfter(double t);
 
   FrameTimes& Times;
   const PlaybackClock& Clock;
@@ -83,7 +101,9 @@ private:
   double AnchorData = 0.0;
   double AnchorWall = 0.0;
   std::int64_t Shown = -1;
-  bool Wrapped = false;
+  EpochSource* Epochs = nullptr;
+  // The next presented frame follows a loop or an epoch jump: not a run of skipped frames.
+  bool Discontinuous = false;
   // Wall time from choosing a frame to it reaching the screen (pipeline + render), smoothed: frames are
   // chosen for the moment they will appear, not the moment they are chosen.
   double LatencyEstimate = 0.0;

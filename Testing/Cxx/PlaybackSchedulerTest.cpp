@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -305,6 +306,104 @@ TEST(PlaybackScheduler, SlowRenderSkipsMoreButKeepsLagBounded) {
   // Lag stays one render interval, not growing with time.
   EXPECT_LE(stats.LagMaxMs, 202.1);
   EXPECT_NEAR(stats.DisplayIntervalP50Ms, 200.0, 0.2);
+}
+
+namespace {
+
+// Epochs as a sorted list, the simplest EpochSource (the session's comes from interval overlays).
+class ListedEpochs final : public neuroplayback::EpochSource {
+public:
+  explicit ListedEpochs(std::vector<std::pair<double, double>> epochs) : List(std::move(epochs)) {}
+  bool EpochFrom(double t, int dir, double& start, double& stop) override {
+    if (dir > 0) {
+      for (const auto& epoch : List) {
+        if (epoch.second >= t) {
+          start = epoch.first;
+          stop = epoch.second;
+          return true;
+        }
+      }
+      return false;
+    }
+    for (auto epoch = List.rbegin(); epoch != List.rend(); ++epoch) {
+      if (epoch->first <= t) {
+        start = epoch->first;
+        stop = epoch->second;
+        return true;
+      }
+    }
+    return false;
+  }
+
+private:
+  std::vector<std::pair<double, double>> List;
+};
+
+bool InsideAny(double t, const std::vector<std::pair<double, double>>& epochs) {
+  for (const auto& epoch : epochs) {
+    if (t >= epoch.first - 1e-9 && t <= epoch.second + 1e-9) {
+      return true;
+    }
+  }
+  return false;
+}
+
+} // namespace
+
+TEST(PlaybackScheduler, PlaysOnlyInsideEpochsAndJumpsTheGaps) {
+  const std::vector<std::pair<double, double>> list{ { 1.0, 1.5 }, { 3.0, 3.2 }, { 7.0, 8.0 } };
+  auto times = Regular(100.0, 1000); // 0 .. 9.99 s
+  FakeClock clock;
+  ListedEpochs epochs(list);
+  PlaybackScheduler scheduler(*times, clock);
+  scheduler.SetEpochs(&epochs);
+  scheduler.Start(0); // outside every epoch: the first decision enters the first one
+  const PlayRun run = Play(scheduler, clock, 60.0, [] { return 0.016; });
+  ASSERT_TRUE(run.Ended);
+  ASSERT_FALSE(run.Shown.empty());
+  EXPECT_EQ(run.Shown.front(), 100); // the first frame of [1.0, 1.5]
+  for (std::int64_t frame : run.Shown) {
+    EXPECT_TRUE(InsideAny(times->TimeOf(frame), list)) << "frame " << frame << " is outside the epochs";
+  }
+  // Each epoch is entered, and the whole run takes the epochs' 1.7 s, not the 7 s they span.
+  for (std::int64_t entry : { 100, 300, 700 }) {
+    EXPECT_NE(std::find(run.Shown.begin(), run.Shown.end(), entry), run.Shown.end()) << entry;
+  }
+  EXPECT_LT(run.ShownAt.back() - run.ShownAt.front(), 1.8);
+  // Jumps over the gaps are not skipped frames.
+  EXPECT_LT(scheduler.Statistics().FramesSkipped, 1.7 * 100.0);
+}
+
+TEST(PlaybackScheduler, EpochsWorkBackwardsEveryFrameAndLooping) {
+  const std::vector<std::pair<double, double>> list{ { 1.0, 1.05 }, { 2.0, 2.05 } };
+  auto times = Regular(100.0, 300);
+  FakeClock clock;
+  ListedEpochs epochs(list);
+  PlaybackScheduler scheduler(*times, clock);
+  scheduler.SetEpochs(&epochs);
+
+  scheduler.SetMode(PlaybackScheduler::Mode::EveryFrame);
+  scheduler.Start(299, -1);
+  const PlayRun backwards = Play(scheduler, clock, 10.0, [] { return 0.001; });
+  EXPECT_TRUE(backwards.Ended);
+  const std::vector<std::int64_t> expected{ 205, 204, 203, 202, 201, 200, 105, 104, 103, 102, 101, 100 };
+  EXPECT_EQ(backwards.Shown, expected);
+
+  scheduler.SetLoop(true);
+  scheduler.Start(150, +1);
+  const PlayRun looping = Play(scheduler, clock, 1.0, [] { return 0.001; });
+  EXPECT_FALSE(looping.Ended);
+  for (std::int64_t frame : looping.Shown) {
+    EXPECT_TRUE(InsideAny(times->TimeOf(frame), list)) << frame;
+  }
+  EXPECT_GT(std::count(looping.Shown.begin(), looping.Shown.end(), 100), 1); // looped to the first epoch
+
+  scheduler.SetEpochs(nullptr); // back to the whole session
+  scheduler.SetLoop(false);
+  scheduler.Start(150, +1);
+  const PlayRun whole = Play(scheduler, clock, 10.0, [] { return 0.001; });
+  EXPECT_EQ(whole.Shown.front(), 151);
+  EXPECT_EQ(whole.Shown.back(), 299);
 }
 
 TEST(ScrubDebouncer, LatestRequestWinsAtMostSixtyPerSecond) {
