@@ -203,6 +203,43 @@ std::vector<std::string> ReadStringDataset(hid_t dataset) {
     [&](hid_t memType, void* buffer) { return H5Dread(dataset, memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer); });
 }
 
+std::vector<std::string> ReadStrings(hid_t dataset, hsize_t first, hsize_t count) {
+  ErrorSilencer silence;
+  const std::vector<hsize_t> dims = Shape(dataset);
+  if (dims.size() != 1 || count == 0 || first + count > dims[0]) {
+    return {};
+  }
+  Handle type(H5Dget_type(dataset));
+  Handle fileSpace(H5Dget_space(dataset));
+  H5Sselect_hyperslab(fileSpace.Get(), H5S_SELECT_SET, &first, nullptr, &count, nullptr);
+  Handle memSpace(H5Screate_simple(1, &count, nullptr));
+  return ReadStringValues(type.Get(), memSpace.Get(), [&](hid_t memType, void* buffer) {
+    return H5Dread(dataset, memType, memSpace.Get(), fileSpace.Get(), H5P_DEFAULT, buffer);
+  });
+}
+
+std::string ObjectKey(hid_t object) {
+#if H5_VERSION_GE(1, 12, 0)
+  H5O_info2_t info{};
+  if (H5Oget_info3(object, &info, H5O_INFO_BASIC) < 0) {
+    return "";
+  }
+  char* token = nullptr;
+  if (H5Otoken_to_str(object, &info.token, &token) < 0 || !token) {
+    return "";
+  }
+  std::string key = std::to_string(info.fileno) + ":" + token;
+  H5free_memory(token);
+  return key;
+#else
+  H5O_info_t info{};
+  if (H5Oget_info2(object, &info, H5O_INFO_BASIC) < 0) {
+    return "";
+  }
+  return std::to_string(info.fileno) + ":" + std::to_string(info.addr);
+#endif
+}
+
 namespace {
 template <typename T>
 std::optional<T> ReadScalarAttribute(hid_t obj, const std::string& name, hid_t memType) {

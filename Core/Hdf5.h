@@ -61,6 +61,10 @@ std::optional<std::int64_t> ReadIntAttribute(hid_t obj, const std::string& name)
 std::vector<std::string> ReadStringArrayAttribute(hid_t obj, const std::string& name);
 // Every string of a string dataset, in C order; empty when it is not strings or cannot be read.
 std::vector<std::string> ReadStringDataset(hid_t dataset);
+// Strings [first, first + count) of a 1-D string dataset, read on demand; empty when it is not strings.
+std::vector<std::string> ReadStrings(hid_t dataset, hsize_t first, hsize_t count);
+// The identity of an object within the open files (the same for every link to it), for cycle checks.
+std::string ObjectKey(hid_t object);
 
 // Dimensions of a dataset.
 std::vector<hsize_t> Shape(hid_t dataset);

@@ -105,21 +105,34 @@ double ReadPositive(hid_t group, const std::string& where, const char* name, dou
   return *value;
 }
 
+std::int64_t ChunkRows(hid_t dataset, std::int64_t fallback) {
+  std::int64_t rows = fallback;
+  h5::Handle create(H5Dget_create_plist(dataset));
+  if (H5Pget_layout(create.Get()) == H5D_CHUNKED) {
+    std::vector<hsize_t> chunk(std::max<std::size_t>(1, h5::Shape(dataset).size()), 0);
+    if (H5Pget_chunk(create.Get(), static_cast<int>(chunk.size()), chunk.data()) > 0 && chunk[0] > 0) {
+      rows = static_cast<std::int64_t>(chunk[0]);
+    }
+  }
+  return std::clamp<std::int64_t>(rows, 256, 65536);
+}
+
 std::unique_ptr<SampleStream> OpenSamples(hid_t group, const std::string& where, const char* valuesName,
-  const std::vector<hsize_t>& tail, const std::string& tailText, std::size_t cacheBytes) {
-  if (!h5::Exists(group, "times")) {
-    throw SessionError(where + " has no 'times' dataset.",
+  const std::vector<hsize_t>& tail, const std::string& tailText, std::size_t cacheBytes, const char* timesName) {
+  const std::string timesWhere = where + "/" + timesName;
+  if (!h5::Exists(group, timesName)) {
+    throw SessionError(where + " has no '" + timesName + "' dataset.",
       "Write the sample times (n,) in seconds on the session clock, strictly increasing.");
   }
-  h5::Handle times = h5::OpenUncachedDataset(group, "times");
+  h5::Handle times = h5::OpenUncachedDataset(group, timesName);
   const std::vector<hsize_t> timeDims = h5::Shape(times.Get());
   if (timeDims.size() != 1) {
-    throw SessionError(where + "/times has shape " + ShapeText(timeDims) + "; it must be 1-D (n,).",
+    throw SessionError(timesWhere + " has shape " + ShapeText(timeDims) + "; it must be 1-D (n,).",
       "Write one time in seconds per sample.");
   }
   const hsize_t n = timeDims[0];
   if (n == 0) {
-    throw SessionError(where + "/times is empty.", "Write at least one sample, or remove the overlay.");
+    throw SessionError(timesWhere + " is empty.", "Write at least one sample, or remove the overlay.");
   }
   std::unique_ptr<RowSource> values;
   std::int64_t blockRows = 4096;
@@ -134,7 +147,7 @@ std::unique_ptr<SampleStream> OpenSamples(hid_t group, const std::string& where,
     expected.insert(expected.end(), tail.begin(), tail.end());
     if (dims != expected) {
       throw SessionError(where + "/" + valuesName + " has shape " + ShapeText(dims) + " but needs " + tailText +
-          " with n = " + std::to_string(n) + " (the length of times).",
+          " with n = " + std::to_string(n) + " (the length of " + timesName + ").",
         std::string("Write one ") + valuesName + " row per time stamp, shaped " + tailText + ".");
     }
     h5::Handle type(H5Dget_type(dataset.Get()));
@@ -142,17 +155,11 @@ std::unique_ptr<SampleStream> OpenSamples(hid_t group, const std::string& where,
     if (typeClass != H5T_FLOAT && typeClass != H5T_INTEGER) {
       throw SessionError(where + "/" + valuesName + " is not numeric.", "Store it as float64 (NaN marks a gap).");
     }
-    h5::Handle create(H5Dget_create_plist(dataset.Get()));
-    if (H5Pget_layout(create.Get()) == H5D_CHUNKED) {
-      std::vector<hsize_t> chunk(dims.size(), 0);
-      if (H5Pget_chunk(create.Get(), static_cast<int>(chunk.size()), chunk.data()) > 0 && chunk[0] > 0) {
-        blockRows = static_cast<std::int64_t>(chunk[0]);
-      }
-    }
+    blockRows = ChunkRows(dataset.Get());
     values = std::make_unique<h5::DatasetRows>(std::move(dataset), H5T_NATIVE_DOUBLE);
   }
   return std::make_unique<SampleStream>(where, std::make_unique<h5::DatasetRows>(std::move(times), H5T_NATIVE_DOUBLE),
-    std::move(values), std::clamp<std::int64_t>(blockRows, 256, 65536), cacheBytes);
+    std::move(values), blockRows, cacheBytes, timesWhere);
 }
 
 } // namespace overlay_io
@@ -319,7 +326,7 @@ std::vector<ChartGroup> OverlaySet::Charts() {
 }
 
 bool OverlaySet::Empty() const {
-  return PositionList.empty() && BodypartList.empty() && HeadingList.empty() && EventList.empty();
+  return PositionList.empty() && BodypartList.empty() && HeadingList.empty() && EventList.empty() && IntervalList.empty();
 }
 
 double OverlaySet::SkeletonWidth() const {
@@ -346,16 +353,89 @@ std::int64_t OverlaySet::RowsRead() const {
       rows += type.Samples ? type.Samples->RowsRead() : 0;
     }
   }
+  for (const auto& o : IntervalList) {
+    rows += o.Samples->RowsRead();
+  }
   return rows;
 }
 
-OverlaySet OverlaySet::Load(hid_t file, const Environment& environment, double sessionFirst, double sessionLast,
-  std::size_t cacheBytes, const std::string& sessionDirectory) {
+OverlaySet OverlaySet::ForEnvironment(const Environment& environment) {
   OverlaySet set;
   for (std::int64_t bin = 0; bin < environment.BinCount; ++bin) {
     set.Centroid[0] += environment.BinCenters[static_cast<std::size_t>(2 * bin)] / static_cast<double>(environment.BinCount);
     set.Centroid[1] += environment.BinCenters[static_cast<std::size_t>(2 * bin + 1)] / static_cast<double>(environment.BinCount);
   }
+  return set;
+}
+
+std::string OverlaySet::UniqueName(const std::string& name) const {
+  std::vector<std::string> taken;
+  for (const auto& names : { NamesOf(PositionList), NamesOf(BodypartList), NamesOf(HeadingList), NamesOf(EventList),
+         NamesOf(IntervalList) }) {
+    taken.insert(taken.end(), names.begin(), names.end());
+  }
+  for (const TimeSeries& series : SeriesList) {
+    taken.push_back(series.Name());
+  }
+  std::string candidate = name;
+  for (int suffix = 2; std::find(taken.begin(), taken.end(), candidate) != taken.end(); ++suffix) {
+    candidate = name + "_" + std::to_string(suffix);
+  }
+  return candidate;
+}
+
+// Disabled holds one flag per drawn overlay in Build()'s order: positions, bodyparts, headings, events.
+int OverlaySet::AddPosition(PositionOverlay overlay) {
+  Disabled.insert(Disabled.begin() + static_cast<std::ptrdiff_t>(PositionList.size()), false);
+  PositionList.push_back(std::move(overlay));
+  return static_cast<int>(PositionList.size()) - 1;
+}
+
+int OverlaySet::AddBodyparts(BodypartOverlay overlay) {
+  Disabled.insert(Disabled.begin() + static_cast<std::ptrdiff_t>(PositionList.size() + BodypartList.size()), false);
+  BodypartList.push_back(std::move(overlay));
+  return static_cast<int>(BodypartList.size()) - 1;
+}
+
+int OverlaySet::AddHeading(HeadDirectionOverlay overlay) {
+  Disabled.insert(Disabled.begin() + static_cast<std::ptrdiff_t>(PositionList.size() + BodypartList.size() + HeadingList.size()), false);
+  HeadingList.push_back(std::move(overlay));
+  return static_cast<int>(HeadingList.size()) - 1;
+}
+
+int OverlaySet::AddEvents(EventOverlay overlay) {
+  Disabled.push_back(false);
+  EventList.push_back(std::move(overlay));
+  return static_cast<int>(EventList.size()) - 1;
+}
+
+int OverlaySet::AddIntervals(IntervalOverlay overlay) {
+  IntervalList.push_back(std::move(overlay));
+  return static_cast<int>(IntervalList.size()) - 1;
+}
+
+std::vector<std::string> OverlaySet::IntervalLines(double t) {
+  std::vector<std::string> lines;
+  for (IntervalOverlay& overlay : IntervalList) {
+    if (overlay.Disabled) {
+      continue;
+    }
+    try {
+      const std::string line = overlay.Describe(t);
+      if (!line.empty()) {
+        lines.push_back(line);
+      }
+    } catch (const std::exception& error) {
+      overlay.Disabled = true;
+      WarningList.push_back("The overlay '" + overlay.Name + "' is turned off: " + error.what());
+    }
+  }
+  return lines;
+}
+
+OverlaySet OverlaySet::Load(hid_t file, const Environment& environment, double sessionFirst, double sessionLast,
+  std::size_t cacheBytes, const std::string& sessionDirectory) {
+  OverlaySet set = ForEnvironment(environment);
   if (!h5::Exists(file, "overlays")) {
     return set;
   }
@@ -557,9 +637,14 @@ OverlaySet OverlaySet::Load(hid_t file, const Environment& environment, double s
         VideoOverlay::Load(g, name, sessionDirectory, EnvironmentBounds{ bounds[0], bounds[1], bounds[2], bounds[3] }, 4 * cacheBytes);
       set.WarningList.insert(set.WarningList.end(), video->Warnings().begin(), video->Warnings().end());
       set.VideoList.push_back(std::move(video));
+    } else if (kind == "intervals") {
+      IntervalOverlay intervals = IntervalOverlay::Load(g, name, cacheBytes);
+      if (overlaps(*intervals.Samples, where)) {
+        set.IntervalList.push_back(std::move(intervals));
+      }
     } else {
       throw SessionError(where + " has kind = '" + kind + "', which this plugin does not know; it is skipped.",
-        "Use one of position, bodyparts, head_direction, events, timeseries, video.");
+        "Use one of position, bodyparts, head_direction, events, timeseries, video, intervals.");
     }
     } catch (const SessionError& error) {
       set.ErrorList.push_back(error.what());
@@ -772,7 +857,11 @@ bool OverlaySet::EventPosition(const EventOverlay& e, EventType& type, std::int6
     xy[0] = row[0];
     xy[1] = row[1];
   } else {
-    // Placed on the trajectory at the event's own time.
+    // Placed on the trajectory at the event's own time; nowhere when there is no trajectory (NWB
+    // spikes without position: still navigable, not drawn).
+    if (e.PositionSource < 0 || static_cast<std::size_t>(e.PositionSource) >= PositionList.size()) {
+      return false;
+    }
     PositionOverlay& p = PositionList[static_cast<std::size_t>(e.PositionSource)];
     p.Samples->ValueAt(type.Samples->TimeOf(index), e.Interpolation, false, xy);
   }

@@ -4,6 +4,7 @@
 // to draw at one frame as plain arrays (no VTK), and the videos (VideoOverlay.h).
 #include "Color.h"
 #include "Environment.h"
+#include "Intervals.h"
 #include "SampleStream.h"
 #include "TimeSeries.h"
 #include "VideoOverlay.h"
@@ -154,12 +155,26 @@ public:
   // Most recent events kept on screen per event overlay in cumulative mode.
   static constexpr std::int64_t MaxCumulativeEvents = 1'000'000;
 
-  // Reads /overlays (kinds position, bodyparts, head_direction, events, timeseries, video). Only headers and the first and last time blocks are read. A bad overlay is an
+  // Reads /overlays (kinds position, bodyparts, head_direction, events, timeseries, video, intervals). Only headers and the first and last time blocks are read. A bad overlay is an
   // error (Errors()) and is left out; one with no time overlap with the session is a warning
   // (Warnings()) and is left out too. The field and the other overlays still play.
   // sessionDirectory resolves a video's relative external_path.
   static OverlaySet Load(hid_t file, const Environment& environment, double sessionFirst, double sessionLast,
     std::size_t cacheBytesPerOverlay = 8u << 20, const std::string& sessionDirectory = "");
+  // No overlays yet, over this environment (its centroid anchors headings that have no anchor).
+  static OverlaySet ForEnvironment(const Environment& environment);
+
+  // Overlays read from elsewhere (the NWB import) join the file's own, before the first Build().
+  // Anchors and position sources are indices into this set's lists. Each returns the new index.
+  // A name already in use gets a suffix: UniqueName("position") is "position_2" when taken.
+  std::string UniqueName(const std::string& name) const;
+  int AddPosition(PositionOverlay overlay);
+  int AddBodyparts(BodypartOverlay overlay);
+  int AddHeading(HeadDirectionOverlay overlay);
+  int AddEvents(EventOverlay overlay);
+  int AddIntervals(IntervalOverlay overlay);
+  void AddError(const std::string& message) { ErrorList.push_back(message); }
+  void AddWarning(const std::string& message) { WarningList.push_back(message); }
 
   // What to draw at a frame. An overlay that fails while streaming (a bad block of times) is turned
   // off with a warning; the others still draw.
@@ -172,8 +187,14 @@ public:
   const std::vector<BodypartOverlay>& Bodyparts() const { return BodypartList; }
   const std::vector<HeadDirectionOverlay>& HeadDirections() const { return HeadingList; }
   const std::vector<EventOverlay>& Events() const { return EventList; }
+  // Streams move their read position: navigation between events needs them writable.
+  std::vector<EventOverlay>& MutableEvents() { return EventList; }
   std::vector<TimeSeries>& Series() { return SeriesList; }
   std::vector<std::unique_ptr<VideoOverlay>>& Videos() { return VideoList; }
+  std::vector<IntervalOverlay>& Intervals() { return IntervalList; }
+  // One line per interval overlay whose interval holds t ("trials 12/40 [3.20, 8.10 s] correct"). An
+  // overlay that meets a bad row is turned off with a warning; the others still describe.
+  std::vector<std::string> IntervalLines(double t);
   // The charts the time series are drawn in: named groups first, then each ungrouped series.
   std::vector<ChartGroup> Charts();
   // Widest skeleton edge width, for the line representation.
@@ -194,6 +215,7 @@ private:
   std::vector<EventOverlay> EventList;
   std::vector<TimeSeries> SeriesList;
   std::vector<std::unique_ptr<VideoOverlay>> VideoList;
+  std::vector<IntervalOverlay> IntervalList;
   std::vector<bool> Disabled; // by overlay order: positions, bodyparts, headings, events
   std::vector<std::string> ErrorList;
   std::vector<std::string> WarningList;

@@ -7,9 +7,10 @@
 namespace neuroplayback {
 
 SampleStream::SampleStream(std::string where, std::unique_ptr<RowSource> times, std::unique_ptr<RowSource> values,
-  std::int64_t blockRows, std::size_t cacheBytes)
+  std::int64_t blockRows, std::size_t cacheBytes, const std::string& timesWhere)
   : Name(std::move(where))
-  , Times(FrameTimes::Explicit(std::move(times), std::max<std::int64_t>(2, blockRows), Name + "/times")) {
+  , Times(FrameTimes::Explicit(std::move(times), std::max<std::int64_t>(2, blockRows),
+      timesWhere.empty() ? Name + "/times" : timesWhere)) {
   if (values) {
     Values = std::make_unique<FieldStream>(Name, ScalarType::Float64, std::move(values), blockRows, cacheBytes);
     Values->SetReadAheadBlocks(0);

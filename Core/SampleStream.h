@@ -17,10 +17,11 @@ enum class Interp { Linear, Nearest };
 
 class SampleStream {
 public:
-  // where names the overlay in messages; values may be null (times only). Both sources must have the
-  // same number of rows (the caller checks shapes and says how to fix them).
+  // where names the overlay in messages, timesWhere its times (where + "/times" when empty); values
+  // may be null (times only). Both sources must have the same number of rows (the caller checks
+  // shapes and says how to fix them).
   SampleStream(std::string where, std::unique_ptr<RowSource> times, std::unique_ptr<RowSource> values,
-    std::int64_t blockRows, std::size_t cacheBytes);
+    std::int64_t blockRows, std::size_t cacheBytes, const std::string& timesWhere = "");
 
   const std::string& Where() const { return Name; }
   std::int64_t Count() const { return Times.Count(); }

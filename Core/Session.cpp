@@ -1,11 +1,14 @@
 #include "Session.h"
 
+#include "NwbImport.h"
+#include "RowAdapters.h"
 #include "SessionError.h"
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 namespace neuroplayback {
 
@@ -59,7 +62,7 @@ bool Session::LooksLikeSession(const std::string& path) {
   if (!file.Valid()) {
     return false;
   }
-  return h5::ReadStringAttribute(file.Get(), "format").value_or("") == "neuroplayback-session";
+  return h5::ReadStringAttribute(file.Get(), "format").value_or("") == "neuroplayback-session" || IsNwbFile(file.Get());
 }
 
 std::unique_ptr<Session> Session::Open(const std::string& path, std::size_t cacheBytesPerField) {
@@ -86,6 +89,10 @@ std::unique_ptr<Session> Session::Open(const std::string& path, std::size_t cach
   }
   const hid_t file = session->File.Get();
   const std::string format = h5::ReadStringAttribute(file, "format").value_or("");
+  if (format != "neuroplayback-session" && IsNwbFile(file)) {
+    session->OpenNwb(cacheBytesPerField);
+    return session;
+  }
   if (format != "neuroplayback-session") {
     throw SessionError("'" + path + "' is HDF5 but not a NeuroPlayback session (root attribute format = '" + format +
         "', expected 'neuroplayback-session').",
@@ -113,7 +120,75 @@ std::unique_ptr<Session> Session::Open(const std::string& path, std::size_t cach
   session->LoadOverlayList();
   session->Overlays_ = OverlaySet::Load(file, session->Environment_, session->Times_->First(), session->Times_->Last(),
     8u << 20, std::filesystem::absolute(path).parent_path().string());
+  if (const auto nwbPath = h5::ReadStringAttribute(file, "nwb_path"); nwbPath && !nwbPath->empty()) {
+    session->AddNwbBeside(*nwbPath);
+  }
   return session;
+}
+
+void Session::OpenNwb(std::size_t cacheBytesPerField) {
+  File.Close(); // NwbImport opens it again, read-only
+  NwbImport nwb = NwbImport::Read(FilePath);
+  if (nwb.Empty()) {
+    throw SessionError(nwb.NothingToShow(), "");
+  }
+  NwbFilePath = FilePath;
+  SessionTitle = nwb.Title();
+  Environment_ = nwb.MakeEnvironment();
+  // Frames on a regular clock at the behaviour's rate over the data's span: O(1) whatever its length.
+  double first = 0.0;
+  double last = 0.0;
+  nwb.Span(first, last);
+  const double rate = nwb.ClockRate();
+  const double frames = std::floor((last - first) * rate + 1e-6) + 1.0;
+  if (!(frames >= 1.0) || frames > static_cast<double>(SessionLimits::MaxFrames)) {
+    throw SessionError("The NWB data spans " + std::to_string(first) + " to " + std::to_string(last) +
+        " s, which at " + std::to_string(rate) + " Hz is not a usable number of frames.",
+      "Check the timestamps (seconds) of the NWB series.");
+  }
+  Times_ = std::make_unique<FrameTimes>(FrameTimes::Regular(first, rate, static_cast<std::int64_t>(frames)));
+  // No decoded field: a NaN placeholder over the bins (drawn in the NaN colour), so the field port,
+  // the time range, the playback cue and the overlays work as for any session.
+  FieldInfo info;
+  info.Name = NwbPlaceholderField;
+  info.Label = "no decoded field (NWB behaviour only)";
+  FieldInfos.push_back(info);
+  Streams.push_back(std::make_unique<FieldStream>(info.Name, ScalarType::Float64,
+    std::make_unique<ConstantRows>(Times_->Count(), Environment_.BinCount, std::numeric_limits<double>::quiet_NaN()), 16,
+    cacheBytesPerField));
+  Overlays_ = OverlaySet::ForEnvironment(Environment_);
+  for (const auto& [name, kind] : nwb.MoveInto(Overlays_, Environment_, Times_->First(), Times_->Last())) {
+    OverlayList.push_back({ name, kind });
+  }
+  File = nwb.ReleaseFile();
+}
+
+void Session::AddNwbBeside(const std::string& nwbPath) {
+  namespace fs = std::filesystem;
+  const fs::path given(nwbPath);
+  const fs::path resolved = given.is_absolute() ? given : fs::absolute(FilePath).parent_path() / given;
+  const std::string prefix = "NWB file " + given.filename().string() + ": ";
+  std::error_code error;
+  if (!fs::is_regular_file(resolved, error)) {
+    Overlays_.AddWarning("The NWB file '" + resolved.string() + "' named by the root attribute nwb_path = '" + nwbPath +
+      "' does not exist, so its overlays are not shown. How to fix: put the NWB file there, or set nwb_path to its "
+      "path (relative to the session file's folder, or absolute).");
+    return;
+  }
+  try {
+    NwbImport nwb = NwbImport::Read(resolved.string());
+    if (nwb.Empty()) {
+      Overlays_.AddError(prefix + nwb.NothingToShow());
+      return;
+    }
+    for (const auto& [name, kind] : nwb.MoveInto(Overlays_, Environment_, Times_->First(), Times_->Last(), prefix)) {
+      OverlayList.push_back({ name, kind });
+    }
+    NwbFile = nwb.ReleaseFile();
+    NwbFilePath = resolved.string();
+  } catch (const SessionError& failure) {
+    Overlays_.AddError("The NWB file named by nwb_path ('" + resolved.string() + "') could not be read: " + failure.what());
+  }
 }
 
 void Session::LoadEnvironment() {

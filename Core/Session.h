@@ -1,6 +1,9 @@
 #pragma once
 // A session file opened read-only: environment, frame times and lazily streamed fields.
 // Opening reads only headers and the environment; its cost does not grow with the frame count.
+// An NWB file opens as a session too (NwbImport.h): its behaviour becomes overlays over a grid sized
+// from the position extent, on a regular clock at the behaviour's rate, with a NaN placeholder field.
+// A session's root attribute nwb_path adds an NWB file's overlays beside its own.
 #include "Environment.h"
 #include "FieldStream.h"
 #include "FrameTimes.h"
@@ -36,10 +39,17 @@ struct FieldInfo {
 
 class Session {
 public:
-  // Throws SessionError naming the problem and the fix. Never writes to the file.
+  // Throws SessionError naming the problem and the fix. Never writes to the file. Opens .nsp
+  // sessions and NWB files.
   static std::unique_ptr<Session> Open(const std::string& path, std::size_t cacheBytesPerField = 64u << 20);
-  // True when the file is HDF5 and says it is a NeuroPlayback session (cheap; for reader detection).
+  // True when the file is HDF5 and says it is a NeuroPlayback session or an NWB file (cheap; for
+  // reader detection).
   static bool LooksLikeSession(const std::string& path);
+
+  // The name of the placeholder field of an NWB file opened on its own (NaN everywhere).
+  static constexpr const char* NwbPlaceholderField = "no_field";
+  // The NWB file whose overlays this session shows (the file itself, or its nwb_path), or "".
+  const std::string& NwbPath() const { return NwbFilePath; }
 
   const std::string& Path() const { return FilePath; }
   const std::string& Title() const { return SessionTitle; }
@@ -61,10 +71,14 @@ private:
   void LoadTimes();
   void LoadFields(std::size_t cacheBytesPerField);
   void LoadOverlayList();
+  void OpenNwb(std::size_t cacheBytesPerField);
+  void AddNwbBeside(const std::string& nwbPath);
 
   std::string FilePath;
   std::string SessionTitle;
   h5::Handle File;
+  h5::Handle NwbFile; // an nwb_path file beside the session
+  std::string NwbFilePath;
   Environment Environment_;
   std::unique_ptr<FrameTimes> Times_;
   std::vector<FieldInfo> FieldInfos;

@@ -77,6 +77,7 @@ vtkNeuroPlaybackCue::vtkNeuroPlaybackCue()
 
 vtkNeuroPlaybackCue::~vtkNeuroPlaybackCue()
 {
+  this->SetEpochOverlay(nullptr);
   this->Release();
   this->ObservePlayer(nullptr);
 }
@@ -406,6 +407,16 @@ void vtkNeuroPlaybackCue::OnPlayStarted(vtkObject*, unsigned long, void* callDat
   in.CpuSeconds = 0.0;
   in.PlayStartWall = in.Clock.Now();
   this->LastError.clear();
+  const std::string epochs = this->EpochOverlay ? this->EpochOverlay : "";
+  auto* reader = vtkNeuroSessionReader::SafeDownCast(this->SessionProxy->GetClientSideObject());
+  in.Scheduler->SetEpochs(reader ? reader->GetEpochs(epochs.c_str()) : nullptr);
+  if (!epochs.empty() && !in.Scheduler->GetEpochs())
+  {
+    this->LastError = "The session has no interval overlay named '" + epochs +
+      "', so playback is not limited to epochs. Set EpochOverlay to the name of an overlay of kind "
+      "intervals (trials, epochs), or to an empty string to play everything.";
+    vtkWarningMacro(<< this->LastError);
+  }
   this->Playing = true;
 }
 

@@ -52,6 +52,10 @@ public:
   vtkSetClampMacro(PlayForSeconds, double, 0.0, 1e9);
   vtkGetMacro(PlayForSeconds, double);
   void SetEnabled(int enabled) override;
+  /// Play only inside the intervals of this interval overlay (trials, epochs), jumping the gaps;
+  /// empty plays everything. Takes effect at the next Play.
+  vtkSetStringMacro(EpochOverlay);
+  vtkGetStringMacro(EpochOverlay);
 
   // Nothing is key-framed: the cue drives the player, not a property.
   void BeginUpdateAnimationValues() override {}
@@ -111,6 +115,7 @@ private:
   int ShowEveryFrame = 0;
   double DefaultOutputFrameRate = 30.0;
   double PlayForSeconds = 0.0;
+  char* EpochOverlay = nullptr;
   double Statistics[NumberOfStatistics] = {};
   std::string LastError;
   bool Scheduling = false;

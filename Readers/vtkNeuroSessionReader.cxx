@@ -2,6 +2,7 @@
 
 #include "ColorRange.h"
 #include "EnvironmentGeometry.h"
+#include "Navigation.h"
 #include "OverlayGeometry.h"
 #include "Session.h"
 #include "SessionError.h"
@@ -47,6 +48,9 @@ struct vtkNeuroSessionReader::Internals
   // Overlays sit above the field in this order, a small step apart, so none hides another.
   double LayerStep = 0.0;
   std::size_t ReportedWarnings = 0;
+  // The epochs the playback cue plays inside, for one interval overlay of this session.
+  std::unique_ptr<neuroplayback::EpochSource> Epochs;
+  std::string EpochsName;
   // The last failed attempt (file, modification time, exact range): not retried or re-reported
   // within one update, but retried once the file changes.
   std::string FailedKey;
@@ -109,10 +113,12 @@ int vtkNeuroSessionReader::CanReadFile(const char* name)
     return 0;
   }
   const std::string path(name);
-  const std::string extension = ".nsp";
-  if (path.size() >= extension.size() && path.compare(path.size() - extension.size(), extension.size(), extension) == 0)
+  for (const std::string extension : { ".nsp", ".nwb" })
   {
-    return 1;
+    if (path.size() >= extension.size() && path.compare(path.size() - extension.size(), extension.size(), extension) == 0)
+    {
+      return 1;
+    }
   }
   return Session::LooksLikeSession(path) ? 1 : 0;
 }
@@ -224,6 +230,43 @@ bool vtkNeuroSessionReader::EnsureSession()
   in.ReportedWarnings = overlays.Warnings().size();
   this->BuildDisplayHints();
   return true;
+}
+
+const double* vtkNeuroSessionReader::GetFieldColorRange(int index)
+{
+  static const double unit[2] = { 0.0, 1.0 };
+  const Internals& in = *this->Internal;
+  if (index < 0 || static_cast<std::size_t>(index) >= in.Ranges.size())
+  {
+    return unit;
+  }
+  this->FieldRange[0] = in.Ranges[static_cast<std::size_t>(index)].Min;
+  this->FieldRange[1] = in.Ranges[static_cast<std::size_t>(index)].Max;
+  return this->FieldRange;
+}
+
+neuroplayback::EpochSource* vtkNeuroSessionReader::GetEpochs(const char* intervalOverlay)
+{
+  const std::string name = intervalOverlay ? intervalOverlay : "";
+  if (name.empty() || !this->EnsureSession())
+  {
+    return nullptr;
+  }
+  Internals& in = *this->Internal;
+  if (in.Epochs && in.EpochsName == name)
+  {
+    return in.Epochs.get();
+  }
+  in.Epochs.reset();
+  for (neuroplayback::IntervalOverlay& intervals : in.OpenSession->Overlays().Intervals())
+  {
+    if (intervals.Name == name && !intervals.Disabled)
+    {
+      in.Epochs = std::make_unique<neuroplayback::IntervalEpochs>(intervals);
+      in.EpochsName = name;
+    }
+  }
+  return in.Epochs.get();
 }
 
 vtkIdType vtkNeuroSessionReader::GetOverlayRowsRead()
@@ -360,7 +403,7 @@ int vtkNeuroSessionReader::RequestInformation(vtkInformation*, vtkInformationVec
 {
   if (!this->FileName)
   {
-    this->ReportError("No session file name was given. Choose a .nsp file in File > Open.");
+    this->ReportError("No session file name was given. Choose a .nsp or .nwb file in File > Open.");
     return 0;
   }
   if (!this->EnsureSession())
@@ -557,6 +600,11 @@ std::string vtkNeuroSessionReader::TimeSeriesReadout(double frameTime)
     {
       readout << "-";
     }
+  }
+  // The trial or epoch on screen, if any ("trials 12/40 [3.20, 8.10 s] correct").
+  for (const std::string& line : this->Internal->OpenSession->Overlays().IntervalLines(frameTime))
+  {
+    readout << "\n" << line;
   }
   return readout.str();
 }

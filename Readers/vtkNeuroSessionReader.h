@@ -19,9 +19,11 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace neuroplayback
 {
+class EpochSource;
 class FrameTimes;
 class Session;
 }
@@ -36,8 +38,8 @@ public:
   void SetFileName(const char* name);
   vtkGetStringMacro(FileName);
 
-  /// 1 for files this reader should open: a .nsp file (so it can explain what is wrong with a bad
-  /// one) or any HDF5 file whose root says it is a NeuroPlayback session.
+  /// 1 for files this reader should open: a .nsp or .nwb file (so it can explain what is wrong with a
+  /// bad one) or any HDF5 file whose root says it is a NeuroPlayback session or an NWB file.
   int CanReadFile(const char* name);
 
   /// When on, the colour range is the exact min/max over every frame (streams the whole field once,
@@ -106,6 +108,24 @@ public:
   /// Field cache counters summed over fields: requests, hits, source block reads, frames read.
   vtkGetVector4Macro(CacheStatistics, vtkIdType);
 
+  /// The global colour range of field `index` (valid after UpdateInformation); {0, 1} when out of range.
+  const double* GetFieldColorRange(int index);
+
+  /// A question for the open session, answered without a pipeline update (the reply is QueryResult).
+  /// Tab-separated, with an optional leading "#nonce" so that asking twice reaches the reader:
+  ///   fields                                -> ok, then name, min, max per field
+  ///   range <field> <frames> <low> <high> <seed> -> ok, min, max, seconds, source (percentiles of
+  ///                                            random frames)
+  ///   navigate next|previous event|interval <overlay or empty> <time>
+  ///                                         -> ok, frame time, event time, overlay, frame; or none
+  /// Errors come back as "error<TAB>message". The neuroplayback.paraview helpers wrap these.
+  void SetQuery(const char* query);
+  const char* GetQueryResult() const { return this->QueryResult.c_str(); }
+
+  /// The intervals of an interval overlay as epochs for the playback cue; null when there is no
+  /// session or no such overlay. Valid until the session is reopened.
+  neuroplayback::EpochSource* GetEpochs(const char* intervalOverlay);
+
 protected:
   vtkNeuroSessionReader();
   ~vtkNeuroSessionReader() override;
@@ -125,6 +145,7 @@ private:
   void FillOverlays(vtkInformationVector* outputVector, std::int64_t frame, double frameTime);
   // The time series' values at frameTime, one "label: value" line each, for the annotation.
   std::string TimeSeriesReadout(double frameTime);
+  std::string AnswerQuery(const std::vector<std::string>& parts);
 
   char* FileName = nullptr;
   bool ExactColorRange = false;
@@ -142,6 +163,8 @@ private:
   std::string OverlayErrors;
   std::string OverlayWarnings;
   std::string DisplayHints;
+  std::string QueryResult;
+  double FieldRange[2] = { 0.0, 1.0 };
 
   struct Internals;
   std::unique_ptr<Internals> Internal;

@@ -341,3 +341,251 @@ def cache_statistics(reader):
     reader.UpdatePropertyInformation()
     keys = ("requests", "hits", "block_reads", "frames_read")
     return dict(zip(keys, (int(v) for v in reader.GetPropertyValue("CacheStatisticsInfo"))))
+
+
+# ---- Questions to the open session (answered by the reader without a pipeline update) ----
+
+_query_counter = [0]
+
+
+def _query(reader, *parts):
+    """Asks the reader one question; returns the answer's fields after "ok", or None for "none".
+    Raises SessionError with the reader's message on "error"."""
+    _query_counter[0] += 1  # a fresh nonce, so asking the same question twice reaches the reader
+    reader.SetPropertyWithName("Query", "\t".join([f"#{_query_counter[0]}"] + [str(p) for p in parts]))
+    reader.UpdateVTKObjects()
+    reader.UpdatePropertyInformation()
+    answer = (reader.GetPropertyValue("QueryResult") or "").split("\t")
+    reader.SetPropertyWithName("Query", "")
+    if answer[0] == "ok":
+        return answer[1:]
+    if answer[0] == "none":
+        return None
+    raise SessionError(answer[1] if len(answer) > 1 else f"The reader did not answer the query {parts[0]!r}.")
+
+
+def fields(reader):
+    """{field name: (min, max)}: every field of the session with the colour range in use."""
+    answer = _query(reader, "fields")
+    return {answer[i]: (float(answer[i + 1]), float(answer[i + 2])) for i in range(0, len(answer), 3)}
+
+
+def estimate_color_range(reader, field=None, frames=1000, percentiles=(1.0, 99.0), seed=0, apply=False):
+    """Colour range from the given percentiles of `frames` random frames (read through the field
+    cache, so it costs about the same at 3.6 M frames as at 3,600). Returns
+    {"range": (low, high), "seconds": ..., "source": ...}. With apply=True the field's colour map
+    is rescaled to it (and kept fixed)."""
+    low, high = percentiles
+    answer = _query(reader, "range", field or "", int(frames), float(low), float(high), int(seed))
+    result = {"range": (float(answer[0]), float(answer[1])), "seconds": float(answer[2]), "source": answer[3]}
+    if apply:
+        simple = _simple()
+        name = field or session_info(reader)["field"]
+        lut = simple.GetColorTransferFunction(name)
+        lut.AutomaticRescaleRangeMode = "Never"
+        lut.RescaleTransferFunction(*result["range"])
+        simple.GetOpacityTransferFunction(name).RescaleTransferFunction(*result["range"])
+    return result
+
+
+# ---- Jumping between events and intervals, and playing only inside epochs ----
+
+def _navigate(reader, direction, target, overlay, scene):
+    scene = scene or _simple().GetAnimationScene()
+    answer = _query(reader, "navigate", direction, target, overlay or "", repr(float(scene.AnimationTime)))
+    if answer is None:
+        return None
+    hit = {"time": float(answer[0]), "event_time": float(answer[1]), "overlay": answer[2], "frame": int(answer[3])}
+    scene.AnimationTime = hit["time"]
+    return hit
+
+
+def next_event(reader, overlay=None, scene=None):
+    """Moves the scene to the frame of the first event after the current frame (in `overlay`, or in
+    any events overlay) and returns {"time", "event_time", "overlay", "frame"}; None when there is none."""
+    return _navigate(reader, "next", "event", overlay, scene)
+
+
+def previous_event(reader, overlay=None, scene=None):
+    """Moves the scene to the frame of the last event before the current frame; None when there is none."""
+    return _navigate(reader, "previous", "event", overlay, scene)
+
+
+def next_interval(reader, overlay=None, scene=None):
+    """Moves the scene to the start of the next interval (trial, epoch) of an interval overlay."""
+    return _navigate(reader, "next", "interval", overlay, scene)
+
+
+def previous_interval(reader, overlay=None, scene=None):
+    """Moves the scene to the start of the previous interval (the one on screen counts once it has begun)."""
+    return _navigate(reader, "previous", "interval", overlay, scene)
+
+
+def play_epochs(overlay, seconds=0.0, scene=None, **play_options):
+    """Plays only inside the intervals of the interval overlay `overlay` (e.g. "trials"), jumping the
+    gaps between them, and returns the statistics; the other options are play()'s."""
+    scene = scene or _simple().GetAnimationScene()
+    cue = playback_cue(scene)
+    if cue is None:
+        raise SessionError("No session is attached to the animation scene. "
+                           "How to fix: open one with open_session(path) or attach_playback(reader).")
+    cue.EpochOverlay = overlay
+    try:
+        stats = play(seconds=seconds, scene=scene, **play_options)
+        cue.UpdatePropertyInformation()
+        message = cue.GetPropertyValue("LastError")
+        if message:
+            raise SessionError(message)
+        return stats
+    finally:
+        cue.EpochOverlay = ""
+
+
+# ---- Large sessions: recommended settings ----
+
+def recommended_settings(reader):
+    """Settings that keep a long session (millions of frames) smooth, as {name: (value, why)}.
+    apply_recommended_settings() applies them."""
+    info = session_info(reader)
+    frames = max(info["frames"], 1)
+    return {
+        "CacheSizeMB": (128, "Each field keeps at most this much in memory; more does not make playback "
+                             "faster because reads are sequential and read ahead."),
+        "ExactColorRange": (0, "An exact range reads every frame once; the estimate from random frames "
+                               "(estimate_color_range) costs well under a second at any length."),
+        "PlayMode": ("Snap To TimeSteps", "The NeuroPlayback cue drives ParaView's play loop in this mode; "
+                                          "Real Time hands playback back to ParaView and ignores frame times."),
+        "ShowEveryFrame": (0 if frames > 100_000 else 1,
+                           "At long sessions the wall clock must win: skip frames rather than drift behind."),
+        "LODThreshold": (1e9, "Level of detail swaps geometry while interacting; the field is small, keep it exact."),
+        "UseFXAA": (0, "Anti-aliasing costs a full-screen pass per frame on software rendering."),
+        "OrientationAxesVisibility": (0, "A 2-D arena needs no orientation axes."),
+        "SaveAnimationFrameRate": (30, "Save Animation samples data time at speed / frame rate, never every frame."),
+    }
+
+
+def apply_recommended_settings(reader, view=None, scene=None):
+    """Applies recommended_settings() to the reader, the render view and the playback cue; returns them."""
+    simple = _simple()
+    settings = recommended_settings(reader)
+    view = view or simple.GetActiveViewOrCreate("RenderView")
+    scene = scene or simple.GetAnimationScene()
+    if int(reader.CacheSizeMB) != settings["CacheSizeMB"][0]:
+        reader.CacheSizeMB = settings["CacheSizeMB"][0]
+    if int(reader.ExactColorRange):
+        reader.ExactColorRange = 0
+    scene.PlayMode = settings["PlayMode"][0]
+    view.LODThreshold = settings["LODThreshold"][0]
+    view.UseFXAA = settings["UseFXAA"][0]
+    view.OrientationAxesVisibility = settings["OrientationAxesVisibility"][0]
+    cue = playback_cue(scene) or attach_playback(reader, scene)
+    cue.ShowEveryFrame = settings["ShowEveryFrame"][0]
+    cue.DefaultOutputFrameRate = settings["SaveAnimationFrameRate"][0]
+    return settings
+
+
+# ---- One call to open and lay out a session ----
+
+class SessionHandles(dict):
+    """What show() made, by name (also as attributes): reader, view, field, overlays, charts, video, cue."""
+    __getattr__ = dict.__getitem__
+
+
+def show(session, time_series=True, video=True, recommended=True, view=None):
+    """Opens `session` (a path, or a reader already open), shows the field, every overlay, the video and
+    the time-series charts laid out under the render view, attaches wall-clock playback, and returns
+    SessionHandles(reader=, view=, field=, overlays=, charts=, video=, cue=)."""
+    simple = _simple()
+    reader = open_session(session) if isinstance(session, (str, os.PathLike)) else session
+    view = view or simple.GetActiveViewOrCreate("RenderView")
+    if recommended:
+        apply_recommended_settings(reader, view)
+    field = show_session(reader, view, time_series=False, video=False)
+    overlays = {name: simple.GetDisplayProperties(simple.OutputPort(reader, port), view)
+                for port, name in enumerate(OVERLAY_PORTS, start=1)}
+    video_display = show_video(reader, view) if video else None
+    charts = show_time_series(reader, view) if time_series else []
+    simple.SetActiveView(view)
+    simple.Render(view)
+    return SessionHandles(reader=reader, view=view, field=field, overlays=overlays, charts=charts,
+                          video=video_display, cue=attach_playback(reader))
+
+
+# ---- Several fields side by side ----
+
+def compare_fields(items, color_range=None, overlays=True, layout=None):
+    """Shows several fields side by side in linked render views with one shared colour scale and one
+    time. `items` are (reader, field name) pairs, or readers (their default field), or the field names
+    of the first reader given as ("reader", [names]). The colour range is the union of the fields'
+    ranges unless given. Returns SessionHandles(views=, displays=, lut=, range=)."""
+    simple = _simple()
+    pairs = []
+    for item in items:
+        reader, name = item if isinstance(item, tuple) else (item, None)
+        pairs.append((reader, name or session_info(reader)["field"]))
+    if not pairs:
+        raise SessionError("compare_fields() needs at least one field. How to fix: pass (reader, field) pairs.")
+    for reader, name in pairs:
+        known = fields(reader)
+        if name not in known:
+            raise SessionError(f"The session has no field named {name!r}; it has {', '.join(sorted(known))}. "
+                               "How to fix: pass one of those names.")
+    if color_range is None:
+        ranges = [fields(reader)[name] for reader, name in pairs]
+        color_range = (min(r[0] for r in ranges), max(r[1] for r in ranges))
+    lut = simple.GetColorTransferFunction("NeuroPlaybackCompare")
+    lut.ApplyPreset("Viridis (matplotlib)", True)
+    lut.AutomaticRescaleRangeMode = "Never"
+    lut.RescaleTransferFunction(*color_range)
+    lut.NanColor = [0.6, 0.6, 0.6]
+    layout = layout or simple.CreateLayout("Compare fields")
+    views, displays, links = [], [], []
+    cell = 0
+    for index, (reader, name) in enumerate(pairs):
+        view = simple.CreateView("RenderView")
+        if index < len(pairs) - 1:
+            left = layout.SplitHorizontal(cell, 1.0 / (len(pairs) - index))
+            layout.AssignView(left, view)
+            cell = left + 1
+        else:
+            layout.AssignView(cell, view)
+        display = simple.Show(reader, view)
+        display.Representation = "Surface"
+        display.Ambient, display.Diffuse = 1.0, 0.0
+        simple.ColorBy(display, ("CELLS", name))
+        display.LookupTable = lut
+        display.SetScalarBarVisibility(view, index == len(pairs) - 1)
+        title = simple.Text(registrationName=f"Title {index + 1}", Text=name)
+        title_display = simple.Show(title, view)
+        title_display.WindowLocation = "Upper Right Corner"
+        title_display.FontSize = 14
+        if overlays:
+            shown = show_overlays(reader, view)
+            shown["Annotation"].Visibility = 1 if index == 0 else 0  # one time readout is enough
+        view.InteractionMode = "2D"
+        view.OrientationAxesVisibility = 0
+        simple.ResetCamera(view)
+        if views:
+            links.append(f"NeuroPlaybackCompare{id(layout)}-{index}")
+            simple.AddCameraLink(views[0], view, links[-1])
+        views.append(view)
+        displays.append(display)
+    bar = simple.GetScalarBar(lut, views[-1])
+    bar.Title = " | ".join(dict.fromkeys(name for _, name in pairs))
+    bar.ComponentTitle = ""
+    simple.SetActiveView(views[0])
+    return SessionHandles(views=views, displays=displays, lut=lut, range=tuple(color_range), layout=layout,
+                          links=links)
+
+
+def close_comparison(handles):
+    """Removes what compare_fields() made: camera links, views, titles and the layout."""
+    simple = _simple()
+    for link in handles.links:
+        simple.RemoveCameraLink(link)
+    for view in handles.views:
+        for source, display in list(simple.GetRepresentations().items()):
+            if source[1] == view.GetGlobalIDAsString() and source[0].GetXMLName() == "TextSource":
+                simple.Delete(source[0])
+        simple.Delete(view)
+    simple.RemoveLayout(handles.layout)
