@@ -128,6 +128,15 @@ PlaybackScheduler::EpochCheck PlaybackScheduler::CheckEpoch(double dataTime, dou
   return EpochCheck::Jumped;
 }
 
+std::int64_t PlaybackScheduler::FinalFrameOfLastEpoch(double dataTime) {
+  double start = 0.0;
+  double stop = 0.0;
+  if (!Epochs->EpochFrom(dataTime, -Dir, start, stop)) {
+    return -1;
+  }
+  return Dir > 0 ? Times.FrameAt(stop) : FirstFrameAtOrAfter(start);
+}
+
 PlaybackScheduler::Decision PlaybackScheduler::EndOrLoop(double now) {
   if (!Loop) {
     Playing = false;
@@ -187,7 +196,14 @@ PlaybackScheduler::Decision PlaybackScheduler::Next() {
   if (Epochs) {
     std::int64_t entry = -1;
     switch (CheckEpoch(dueOnScreen, now, entry)) {
-      case EpochCheck::NoneLeft: return EndOrLoop(now);
+      case EpochCheck::NoneLeft: {
+        // Past the last epoch: end on its final frame, as a whole-session play ends on the last frame.
+        const std::int64_t final = FinalFrameOfLastEpoch(dueOnScreen);
+        if (final >= 0 && (final - Shown) * Dir > 0) {
+          return ShowFrame(final);
+        }
+        return EndOrLoop(now);
+      }
       case EpochCheck::Jumped: return ShowFrame(entry);
       case EpochCheck::Inside: break;
     }

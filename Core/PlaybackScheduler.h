@@ -90,6 +90,9 @@ private:
   // epoch in the playing direction and gives its first frame.
   EpochCheck CheckEpoch(double dataTime, double now, std::int64_t& entryFrame);
   std::int64_t FirstFrameAtOrAfter(double t);
+  // The frame a play in the current direction ends on once it is past every epoch (the last epoch's
+  // stop going forwards, the first epoch's start going backwards); -1 when there are none.
+  std::int64_t FinalFrameOfLastEpoch(double dataTime);
 
   FrameTimes& Times;
   const PlaybackClock& Clock;

@@ -4,6 +4,7 @@
 #include "ScrubDebouncer.h"
 #include "pqNeuroPlaybackBehavior.h"
 #include "vtkNeuroPlaybackCue.h"
+#include "vtkNeuroSessionReader.h"
 
 #include <pqAnimationManager.h>
 #include <pqAnimationScene.h>
@@ -19,6 +20,7 @@
 #include <QLocale>
 #include <QMainWindow>
 #include <QSlider>
+#include <QStringList>
 #include <QTimer>
 
 #include <cmath>
@@ -27,6 +29,13 @@ namespace
 {
 constexpr double SpeedPresets[] = { 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0 };
 constexpr int RealTimeIndex = 3;
+
+// The session reader the cue schedules, in this (the client) process.
+vtkNeuroSessionReader* CueReader(vtkSMProxy* cue)
+{
+  vtkSMProxy* reader = cue ? vtkSMPropertyHelper(cue, "Session").GetAsProxy() : nullptr;
+  return reader ? vtkNeuroSessionReader::SafeDownCast(reader->GetClientSideObject()) : nullptr;
+}
 }
 
 struct pqNeuroPlaybackToolbar::Internals
@@ -66,6 +75,26 @@ pqNeuroPlaybackToolbar::pqNeuroPlaybackToolbar(QWidget* parentObject)
   this->Loop->setShortcut(QKeySequence(QStringLiteral("L")));
   this->Loop->setToolTip(tr("Start again from the beginning at the end (L)"));
   QObject::connect(this->Loop, &QAction::toggled, this, &pqNeuroPlaybackToolbar::onLoopToggled);
+
+  this->PreviousEvent = this->addAction(tr("\u25c0 Event"));
+  this->PreviousEvent->setObjectName("previousEvent");
+  this->PreviousEvent->setShortcut(QKeySequence(QStringLiteral("<")));
+  this->PreviousEvent->setToolTip(tr("Go to the previous event or spike (<)"));
+  QObject::connect(this->PreviousEvent, &QAction::triggered, this, [this] { this->jumpToEvent(-1); });
+  this->NextEvent = this->addAction(tr("Event \u25b6"));
+  this->NextEvent->setObjectName("nextEvent");
+  this->NextEvent->setShortcut(QKeySequence(QStringLiteral(">")));
+  this->NextEvent->setToolTip(tr("Go to the next event or spike (>)"));
+  QObject::connect(this->NextEvent, &QAction::triggered, this, [this] { this->jumpToEvent(+1); });
+
+  this->Epochs = new QComboBox(this);
+  this->Epochs->setObjectName("epochs");
+  this->Epochs->setToolTip(tr("Play the whole session, or only inside the intervals of one interval overlay "
+                              "(trials, epochs), jumping the gaps"));
+  this->Epochs->addItem(tr("All frames"), QString());
+  this->addWidget(this->Epochs);
+  QObject::connect(this->Epochs, QOverload<int>::of(&QComboBox::currentIndexChanged), this,
+    &pqNeuroPlaybackToolbar::onEpochsChosen);
 
   this->Slider = new QSlider(Qt::Horizontal, this);
   this->Slider->setObjectName("frameSlider");
@@ -156,6 +185,10 @@ void pqNeuroPlaybackToolbar::onSceneChanged()
   QObject::connect(scene, QOverload<>::of(&pqAnimationScene::endPlay), this->RefreshTimer, &QTimer::stop, Qt::UniqueConnection);
   QObject::connect(scene, QOverload<>::of(&pqAnimationScene::endPlay), this, &pqNeuroPlaybackToolbar::refresh, Qt::UniqueConnection);
   QObject::connect(scene, &pqAnimationScene::loopChanged, this, &pqNeuroPlaybackToolbar::refresh, Qt::UniqueConnection);
+  // A session opened or closed: the cue, the event overlays and the epochs to offer change.
+  QObject::connect(scene, &pqAnimationScene::cuesChanged, this, &pqNeuroPlaybackToolbar::refresh, Qt::UniqueConnection);
+  QObject::connect(scene, &pqAnimationScene::clockTimeRangesChanged, this, &pqNeuroPlaybackToolbar::refresh,
+    Qt::UniqueConnection);
 }
 
 void pqNeuroPlaybackToolbar::triggerVcr(const char* actionName)
@@ -206,6 +239,39 @@ void pqNeuroPlaybackToolbar::onLoopToggled(bool on)
   }
 }
 
+void pqNeuroPlaybackToolbar::jumpToEvent(int direction)
+{
+  vtkSMProxy* cue = pqNeuroPlaybackBehavior::findCue();
+  vtkNeuroSessionReader* reader = CueReader(cue);
+  pqAnimationScene* scene = pqNeuroPlaybackBehavior::activeScene();
+  if (!reader || !scene)
+  {
+    return;
+  }
+  const std::string query = std::string("navigate\t") + (direction > 0 ? "next" : "previous") + "\tevent\t\t" +
+    QString::number(scene->getAnimationTime(), 'g', 17).toStdString();
+  reader->SetQuery(query.c_str());
+  const QStringList answer = QString::fromStdString(reader->GetQueryResult()).split('\t');
+  reader->SetQuery("");
+  if (answer.value(0) == "ok")
+  {
+    scene->setAnimationTime(answer.value(1).toDouble());
+  }
+  else if (answer.value(0) == "error")
+  {
+    this->Readout->setText(answer.value(1));
+  }
+}
+
+void pqNeuroPlaybackToolbar::onEpochsChosen(int index)
+{
+  if (vtkSMProxy* cue = pqNeuroPlaybackBehavior::findCue())
+  {
+    vtkSMPropertyHelper(cue, "EpochOverlay").Set(this->Epochs->itemData(index).toString().toUtf8().constData());
+    cue->UpdateVTKObjects();
+  }
+}
+
 void pqNeuroPlaybackToolbar::onSliderMoved(int frame)
 {
   this->Internal->Scrub.Request(frame);
@@ -242,6 +308,30 @@ void pqNeuroPlaybackToolbar::refresh()
   this->Speed->setEnabled(active);
   this->EveryFrame->setEnabled(active);
   this->Slider->setEnabled(active);
+  vtkNeuroSessionReader* reader = active ? CueReader(pqNeuroPlaybackBehavior::findCue()) : nullptr;
+  const QStringList events =
+    reader ? QString::fromStdString(reader->GetOverlayNames("events")).split('\n', Qt::SkipEmptyParts) : QStringList();
+  this->PreviousEvent->setEnabled(!events.isEmpty());
+  this->NextEvent->setEnabled(!events.isEmpty());
+  const QStringList intervals =
+    reader ? QString::fromStdString(reader->GetOverlayNames("intervals")).split('\n', Qt::SkipEmptyParts) : QStringList();
+  if (intervals.size() != this->Epochs->count() - 1 ||
+    (!intervals.isEmpty() && intervals.last() != this->Epochs->itemData(this->Epochs->count() - 1).toString()))
+  {
+    this->Epochs->blockSignals(true);
+    while (this->Epochs->count() > 1)
+    {
+      this->Epochs->removeItem(1);
+    }
+    for (const QString& name : intervals)
+    {
+      this->Epochs->addItem(tr("Only %1").arg(name), name);
+    }
+    this->Epochs->setCurrentIndex(0);
+    this->Epochs->blockSignals(false);
+    this->onEpochsChosen(0);
+  }
+  this->Epochs->setVisible(!intervals.isEmpty());
   if (pqAnimationScene* scene = pqNeuroPlaybackBehavior::activeScene())
   {
     const bool loop = vtkSMPropertyHelper(scene->getProxy(), "Loop").GetAsInt() != 0;

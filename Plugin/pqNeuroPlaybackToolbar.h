@@ -1,6 +1,7 @@
 #pragma once
 // Playback controls for sessions, beside ParaView's VCR toolbar: speed, every-frame mode, loop,
-// a debounced frame slider, and a live readout of displayed fps, skipped frames and lag.
+// a debounced frame slider, jumps to the previous/next event, the epochs to play inside, and a live
+// readout of displayed fps, skipped frames and lag.
 #include <QToolBar>
 
 #include <memory>
@@ -28,11 +29,16 @@ private Q_SLOTS:
   void applyScrub();
   void refresh();
   void onSceneChanged();
+  void jumpToEvent(int direction);
+  void onEpochsChosen(int index);
 
 private:
   void triggerVcr(const char* actionName);
 
   QComboBox* Speed;
+  QComboBox* Epochs;
+  QAction* PreviousEvent;
+  QAction* NextEvent;
   QAction* EveryFrame;
   QAction* Loop;
   QSlider* Slider;

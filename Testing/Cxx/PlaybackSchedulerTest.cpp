@@ -370,6 +370,7 @@ TEST(PlaybackScheduler, PlaysOnlyInsideEpochsAndJumpsTheGaps) {
     EXPECT_NE(std::find(run.Shown.begin(), run.Shown.end(), entry), run.Shown.end()) << entry;
   }
   EXPECT_LT(run.ShownAt.back() - run.ShownAt.front(), 1.8);
+  EXPECT_EQ(run.Shown.back(), 800); // ends on the last epoch's final frame, even when it falls between renders
   // Jumps over the gaps are not skipped frames.
   EXPECT_LT(scheduler.Statistics().FramesSkipped, 1.7 * 100.0);
 }

@@ -59,3 +59,13 @@ sf.add_time_series(series, "speed", t, speed, {"label": "Speed (cm/s)", "color":
 sf.add_time_series(series, "lfp_ca1", t, np.sin(2 * np.pi * 8 * t), {"label": "CA1", "group": "LFP", "color": "#ff8040"})
 sf.add_time_series(series, "lfp_ca3", t, 0.6 * np.sin(2 * np.pi * 8 * t + 1.0) - 0.3,
                    {"label": "CA3", "group": "LFP", "color": "#40ff80"})
+
+# gui-epochs.nsp: gui-steps.nsp's frames (frame k lights column k) with licks at frames 7 and 16 and two
+# trials, frames 5-10 and 20-24, for the toolbar's event jumps and epoch playback.
+epochs = os.path.join(folder, "gui-epochs.nsp")
+sf.write_session(epochs, environment=steps_env, n_frames=30, frame_times=irregular, fields={"posterior": bars},
+                 vmin=0.0, vmax=1.0)
+sf.add_overlay(epochs, "licks", "events", attrs={"size": 3.0},
+               types={"lick": {"times": irregular[[7, 16]], "xy": [[7.5, 8.0], [16.5, 8.0]], "color": "red"}})
+sf.add_overlay(epochs, "trials", "intervals", data={"start_time": irregular[[5, 20]], "stop_time": irregular[[10, 24]],
+                                                    "labels": np.array(["left", "right"], dtype=object)})
