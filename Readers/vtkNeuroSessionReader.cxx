@@ -245,6 +245,31 @@ const double* vtkNeuroSessionReader::GetFieldColorRange(int index)
   return this->FieldRange;
 }
 
+std::string vtkNeuroSessionReader::GetOverlayNames(const std::string& kind)
+{
+  std::string names;
+  if (!this->EnsureSession())
+  {
+    return names;
+  }
+  neuroplayback::OverlaySet& overlays = this->Internal->OpenSession->Overlays();
+  if (kind == "events")
+  {
+    for (const auto& events : overlays.Events())
+    {
+      names += events.Name + "\n";
+    }
+  }
+  else if (kind == "intervals")
+  {
+    for (const auto& intervals : overlays.Intervals())
+    {
+      names += intervals.Name + "\n";
+    }
+  }
+  return names;
+}
+
 neuroplayback::EpochSource* vtkNeuroSessionReader::GetEpochs(const char* intervalOverlay)
 {
   const std::string name = intervalOverlay ? intervalOverlay : "";

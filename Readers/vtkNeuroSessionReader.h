@@ -122,6 +122,9 @@ public:
   void SetQuery(const char* query);
   const char* GetQueryResult() const { return this->QueryResult.c_str(); }
 
+  /// The names of the drawn overlays of one kind ("events", "intervals"), one per line.
+  std::string GetOverlayNames(const std::string& kind);
+
   /// The intervals of an interval overlay as epochs for the playback cue; null when there is no
   /// session or no such overlay. Valid until the session is reopened.
   neuroplayback::EpochSource* GetEpochs(const char* intervalOverlay);
