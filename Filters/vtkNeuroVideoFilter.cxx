@@ -77,6 +77,15 @@ int vtkNeuroVideoFilter::RequestInformation(vtkInformation*, vtkInformationVecto
   const double angle = std::atan2(c, a);
   const double sx = std::hypot(a, c);
   const double sy = -std::sin(angle) * b + std::cos(angle) * d;
+  const double shear = std::cos(angle) * b + std::sin(angle) * d;
+  const double shearFraction = std::abs(shear) / std::max(std::abs(sx), std::abs(sy));
+  if (shearFraction > 0.01)
+  {
+    vtkWarningMacro(<< "The video's calibration is sheared by " << std::round(shearFraction * 1000.0) / 10.0
+                    << " % (an affine landmark fit); ParaView draws images without shear, so the video is shown "
+                       "without it and its corners may sit off their landmarks. Fit with method 'similarity' "
+                       "(rotation and scale only), or check the landmark coordinates.");
+  }
   const double bounds[4] = { session->Env().Bounds()[0], session->Env().Bounds()[1], session->Env().Bounds()[2],
     session->Env().Bounds()[3] };
   const double extentSize = std::max(bounds[1] - bounds[0], bounds[3] - bounds[2]);

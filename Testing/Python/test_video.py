@@ -16,7 +16,8 @@ from paraview import servermanager, simple
 from paraview.vtk.util.numpy_support import vtk_to_numpy
 
 import session_factory as sf
-from neuroplayback.paraview import open_session, overlay_problems, show_video
+from image_compare import assert_matches_baseline
+from neuroplayback.paraview import open_session, overlay_problems, show_session, show_video
 
 FPS, N_VIDEO, W, H = 30.0, 150, 160, 120
 OFFSET = 0.5  # session time of video frame 0
@@ -52,6 +53,13 @@ class VideoTest(unittest.TestCase):
         cls.video = os.path.join(cls.folder, "behaviour.mp4")
         subprocess.run([MAKE_VIDEO, "--output", cls.video, "--frames", str(N_VIDEO), "--fps", str(FPS),
                         "--size", f"{W}x{H}", "--gop", "30", "--quiet"], check=True)
+
+    def tearDown(self):
+        # Views left at exit break pvpython's GLX teardown once any view has rendered.
+        for source in list(simple.GetSources().values()):
+            simple.Delete(source)
+        for view in simple.GetViews():
+            simple.Delete(view)
 
     def session(self, name, video_attrs, video_data=None, frames=500, rate=100.0):
         path = os.path.join(self.folder, name)
@@ -107,6 +115,28 @@ class VideoTest(unittest.TestCase):
         self.assertAlmostEqual(scale[1], 1.0, places=6)
         self.assertAlmostEqual(display.Opacity, 0.6)
         self.assertEqual(display.Representation, "Slice")
+
+    def test_video_on_the_arena_matches_the_baseline(self):
+        # A field with a bump, the stamped video above it at alpha 0.6 (frame 45), and the same video
+        # below an opaque field: the screenshot shows where it lands and what it covers.
+        path = self.external("screenshot.nsp")
+        with h5py.File(path, "a") as f:
+            centers = f["environment/bin_centers"][...]
+            f["fields/posterior"][...] = np.exp(-((centers[:, 0] - 60) ** 2 + (centers[:, 1] - 40) ** 2) / 400.0)[None, :]
+        reader = open_session(path)
+        view = simple.CreateRenderView()
+        view.ViewSize = [400, 320]
+        try:
+            show_session(reader, view, time_series=False)
+            view.ViewTime = OFFSET + 45 / FPS + 0.004
+            simple.GetAnimationScene().AnimationTime = OFFSET + 45 / FPS + 0.004
+            simple.ResetCamera(view)
+            folder = os.environ.get("NEUROPLAYBACK_TEST_OUTPUT", self.folder)
+            image = os.path.join(folder, "Video-on-arena.png")
+            simple.SaveScreenshot(image, view, ImageResolution=[400, 320])
+            assert_matches_baseline(self, image, os.path.join(os.environ["NEUROPLAYBACK_BASELINES"], "Video-on-arena.png"))
+        finally:
+            simple.Delete(view)
 
     def test_crop_and_downsample_are_composed(self):
         reader = open_session(self.external("cropped.nsp", crop=[0, 0, 160, 60], downsample=2))
