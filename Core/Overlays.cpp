@@ -724,6 +724,19 @@ OverlaySet OverlaySet::Load(hid_t file, const Environment& environment, double s
     }
   }
   set.Disabled.assign(set.PositionList.size() + set.BodypartList.size() + set.HeadingList.size() + set.EventList.size(), false);
+  // A group shares one chart: its window is the first member's, so say when members disagree.
+  for (const ChartGroup& chart : set.Charts()) {
+    for (int member : chart.Members) {
+      const TimeSeries& series = set.SeriesList[static_cast<std::size_t>(member)];
+      const TimeSeries& first = set.SeriesList[static_cast<std::size_t>(chart.Members.front())];
+      if (series.GetStyle().WindowSeconds != first.GetStyle().WindowSeconds) {
+        set.WarningList.push_back("/overlays/" + series.Name() + " asks for a " + Seconds(series.GetStyle().WindowSeconds) +
+          " window but shares the chart of group '" + chart.Name + "', which shows " +
+          Seconds(first.GetStyle().WindowSeconds) + " (the window of its first series, " + first.Name() +
+          "). Give every series of a group the same window_seconds.");
+      }
+    }
+  }
   return set;
 }
 

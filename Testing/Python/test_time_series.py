@@ -213,6 +213,19 @@ class TimeSeriesTest(unittest.TestCase):
         self.assertAlmostEqual(high, ca1.max() + 0.05 * (ca1.max() - ca1.min()), places=6)
         self.assertAlmostEqual(low, ca1.min() - 0.05 * (ca1.max() - ca1.min()), places=6)
 
+    def test_a_group_whose_windows_disagree_is_warned_about(self):
+        path = self.path("windows.nsp")
+        sf.write_session(path, n_frames=50, rate=10.0)
+        t = np.arange(100) / 20.0
+        sf.add_time_series(path, "ca1", t, np.sin(t), {"group": "LFP", "window_seconds": 2.0}, summary=False)
+        sf.add_time_series(path, "ca3", t, np.cos(t), {"group": "LFP", "window_seconds": 5.0}, summary=False)
+        errors, warnings = overlay_problems(open_session(path))
+        self.assertEqual(errors, [])
+        self.assertEqual(len(warnings), 1, warnings)
+        self.assertIn("/overlays/ca3 asks for a 5 s window but shares the chart of group 'LFP', which shows 2 s",
+                      warnings[0])
+        self.assertIn("same window_seconds", warnings[0])
+
     def test_current_value_and_annotation_show_the_interpolated_value(self):
         reader = open_session(self.main)
         series = time_series(reader)
