@@ -250,12 +250,13 @@ double NiceStep(double target) {
     return 1.0;
   }
   const double decade = std::pow(10.0, std::floor(std::log10(target)));
-  for (double step : { 5.0, 2.0, 1.0 }) {
-    if (step * decade <= target * (1 + 1e-12)) {
-      return step * decade;
+  double best = decade;
+  for (double step : { 1.0, 2.0, 5.0, 10.0 }) {
+    if (std::abs(std::log(step * decade / target)) < std::abs(std::log(best / target)) - 1e-12) {
+      best = step * decade;
     }
   }
-  return decade;
+  return best;
 }
 
 Environment GridOverExtent(const double bounds[4], const std::string& units, int targetBins) {

@@ -29,7 +29,7 @@ bool IsNwbFile(hid_t file);
 // The same for a path (cheap; false for anything that is not HDF5).
 bool LooksLikeNwb(const std::string& path);
 
-// The largest 1, 2 or 5 x 10^k not above target (1 for a target that is not positive and finite).
+// The 1, 2 or 5 x 10^k nearest to target on a log scale (1 for a target that is not positive and finite).
 double NiceStep(double target);
 // A grid environment over bounds (xmin, xmax, ymin, ymax): square bins of a NiceStep size giving about
 // targetBins bins along the longer side, one bin of margin on every side, every bin active. A point or

@@ -95,8 +95,9 @@ std::unique_ptr<Session> Session::Open(const std::string& path, std::size_t cach
   }
   if (format != "neuroplayback-session") {
     throw SessionError("'" + path + "' is HDF5 but not a NeuroPlayback session (root attribute format = '" + format +
-        "', expected 'neuroplayback-session').",
-      "Write the file with neuroplayback-generate or the neuroplayback Python writer. " + std::string(SpecHint));
+        "', expected 'neuroplayback-session'), nor an NWB file (no root attribute neurodata_type = 'NWBFile').",
+      "Write the file with neuroplayback-generate or the neuroplayback Python writer, or export NWB 2.x with pynwb. " +
+        std::string(SpecHint));
   }
   const auto version = h5::ReadIntAttribute(file, "format_version");
   if (!version) {

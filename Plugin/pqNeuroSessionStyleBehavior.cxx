@@ -129,7 +129,8 @@ void pqNeuroSessionStyleBehavior::applyStyle(pqDataRepresentation* representatio
 
   if (pqView* view = representation->getView())
   {
-    vtkSMPVRepresentationProxy::SetScalarBarVisibility(reprProxy, view->getProxy(), true);
+    // An NWB file opened on its own has only a NaN placeholder field: no colour legend for it.
+    vtkSMPVRepresentationProxy::SetScalarBarVisibility(reprProxy, view->getProxy(), field != "no_field");
     if (auto* renderView = qobject_cast<pqRenderView*>(view))
     {
       vtkSMPropertyHelper(renderView->getProxy(), "InteractionMode").Set(1); // 2-D: the arena seen from above

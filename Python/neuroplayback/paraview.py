@@ -154,6 +154,10 @@ def session_info(reader):
     }
 
 
+# The field of an NWB file opened on its own (NaN everywhere; Session::NwbPlaceholderField).
+NWB_PLACEHOLDER_FIELD = "no_field"
+
+
 def apply_fixed_color_range(display, reader):
     """Colours by the default field with the session-wide range, kept fixed while time changes."""
     simple = _simple()
@@ -165,7 +169,8 @@ def apply_fixed_color_range(display, reader):
     lut.RescaleTransferFunction(*info["color_range"])
     lut.NanColor = [0.6, 0.6, 0.6]
     simple.GetOpacityTransferFunction(info["field"]).RescaleTransferFunction(*info["color_range"])
-    display.SetScalarBarVisibility(simple.GetActiveViewOrCreate("RenderView"), True)
+    # An NWB file opened on its own has only a NaN placeholder field: no colour legend for it.
+    display.SetScalarBarVisibility(simple.GetActiveViewOrCreate("RenderView"), info["field"] != NWB_PLACEHOLDER_FIELD)
     return lut
 
 

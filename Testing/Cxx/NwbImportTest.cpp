@@ -1,0 +1,409 @@
+// NWB import: the row adapters it streams through, the grid it derives for a lone NWB file, and small
+// NWB files written here with the HDF5 C API (the layout pynwb writes) read into overlays.
+#include "Hdf5TestSupport.h"
+#include "NwbImport.h"
+#include "Overlays.h"
+#include "RowAdapters.h"
+#include "Session.h"
+#include "SessionError.h"
+#include "VectorRowSource.h"
+
+#include <gtest/gtest.h>
+
+#include <hdf5.h>
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+using namespace neuroplayback;
+using neuroplayback::testing::VectorRowSource;
+
+namespace {
+
+using test_support::ErrorOf;
+using test_support::Space;
+using test_support::TempPath;
+using test_support::WriteStringAttribute;
+
+const double NaN = std::numeric_limits<double>::quiet_NaN();
+const double Pi = 3.14159265358979323846;
+
+std::vector<double> Read(RowSource& source, std::int64_t first, std::int64_t count) {
+  std::vector<double> out(static_cast<std::size_t>(count * source.RowWidth()));
+  source.ReadRows(first, count, out.data());
+  return out;
+}
+
+std::unique_ptr<RowSource> Rows(std::vector<double> values, std::int64_t width, std::int64_t* calls = nullptr) {
+  return std::make_unique<VectorRowSource<double>>(std::move(values), width, calls);
+}
+
+} // namespace
+
+TEST(RowAdapters, RegularTimesAgreeWithTheRegularFrameClock) {
+  RegularTimesSource times(2.5, 30.0, 1000);
+  FrameTimes frames = FrameTimes::Regular(2.5, 30.0, 1000);
+  const std::vector<double> values = Read(times, 990, 10);
+  for (std::int64_t i = 0; i < 10; ++i) {
+    EXPECT_EQ(values[static_cast<std::size_t>(i)], frames.TimeOf(990 + i)); // bit for bit
+  }
+}
+
+TEST(RowAdapters, SliceColumnsAffineAndConstant) {
+  std::shared_ptr<RowSource> flat = Rows({ 0, 1, 2, 3, 4, 5, 6 }, 1);
+  SliceRows unit(flat, 2, 3);
+  EXPECT_EQ(unit.RowCount(), 3);
+  EXPECT_EQ(Read(unit, 1, 2), (std::vector<double>{ 3, 4 }));
+
+  ColumnRows xy(Rows({ 1, 2, 3, 4, 5, 6 }, 3), 0, 2); // (x, y, z) rows -> (x, y)
+  EXPECT_EQ(xy.RowWidth(), 2);
+  EXPECT_EQ(Read(xy, 0, 2), (std::vector<double>{ 1, 2, 4, 5 }));
+
+  AffineRows cm(Rows({ 0.5, NaN }, 1), 100.0, 5.0); // metres to cm, then an offset
+  const std::vector<double> converted = Read(cm, 0, 2);
+  EXPECT_EQ(converted[0], 55.0);
+  EXPECT_TRUE(std::isnan(converted[1])); // a gap stays a gap
+
+  ConstantRows placeholder(10, 3, NaN);
+  const std::vector<double> blank = Read(placeholder, 4, 2);
+  EXPECT_EQ(blank.size(), 6u);
+  EXPECT_TRUE(std::isnan(blank[5]));
+}
+
+TEST(RowAdapters, VectorAnglesAndStackedParts) {
+  VectorAngleRows angles(Rows({ 1, 0, 0, 2, -1, 0, 0, 0, NaN, 1 }, 2));
+  const std::vector<double> a = Read(angles, 0, 5);
+  EXPECT_DOUBLE_EQ(a[0], 0.0);
+  EXPECT_DOUBLE_EQ(a[1], Pi / 2);
+  EXPECT_DOUBLE_EQ(a[2], Pi);
+  EXPECT_TRUE(std::isnan(a[3])); // a zero vector has no direction
+  EXPECT_TRUE(std::isnan(a[4]));
+
+  std::vector<std::unique_ptr<RowSource>> parts;
+  parts.push_back(Rows({ 1, 2, 3, 4 }, 2));
+  parts.push_back(Rows({ 10, 20, 30, 40 }, 2));
+  StackedRows pose(std::move(parts));
+  EXPECT_EQ(pose.RowWidth(), 4);
+  EXPECT_EQ(Read(pose, 1, 1), (std::vector<double>{ 3, 4, 30, 40 }));
+
+  std::vector<std::unique_ptr<RowSource>> uneven;
+  uneven.push_back(Rows({ 1, 2, 3, 4 }, 2));
+  uneven.push_back(Rows({ 1, 2 }, 2));
+  EXPECT_MENTIONS(ErrorOf([&] { StackedRows bad(std::move(uneven)); }), "part 1 has 1 rows, part 0 has 2", "How to fix");
+}
+
+TEST(RowAdapters, ExtentFromABoundedNumberOfBlocksIncludingBothEnds) {
+  const std::int64_t n = 1'000'000;
+  std::vector<double> xy(static_cast<std::size_t>(2 * n), 50.0);
+  xy[0] = -7.0;                                        // the first sample
+  xy[static_cast<std::size_t>(2 * n - 1)] = 99.0;      // the last sample
+  xy[static_cast<std::size_t>(2 * 1000 + 1)] = NaN;    // a gap
+  std::int64_t calls = 0;
+  auto source = Rows(std::move(xy), 2, &calls);
+  double bounds[4];
+  ASSERT_TRUE(EstimateExtent(*source, bounds, 32, 4096));
+  EXPECT_EQ(bounds[0], -7.0);
+  EXPECT_EQ(bounds[1], 50.0);
+  EXPECT_EQ(bounds[2], 50.0);
+  EXPECT_EQ(bounds[3], 99.0);
+  EXPECT_EQ(calls, 32); // constant, whatever n
+
+  auto empty = Rows({ NaN, NaN }, 2);
+  EXPECT_FALSE(EstimateExtent(*empty, bounds));
+}
+
+TEST(NwbGrid, NiceBinsOverTheExtentWithAMargin) {
+  EXPECT_EQ(NiceStep(1.5), 2.0);
+  EXPECT_EQ(NiceStep(0.012), 0.01);
+  EXPECT_EQ(NiceStep(3.0), 2.0); // nearest on a log scale: 2 and 5 meet at 3.16
+  EXPECT_EQ(NiceStep(3.3), 5.0);
+  EXPECT_EQ(NiceStep(4.0), 5.0);
+  EXPECT_EQ(NiceStep(-1.0), 1.0);
+
+  const double bounds[4] = { 20.0, 80.0, 30.0, 50.0 };
+  const Environment e = GridOverExtent(bounds, "cm");
+  EXPECT_EQ(e.Layout, LayoutKind::Grid);
+  EXPECT_EQ(e.Units, "cm");
+  const double bin = e.XEdges[1] - e.XEdges[0];
+  EXPECT_EQ(bin, 2.0); // 60 cm / 40 = 1.5 -> 2
+  EXPECT_LE(e.XEdges.front(), 20.0 - bin + 1e-9);
+  EXPECT_GE(e.XEdges.back(), 80.0 + bin - 1e-9);
+  EXPECT_LE(e.YEdges.front(), 30.0 - bin + 1e-9);
+  EXPECT_GE(e.YEdges.back(), 50.0 + bin - 1e-9);
+  EXPECT_EQ(e.BinCount, e.GridX * e.GridY);
+  EXPECT_EQ(static_cast<std::int64_t>(e.BinCenters.size()), 2 * e.BinCount);
+  // x-major order: bin 1 is the next cell up in y.
+  EXPECT_DOUBLE_EQ(e.BinCenters[2], e.BinCenters[0]);
+  EXPECT_DOUBLE_EQ(e.BinCenters[3] - e.BinCenters[1], bin);
+
+  const double point[4] = { 5.0, 5.0, 5.0, 5.0 };
+  const Environment around = GridOverExtent(point, "m");
+  EXPECT_GT(around.BinCount, 1);
+  EXPECT_LT(around.XEdges.front(), 5.0);
+  EXPECT_GT(around.XEdges.back(), 5.0);
+
+  EXPECT_EQ(ShortUnits("meters"), "m");
+  EXPECT_EQ(ShortUnits("Centimeters"), "cm");
+  EXPECT_EQ(ShortUnits("pixels"), "px");
+  EXPECT_EQ(ShortUnits("furlongs"), "furlongs");
+}
+
+namespace {
+
+hid_t Group(hid_t loc, const char* name, const char* type = nullptr, const char* ns = "core") {
+  const hid_t group = H5Gcreate2(loc, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (type) {
+    WriteStringAttribute(group, "neurodata_type", type);
+    WriteStringAttribute(group, "namespace", ns);
+  }
+  return group;
+}
+
+hid_t Doubles(hid_t loc, const char* name, const std::vector<hsize_t>& dims, const std::vector<double>& values) {
+  const hid_t space = Space(dims);
+  const hid_t dataset = H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  H5Dwrite(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
+  H5Sclose(space);
+  return dataset;
+}
+
+void Ints(hid_t loc, const char* name, const std::vector<std::int64_t>& values) {
+  const hid_t space = Space({ values.size() });
+  const hid_t dataset = H5Dcreate2(loc, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  H5Dwrite(dataset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
+  H5Dclose(dataset);
+  H5Sclose(space);
+}
+
+void Strings(hid_t loc, const char* name, const std::vector<std::string>& values) {
+  const hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, H5T_VARIABLE);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  const hid_t space = Space({ values.size() });
+  const hid_t dataset = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  std::vector<const char*> pointers;
+  for (const std::string& value : values) {
+    pointers.push_back(value.c_str());
+  }
+  H5Dwrite(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data());
+  H5Dclose(dataset);
+  H5Sclose(space);
+  H5Tclose(type);
+}
+
+void DoubleAttribute(hid_t loc, const char* name, double value) {
+  const hid_t space = H5Screate(H5S_SCALAR);
+  const hid_t attr = H5Acreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+  H5Awrite(attr, H5T_NATIVE_DOUBLE, &value);
+  H5Aclose(attr);
+  H5Sclose(space);
+}
+
+// A SpatialSeries on a rate clock: data (rows x width) with conversion and offset.
+void RateSeries(hid_t loc, const char* name, const std::vector<double>& data, hsize_t width, double start, double rate,
+  double conversion = 1.0, double offset = 0.0, const char* unit = "meters") {
+  const hid_t series = Group(loc, name, "SpatialSeries");
+  const hsize_t rows = data.size() / width;
+  const hid_t values = Doubles(series, "data", width == 1 ? std::vector<hsize_t>{ rows } : std::vector<hsize_t>{ rows, width }, data);
+  DoubleAttribute(values, "conversion", conversion);
+  DoubleAttribute(values, "offset", offset);
+  WriteStringAttribute(values, "unit", unit);
+  H5Dclose(values);
+  const hid_t startTime = Doubles(series, "starting_time", {}, { start });
+  DoubleAttribute(startTime, "rate", rate);
+  H5Dclose(startTime);
+  H5Gclose(series);
+}
+
+// An NWB file removed after the test; File is open for writing until Reopen().
+class NwbFile : public ::testing::Test {
+protected:
+  void SetUp() override {
+    Path = TempPath(std::string("nwb-") + ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".nwb");
+    File = H5Fcreate(Path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    ASSERT_GE(File, 0);
+    WriteStringAttribute(File, "neurodata_type", "NWBFile");
+    WriteStringAttribute(File, "namespace", "core");
+    WriteStringAttribute(File, "nwb_version", "2.6.0");
+    H5Gclose(Group(File, "acquisition"));
+    H5Gclose(Group(File, "intervals"));
+    const hid_t processing = Group(File, "processing");
+    Behavior = Group(processing, "behavior", "ProcessingModule");
+    H5Gclose(processing);
+  }
+
+  void Close() {
+    if (Behavior >= 0) {
+      H5Gclose(Behavior);
+      Behavior = -1;
+    }
+    if (File >= 0) {
+      H5Fclose(File);
+      File = -1;
+    }
+  }
+
+  void TearDown() override {
+    Close();
+    std::remove(Path.c_str());
+  }
+
+  std::string Path;
+  hid_t File = -1;
+  hid_t Behavior = -1;
+};
+
+} // namespace
+
+TEST_F(NwbFile, RateClockConversionOffsetUnitsAndTrials) {
+  // 11 samples at 10 Hz from t = 1 s, stored in metres as (x - 0.05, y - 0.05): cm = data * 100 + 5.
+  std::vector<double> xy;
+  for (int i = 0; i <= 10; ++i) {
+    xy.insert(xy.end(), { (10.0 + i - 5.0) / 100.0, (20.0 - 5.0) / 100.0 });
+  }
+  const hid_t position = Group(Behavior, "Position", "Position");
+  RateSeries(position, "animal", xy, 2, 1.0, 10.0, 100.0, 5.0, "centimeters");
+  H5Gclose(position);
+  const hid_t compass = Group(Behavior, "CompassDirection", "CompassDirection");
+  RateSeries(compass, "hd", std::vector<double>(11, 90.0), 1, 1.0, 10.0, 1.0, 0.0, "degrees");
+  H5Gclose(compass);
+  // Two units, ragged: unit 5 fires at 1.2 and 1.5 s, unit 6 at 1.9 s.
+  const hid_t units = Group(File, "units", "Units");
+  H5Dclose(Doubles(units, "spike_times", { 3 }, { 1.2, 1.5, 1.9 }));
+  Ints(units, "spike_times_index", { 2, 3 });
+  Ints(units, "id", { 5, 6 });
+  H5Gclose(units);
+  const hid_t intervals = H5Gopen2(File, "intervals", H5P_DEFAULT);
+  const hid_t trials = Group(intervals, "trials", "TimeIntervals");
+  H5Dclose(Doubles(trials, "start_time", { 2 }, { 1.0, 1.6 }));
+  H5Dclose(Doubles(trials, "stop_time", { 2 }, { 1.4, 2.0 }));
+  Strings(trials, "tags", { "left", "rewarded", "right" });
+  Ints(trials, "tags_index", { 2, 3 });
+  H5Gclose(trials);
+  H5Gclose(intervals);
+  Close();
+
+  NwbImport nwb = NwbImport::Read(Path);
+  EXPECT_TRUE(nwb.Errors().empty()) << nwb.Errors().front();
+  EXPECT_TRUE(nwb.Warnings().empty()) << nwb.Warnings().front();
+  ASSERT_FALSE(nwb.Empty());
+  double first = 0.0;
+  double last = 0.0;
+  ASSERT_TRUE(nwb.Span(first, last));
+  EXPECT_DOUBLE_EQ(first, 1.0);
+  EXPECT_DOUBLE_EQ(last, 2.0);
+  EXPECT_DOUBLE_EQ(nwb.ClockRate(), 10.0);
+  const Environment environment = nwb.MakeEnvironment();
+  EXPECT_EQ(environment.Units, "cm");
+  const std::vector<double> bounds = environment.Bounds();
+  EXPECT_LE(bounds[0], 10.0);
+  EXPECT_GE(bounds[1], 20.0);
+
+  OverlaySet set = OverlaySet::ForEnvironment(environment);
+  const auto added = nwb.MoveInto(set, environment, first, last);
+  ASSERT_EQ(added.size(), 5u); // animal, hd, units, trials_start, trials
+  ASSERT_EQ(set.Positions().size(), 1u);
+  ASSERT_EQ(set.HeadDirections().size(), 1u);
+  EXPECT_EQ(set.HeadDirections()[0].AnchorPosition, 0);
+  ASSERT_EQ(set.Events().size(), 2u);
+  EXPECT_EQ(set.Events()[0].Types.size(), 2u);
+  EXPECT_EQ(set.Events()[0].Types[0].Name, "unit 5");
+  EXPECT_EQ(set.Events()[0].PositionSource, 0);
+
+  OverlayFrame frame;
+  FrameClock clock{ 1.5, 1.4, first, last };
+  set.Build(clock, frame);
+  ASSERT_EQ(frame.Positions.Count(), 1u);
+  EXPECT_NEAR(frame.Positions.Xy[0], 15.0, 1e-9); // 10 + 5 samples of 1 cm
+  EXPECT_NEAR(frame.Positions.Xy[1], 20.0, 1e-9);
+  ASSERT_EQ(frame.Headings.Count(), 1u);
+  EXPECT_NEAR(std::atan2(frame.Headings.Vectors[1], frame.Headings.Vectors[0]), Pi / 2, 1e-12); // 90 degrees
+  // Unit 5's spike at 1.5 s on its own frame at full opacity, at the animal's place at 1.5 s; the one
+  // at 1.2 s is fading (decay over 0.5 s), at its own place; unit 6 (1.9 s) is not shown yet.
+  std::vector<std::pair<double, int>> unit5; // x, alpha
+  for (std::size_t i = 0; i < frame.Events.Count(); ++i) {
+    EXPECT_NE(frame.Events.Sources[i], 1);
+    if (frame.Events.Sources[i] == 0) {
+      unit5.emplace_back(frame.Events.Xy[2 * i], frame.Events.Colors[i].A);
+    }
+  }
+  ASSERT_EQ(unit5.size(), 2u);
+  EXPECT_NEAR(unit5[0].first, 12.0, 1e-9);
+  EXPECT_NEAR(unit5[1].first, 15.0, 1e-9);
+  EXPECT_LT(unit5[0].second, unit5[1].second);
+
+  ASSERT_EQ(set.Intervals().size(), 1u);
+  EXPECT_EQ(set.IntervalLines(1.2), (std::vector<std::string>{ "trials 1/2 [1.00, 1.40 s] left, rewarded" }));
+  EXPECT_EQ(set.IntervalLines(1.7), (std::vector<std::string>{ "trials 2/2 [1.60, 2.00 s] right" }));
+  EXPECT_TRUE(set.IntervalLines(1.5).empty());
+}
+
+TEST_F(NwbFile, BadSeriesAreNamedWithTheFixAndTheRestIsRead) {
+  const hid_t position = Group(Behavior, "Position", "Position");
+  RateSeries(position, "track", std::vector<double>(10, 1.0), 1, 0.0, 10.0); // (n,) data: 1-D
+  // Explicit timestamps one short of the data.
+  const hid_t series = Group(position, "short", "SpatialSeries");
+  H5Dclose(Doubles(series, "data", { 4, 2 }, std::vector<double>(8, 1.0)));
+  H5Dclose(Doubles(series, "timestamps", { 3 }, { 0.0, 0.1, 0.2 }));
+  H5Gclose(series);
+  RateSeries(position, "good", std::vector<double>(20, 2.0), 2, 0.0, 10.0);
+  H5Gclose(position);
+  const hid_t lfp = Group(Behavior, "LFP", "LFP");
+  H5Gclose(lfp);
+  Close();
+
+  NwbImport nwb = NwbImport::Read(Path);
+  ASSERT_EQ(nwb.Errors().size(), 2u);
+  EXPECT_MENTIONS(nwb.Errors()[0], "/processing/behavior/Position/short/timestamps has 3 values but",
+    "/processing/behavior/Position/short/data has 4 rows", "How to fix");
+  EXPECT_MENTIONS(nwb.Errors()[1], "/processing/behavior/Position/track/data has shape (10,)", "1-D (linearised)",
+    "How to fix");
+  ASSERT_EQ(nwb.Warnings().size(), 1u);
+  EXPECT_MENTIONS(nwb.Warnings()[0], "Skipped NWB data", "/processing/behavior/LFP (LFP)");
+  EXPECT_FALSE(nwb.Empty()); // 'good' is read
+}
+
+TEST_F(NwbFile, NothingSupportedNamesWhatWasFound) {
+  const hid_t series = Group(File, "acquisition/ElectricalSeries", "ElectricalSeries");
+  H5Gclose(series);
+  Close();
+  NwbImport nwb = NwbImport::Read(Path);
+  EXPECT_TRUE(nwb.Empty());
+  EXPECT_MENTIONS(nwb.NothingToShow(), "has no Position, CompassDirection, PoseEstimation, units or TimeIntervals",
+    "found: /acquisition/ElectricalSeries (ElectricalSeries)", "How to fix");
+  EXPECT_MENTIONS(ErrorOf([&] { Session::Open(Path); }), "has no Position");
+}
+
+TEST_F(NwbFile, OpensAsASessionWithAPlaceholderFieldOnTheBehaviourClock) {
+  const hid_t position = Group(Behavior, "Position", "Position");
+  std::vector<double> xy;
+  for (int i = 0; i < 50; ++i) {
+    xy.insert(xy.end(), { static_cast<double>(i), 2.0 * i });
+  }
+  RateSeries(position, "p", xy, 2, 3.0, 25.0, 1.0, 0.0, "cm");
+  H5Gclose(position);
+  Close();
+  EXPECT_TRUE(LooksLikeNwb(Path));
+  EXPECT_TRUE(Session::LooksLikeSession(Path));
+  std::unique_ptr<Session> session = Session::Open(Path);
+  EXPECT_EQ(session->FrameCount(), 50);
+  EXPECT_TRUE(session->Times().IsRegular());
+  EXPECT_DOUBLE_EQ(session->Times().First(), 3.0);
+  EXPECT_DOUBLE_EQ(session->Times().Rate(), 25.0);
+  ASSERT_EQ(session->Fields().size(), 1u);
+  EXPECT_EQ(session->Fields()[0].Name, Session::NwbPlaceholderField);
+  EXPECT_EQ(session->Field(0).BinCount(), session->Env().BinCount);
+  EXPECT_TRUE(std::isnan(static_cast<const double*>(session->Field(0).Frame(49))[0]));
+  EXPECT_EQ(session->Env().Units, "cm");
+  EXPECT_EQ(session->Overlays().Positions().size(), 1u);
+  EXPECT_EQ(session->NwbPath(), Path);
+}
+
+TEST(NwbImport, RefusesFilesThatAreNotNwb) {
+  EXPECT_MENTIONS(ErrorOf([] { NwbImport::Read(NEUROPLAYBACK_SAMPLE); }), "is HDF5 but not an NWB file", "How to fix");
+  EXPECT_FALSE(LooksLikeNwb(NEUROPLAYBACK_SAMPLE));
+}

@@ -1,0 +1,390 @@
+"""pvpython: NWB files (built at test time with h5py by make_nwb.py, no pynwb, no network) open on their
+own and beside a session, and their behaviour lands where it should: positions at known times,
+head direction, pose parts and skeleton, spikes as events on the trajectory, trials and epochs; explicit
+and rate clocks, conversion and offset, degrees and vectors; bad input is explained; files are never
+modified; a screenshot of the whole thing."""
+import hashlib
+import math
+import os
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import h5py
+import numpy as np
+from paraview import servermanager, simple
+from paraview.vtk.util.numpy_support import vtk_to_numpy
+
+import make_nwb as nwb
+import session_factory as sf
+from image_compare import assert_matches_baseline
+from neuroplayback import SessionError
+from neuroplayback.paraview import open_session, overlay_problems, session_info, show_session
+
+POSITION, TRAILS, BODYPARTS, SKELETON, HEADING, EVENTS, REGIONS, SCALEBAR, ANNOTATION = range(1, 10)
+BASELINES = os.path.join(os.environ.get("NEUROPLAYBACK_SOURCE_DIR", "."), "Testing", "Baselines")
+OUTPUT = os.environ.get("NEUROPLAYBACK_TEST_OUTPUT", tempfile.gettempdir())
+DIAMOND = 4  # marker glyph index of 'd'
+
+
+def fetch(reader, t, port):
+    reader.UpdatePipeline(t)
+    return servermanager.Fetch(reader, idx=port)
+
+
+def xy(data):
+    if data.GetNumberOfPoints() == 0:
+        return np.zeros((0, 2))
+    return vtk_to_numpy(data.GetPoints().GetData())[:, :2]
+
+
+def array(data, name):
+    return vtk_to_numpy(data.GetPointData().GetArray(name))
+
+
+def frame_time(reader, t):
+    """The time of the frame shown for a requested time (the frame at or before it)."""
+    field = fetch(reader, t, 0)
+    return field.GetFieldData().GetArray("FrameTime").GetValue(0)
+
+
+def annotation(reader, t):
+    return fetch(reader, t, ANNOTATION).GetColumnByName("Text").GetValue(0)
+
+
+def sha(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def angle_of(vector):
+    return math.atan2(vector[1], vector[0])
+
+
+class NwbTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.folder = tempfile.mkdtemp(prefix="np-nwb-")
+
+    def path(self, name):
+        return os.path.join(self.folder, name)
+
+    def open_alone(self, name, **kwargs):
+        path = self.path(name)
+        truth = nwb.write_behaviour_nwb(path, **kwargs)
+        before = sha(path)
+        reader = open_session(path)
+        self.addCleanup(lambda: (simple.Delete(reader), self.assertEqual(sha(path), before, "the file was modified")))
+        return reader, truth
+
+    def check_pose_and_skeleton(self, reader, truth, t):
+        shown = frame_time(reader, t)
+        parts = xy(fetch(reader, t, BODYPARTS))
+        expected = np.array([nwb.trajectory(np.array([shown]))[0] + (truth["parts"][p][0] - truth["xy"][0])
+                             for p in truth["nodes"]])
+        np.testing.assert_allclose(parts, expected, atol=1e-6)  # in the skeleton's node order
+        np.testing.assert_array_equal(array(fetch(reader, t, BODYPARTS), "Source"), [0, 1, 2, 3])
+        skeleton = fetch(reader, t, SKELETON)
+        self.assertEqual(skeleton.GetNumberOfLines(), len(truth["edges"]))
+        segments = xy(skeleton).reshape(-1, 2, 2)
+        for (a, b), segment in zip(truth["edges"], segments):
+            np.testing.assert_allclose(sorted(map(tuple, segment)), sorted([tuple(expected[a]), tuple(expected[b])]),
+                                       atol=1e-6)
+
+    def test_every_kind_lands_where_expected_on_explicit_timestamps(self):
+        reader, truth = self.open_alone("explicit.nwb")
+        self.assertEqual(overlay_problems(reader), ([], []))
+        info = session_info(reader)
+        self.assertEqual((info["layout"], info["units"], info["field"]), ("grid", "cm", "no_field"))
+        t = truth["t"]
+        self.assertAlmostEqual(info["time_range"][0], t[0])
+        self.assertAlmostEqual(info["time_range"][1], t[-1])
+        self.assertEqual(info["frames"], len(t))  # a regular clock at the behaviour's rate over its span
+        # The arena covers the trajectory.
+        bounds = fetch(reader, 0.0, 0).GetBounds()
+        self.assertTrue(bounds[0] <= 20 and bounds[1] >= 80 and bounds[2] <= 30 and bounds[3] >= 50, bounds)
+        for requested in (0.0, 1.237, 4.0, 7.5, 9.9):
+            shown = frame_time(reader, requested)
+            self.assertLessEqual(shown, requested + 1e-9)
+            # Linear between jittered samples of a straight run: exactly the trajectory at the frame time,
+            # after conversion (x 100) and offset (+ 5).
+            here = nwb.trajectory(np.array([shown]))[0]
+            np.testing.assert_allclose(xy(fetch(reader, requested, POSITION)), [here], atol=1e-6)
+            arrow = fetch(reader, requested, HEADING)
+            np.testing.assert_allclose(xy(arrow), [here], atol=1e-6)  # anchored at the position
+            self.assertAlmostEqual(angle_of(array(arrow, "Heading")[0]), nwb.heading(shown), places=6)
+        self.check_pose_and_skeleton(reader, truth, 4.0)
+        self.assertIn("trials 2/3 [3.00, 5.50 s] error, slow", annotation(reader, 4.0).splitlines())
+        self.assertIn("epochs 1/2 [0.00, 5.00 s] baseline", annotation(reader, 4.0).splitlines())
+        self.assertIn("epochs 2/2 [5.00, 9.90 s] stimulation", annotation(reader, 6.0).splitlines())
+        self.assertFalse(any(line.startswith("trials") for line in annotation(reader, 2.8).splitlines()))
+
+    def test_spikes_and_trial_starts_are_events_on_the_trajectory(self):
+        reader, truth = self.open_alone("events.nwb")
+        rate = session_info(reader)["rate_hz"]
+        start = session_info(reader)["time_range"][0]
+        # Unit 11 fires at 2.0 s: on the first frame at or after 2.0, at the animal's place at 2.0 s.
+        at = start + math.ceil((2.0 - start) * rate) / rate
+        events = fetch(reader, at, EVENTS)
+        sources = list(array(events, "Source"))
+        self.assertIn(0, sources)  # type 0 = unit 11 (types are numbered over the events overlays)
+        spike = xy(events)[sources.index(0)]
+        np.testing.assert_allclose(spike, nwb.trajectory(np.array([2.0]))[0], atol=1e-6)
+        self.assertEqual(array(events, "Color")[sources.index(0)][3], int(0.7 * 255 + 0.5))  # its own frame: full opacity
+        # 0.5 s later it has faded out; unit 12's spike at 1.5 s is gone too.
+        later = fetch(reader, at + 0.55, EVENTS)
+        self.assertNotIn(0, list(array(later, "Source")))
+        # Every unit is an event type (4 units, the third without spikes), then the trial starts.
+        trial_start = start + math.ceil((3.0 - start) * rate) / rate
+        events = fetch(reader, trial_start, EVENTS)
+        markers = list(array(events, "Marker"))
+        self.assertIn(DIAMOND, markers)
+        np.testing.assert_allclose(xy(events)[markers.index(DIAMOND)], nwb.trajectory(np.array([3.0]))[0], atol=1e-6)
+        self.assertEqual(list(array(events, "Color")[markers.index(DIAMOND)][:3]), [255, 255, 255])
+        self.assertEqual(array(events, "Source")[markers.index(DIAMOND)], 5)  # units 0-3, epochs_start 4, trials_start 5
+
+    def test_rate_clock_conversion_offset_degrees_and_inline_skeleton(self):
+        reader, truth = self.open_alone("rate.nwb", rate_clock=True, degrees=True, skeleton_style="inline")
+        self.assertEqual(overlay_problems(reader), ([], []))
+        info = session_info(reader)
+        self.assertAlmostEqual(info["rate_hz"], nwb.RATE)
+        self.assertEqual(info["frames"], nwb.N)
+        self.assertEqual(info["time_range"], (0.0, (nwb.N - 1) / nwb.RATE))
+        for k in (0, 1, 137, 499):
+            t = k / nwb.RATE
+            self.assertAlmostEqual(frame_time(reader, t), t)  # frames and samples share the clock exactly
+            np.testing.assert_allclose(xy(fetch(reader, t, POSITION)), [truth["xy"][k]], atol=1e-9)
+            self.assertAlmostEqual(angle_of(array(fetch(reader, t, HEADING), "Heading")[0]), truth["angle"][k],
+                                   places=9)
+        self.check_pose_and_skeleton(reader, truth, 3.0)
+
+    def test_head_direction_as_vectors_and_skeleton_found_in_the_module(self):
+        reader, truth = self.open_alone("vectors.nwb", rate_clock=True, vector_heading=True, skeleton_style="module")
+        self.assertEqual(overlay_problems(reader), ([], []))
+        heading = array(fetch(reader, 2.0, HEADING), "Heading")[0]
+        self.assertAlmostEqual(angle_of(heading), truth["angle"][100], places=9)
+        self.check_pose_and_skeleton(reader, truth, 2.0)
+
+    def test_open_data_file_and_the_reader_factory(self):
+        path = self.path("factory.nwb")
+        nwb.write_behaviour_nwb(path)
+        reader = simple.OpenDataFile(path)
+        self.assertEqual(reader.GetXMLName(), "NeuroSessionReader")
+        reader.UpdatePipeline(4.0)
+        self.assertEqual(servermanager.Fetch(reader, idx=POSITION).GetNumberOfPoints(), 1)
+        simple.Delete(reader)
+
+    def beside(self, name, nwb_path, environment=None, add=None):
+        """A session (its own decoded field, 0..10 s at 10 Hz over a 0..100 x 0..60 cm grid) naming an NWB file."""
+        environment = environment or sf.grid_environment(nx=10, ny=6, dx=10.0, dy=10.0)
+        path = sf.write_session(self.path(name), environment=environment, n_frames=101, rate=10.0,
+                                root_attrs={"nwb_path": nwb_path})
+        if add:
+            add(path)
+        return path
+
+    def test_beside_a_session_with_decoded_fields(self):
+        os.makedirs(self.path("beside"), exist_ok=True)
+        nwb_file = self.path("beside/behaviour.nwb")
+        truth = nwb.write_behaviour_nwb(nwb_file, rate_clock=True)
+        for nwb_path in ("behaviour.nwb", nwb_file):  # relative to the session's folder, and absolute
+            with self.subTest(nwb_path=nwb_path):
+                session = self.beside(f"beside/with-nwb-{os.path.isabs(nwb_path)}.nsp", nwb_path)
+                before = sha(nwb_file), sha(session)
+                reader = open_session(session)
+                self.assertEqual(overlay_problems(reader), ([], []))
+                info = session_info(reader)
+                self.assertEqual((info["field"], info["frames"]), ("posterior", 101))  # the session's own
+                field = fetch(reader, 3.0, 0)
+                self.assertEqual(field.GetFieldData().GetArray("FrameIndex").GetValue(0), 30)
+                np.testing.assert_allclose(xy(fetch(reader, 3.0, POSITION)), [truth["xy"][150]], atol=1e-9)
+                self.assertEqual(len(xy(fetch(reader, 3.0, BODYPARTS))), 4)
+                self.assertIn("trials 2/3 [3.00, 5.50 s] error, slow", annotation(reader, 3.0).splitlines())
+                simple.Delete(reader)
+                self.assertEqual((sha(nwb_file), sha(session)), before)
+
+    def test_nwb_spikes_placed_on_the_sessions_own_trajectory(self):
+        nwb_file = self.path("spikes-only.nwb")
+        with nwb.new_file(nwb_file) as f:
+            nwb.units(f, [[0.5, 1.0]], ids=[7])
+
+        def position(path):
+            t = np.arange(101) / 10.0
+            sf.add_overlay(path, "animal", "position", {"times": t, "xy": np.stack([t * 5, t * 2], axis=1)})
+
+        reader = open_session(self.beside("spikes-beside.nsp", "spikes-only.nwb", add=position))
+        self.assertEqual(overlay_problems(reader), ([], []))
+        events = fetch(reader, 1.0, EVENTS)
+        np.testing.assert_allclose(xy(events), [[5.0, 2.0]], atol=1e-9)  # the spike at 1.0 s, on the session's path
+        simple.Delete(reader)
+
+    def test_a_missing_nwb_path_is_a_warning_and_the_session_still_opens(self):
+        session = self.beside("missing.nsp", "elsewhere/behaviour.nwb")
+        reader = open_session(session)
+        errors, warnings = overlay_problems(reader)
+        self.assertEqual(errors, [])
+        self.assertEqual(len(warnings), 1)
+        self.assertIn(os.path.join(self.folder, "elsewhere", "behaviour.nwb"), warnings[0])
+        self.assertIn("nwb_path = 'elsewhere/behaviour.nwb' does not exist", warnings[0])
+        self.assertIn("How to fix", warnings[0])
+        self.assertEqual(fetch(reader, 2.0, 0).GetFieldData().GetArray("FrameIndex").GetValue(0), 20)
+        simple.Delete(reader)
+
+    def problems_of(self, name, build):
+        """Opens a file built by build(f) (from make_nwb's pieces) and returns (errors, warnings) or the
+        SessionError message; the file must come out unchanged."""
+        path = self.path(name)
+        with nwb.new_file(path) as f:
+            build(f)
+        before = sha(path)
+        try:
+            reader = open_session(path)
+        except SessionError as error:
+            self.assertEqual(sha(path), before)
+            return str(error)
+        problems = overlay_problems(reader)
+        reader.UpdatePipeline(1.0)  # still plays
+        simple.Delete(reader)
+        self.assertEqual(sha(path), before)
+        for message in problems[0] + problems[1]:
+            self.assertIn("How to fix", message)
+        return problems
+
+    def test_bad_input_is_explained_and_the_rest_still_shows(self):
+        t = np.arange(100) / 10.0
+        good_trials = lambda f: nwb.time_intervals(f, "trials", [1.0, 4.0], [2.0, 5.0])
+
+        def one_d(f):
+            nwb.position(nwb.module(f), {"linear": dict(data=t[:, None] * 3, timestamps=t)})
+            good_trials(f)
+
+        errors, warnings = self.problems_of("one-d.nwb", one_d)
+        self.assertEqual(len(errors), 1)
+        self.assertIn("/processing/behavior/Position/linear/data has shape (100, 1): a 1-D (linearised) position",
+                      errors[0])
+        self.assertTrue(any("placeholder 1 x 1 arena" in w for w in warnings))  # trials still open alone
+
+        cases = {
+            "nan": (lambda s: s.__setitem__(3, np.nan),
+                    "/processing/behavior/Position/p/timestamps has a non-finite value at sample 3"),
+            "unsorted": (lambda s: s.__setitem__(5, s[4]),
+                         "/processing/behavior/Position/p/timestamps is not strictly increasing at sample 5"),
+        }
+        for name, (spoil, expected) in cases.items():
+            with self.subTest(case=name):
+                stamps = t.copy()
+                spoil(stamps)
+
+                def build(f, stamps=stamps):
+                    nwb.position(nwb.module(f), {"p": dict(data=np.ones((100, 2)), timestamps=stamps)})
+                    good_trials(f)
+
+                errors, _ = self.problems_of(f"{name}.nwb", build)
+                self.assertEqual(len(errors), 1)
+                self.assertIn(expected, errors[0])
+
+        def mismatched(f):
+            nwb.position(nwb.module(f), {"p": dict(data=np.ones((100, 2)), timestamps=t[:90])})
+            nwb.position(f["processing/behavior"], {"q": dict(data=np.ones((100, 4)), timestamps=t)}, "Position2")
+            nwb.compass(f["processing/behavior"], {"hd": dict(data=np.ones((100, 3)), timestamps=t, unit="radians")})
+            nwb.time_series(f["processing/behavior/Position2"], "r", np.ones((100, 2)), rate=-5.0)
+            good_trials(f)
+
+        errors, _ = self.problems_of("mismatched.nwb", mismatched)
+        text = "\n".join(errors)
+        self.assertIn("/processing/behavior/Position/p/timestamps has 90 values but /processing/behavior/Position/p/data "
+                      "has 100 rows", text)
+        self.assertIn("/processing/behavior/Position2/q/data has shape (100, 4); a position must be (n, 2) or (n, 3)", text)
+        self.assertIn("/processing/behavior/CompassDirection/hd/data has shape (100, 3)", text)
+        self.assertIn("/processing/behavior/Position2/r/starting_time has rate = -5 Hz", text)
+
+        def pose_and_units(f):
+            behavior = nwb.module(f)
+            nwb.pose(behavior, "pose", {"nose": np.zeros((100, 2)), "tail": np.zeros((90, 2))}, rate=10.0,
+                     nodes=["nose", "tail"], edges=[[0, 1]])
+            nwb.pose(behavior, "pose2", {"nose": np.ones((100, 2)), "tail": np.ones((100, 2))}, rate=10.0,
+                     skeleton_name="other", nodes=["nose", "tail"], edges=[[0, 5]])
+            nwb.units(f, [[1.0, 2.0], [3.0]], index=[2, 9])
+            nwb.time_intervals(f, "epochs", [5.0, 1.0], [6.0, 2.0])  # not sorted by start
+
+        errors, warnings = self.problems_of("pose-units.nwb", pose_and_units)
+        text = "\n".join(errors)
+        self.assertIn("/processing/behavior/pose/tail has 90 samples but /processing/behavior/pose/nose has 100", text)
+        self.assertIn("/units/spike_times_index[1] = 9 is beyond the 3 spike times", text)
+        self.assertIn("/intervals/epochs/start_time is not strictly increasing", text)
+        self.assertTrue(any("/edges refers to node 5 but there are 2 nodes" in w for w in warnings), warnings)
+
+    def test_nothing_supported_and_extensions_are_named(self):
+        def nothing(f):
+            nwb.time_series(f["acquisition"], "ElectricalSeries", np.zeros((10, 4)), rate=30000.0, unit="volts",
+                            neurodata_type="ElectricalSeries")
+
+        message = self.problems_of("nothing.nwb", nothing)
+        self.assertIsInstance(message, str)
+        self.assertIn("has no Position, CompassDirection, PoseEstimation, units or TimeIntervals data", message)
+        self.assertIn("found: /acquisition/ElectricalSeries (ElectricalSeries)", message)
+        self.assertIn("How to fix", message)
+
+        def extension(f):
+            nwb.position(nwb.module(f), {"p": dict(data=np.ones((10, 2)), rate=10.0)})
+            nwb.time_series(f["processing/behavior"], "licks", np.zeros(10), rate=10.0, unit="n",
+                            neurodata_type="LickSeries", namespace="ndx-licks")
+            nwb.container(f["processing/behavior"], "BehavioralTimeSeries", "BehavioralTimeSeries")
+            f.require_group("specifications/ndx-licks/0.1.0")
+            nwb.time_series(f["acquisition"], "raw_position", np.zeros((10, 2)), rate=10.0)  # a lower-priority copy
+            f["acquisition/same_position"] = h5py.SoftLink("/processing/behavior/Position")  # read once
+
+        errors, warnings = self.problems_of("extension.nwb", extension)
+        self.assertEqual(errors, [])
+        text = "\n".join(warnings)
+        self.assertIn("extensions NeuroPlayback does not read: ndx-licks", text)
+        self.assertIn("/processing/behavior/licks (ndx-licks:LickSeries)", text)
+        self.assertIn("/processing/behavior/BehavioralTimeSeries (BehavioralTimeSeries)", text)
+        self.assertIn("Position data is also stored in /acquisition/raw_position; only the data in "
+                      "/processing/behavior is shown", text)
+        self.assertEqual(len(warnings), 3, warnings)
+
+        message = self.problems_of("not-nwb.nwb", lambda f: [f.attrs.__delitem__(k) for k in list(f.attrs)])
+        self.assertIn("is HDF5 but not a NeuroPlayback session", message)
+        self.assertIn("nor an NWB file", message)
+
+    def test_open_cost_does_not_grow_with_the_recording(self):
+        n = 1_800_000  # 1 h at 500 Hz
+        path = self.path("long.nwb")
+        t = np.arange(n) / 500.0
+        with nwb.new_file(path) as f:
+            nwb.position(nwb.module(f), {"p": dict(data=np.stack([t % 40, t % 30], axis=1), timestamps=t,
+                                                     chunks=(4096, 2))})
+        started = time.perf_counter()
+        reader = open_session(path)
+        opened = time.perf_counter() - started
+        self.assertEqual(session_info(reader)["frames"], n)
+        for requested in (0.0, 1800.0, 3599.0, 100.0):
+            self.assertEqual(fetch(reader, requested, POSITION).GetNumberOfPoints(), 1)
+        reader.UpdatePropertyInformation()
+        rows = int(reader.GetPropertyValue("OverlayRowsReadInfo"))
+        self.assertLess(rows, n / 10, "overlay reads must not grow with the recording's length")
+        self.assertLess(opened, 10.0)
+        simple.Delete(reader)
+
+    def test_screenshot(self):
+        path = self.path("screen.nwb")
+        nwb.write_behaviour_nwb(path)
+        reader = open_session(path)
+        view = simple.CreateRenderView()
+        view.ViewSize = [640, 400]
+        view.OrientationAxesVisibility = 0
+        show_session(reader, view)
+        simple.GetTimeKeeper().Time = 3.2  # a spike (3.0 s) and a trial start (3.0 s) fading out
+        simple.Render(view)
+        image = os.path.join(OUTPUT, "Nwb-behaviour.png")
+        simple.SaveScreenshot(image, view, ImageResolution=[640, 400])
+        simple.Delete(view)
+        simple.Delete(reader)
+        assert_matches_baseline(self, image, os.path.join(BASELINES, "Nwb-behaviour.png"))
+
+
+if __name__ == "__main__":
+    unittest.main()
