@@ -392,27 +392,30 @@ void pqNeuroSessionStyleBehavior::showVideo(pqPipelineSource* reader, pqView* re
   }
   vtkSMProxy* readerProxy = reader->getProxy();
   readerProxy->UpdatePropertyInformation();
-  if (vtkSMPropertyHelper(readerProxy, "VideoCountInfo").GetAsInt() == 0)
-  {
-    return;
-  }
+  const int videos = vtkSMPropertyHelper(readerProxy, "VideoCountInfo").GetAsInt();
   for (pqPipelineSource* consumer : reader->getAllConsumers())
   {
     if (std::strcmp(consumer->getProxy()->GetXMLName(), "NeuroVideo") == 0)
     {
-      return;
+      return; // already shown (or removed by the user on purpose)
     }
   }
+  // One filter per video (several cameras, or a top and a side view), each placed by its calibration.
   pqObjectBuilder* builder = pqApplicationCore::instance()->getObjectBuilder();
-  pqPipelineSource* video = builder->createFilter("filters", "NeuroVideo", reader);
-  if (!video)
+  for (int index = 0; index < videos; ++index)
   {
-    return;
+    pqPipelineSource* video = builder->createFilter("filters", "NeuroVideo", reader);
+    if (!video)
+    {
+      return;
+    }
+    auto* videoProxy = vtkSMSourceProxy::SafeDownCast(video->getProxy());
+    vtkSMPropertyHelper(videoProxy, "VideoIndex").Set(index);
+    videoProxy->UpdateVTKObjects();
+    videoProxy->UpdatePipelineInformation();
+    // onRepresentationAdded styles it from the filter's display hints.
+    vtkNew<vtkSMParaViewPipelineControllerWithRendering> controller;
+    controller->Show(videoProxy, 0, renderView->getViewProxy());
+    video->setModifiedState(pqProxy::UNMODIFIED);
   }
-  auto* videoProxy = vtkSMSourceProxy::SafeDownCast(video->getProxy());
-  videoProxy->UpdatePipelineInformation();
-  // onRepresentationAdded styles it from the filter's display hints.
-  vtkNew<vtkSMParaViewPipelineControllerWithRendering> controller;
-  controller->Show(videoProxy, 0, renderView->getViewProxy());
-  video->setModifiedState(pqProxy::UNMODIFIED);
 }

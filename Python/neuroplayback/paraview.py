@@ -303,19 +303,29 @@ def show_overlays(reader, view=None):
 
 
 def show_video(reader, view=None):
-    """Shows the session's first video on the arena (frame-accurate, calibrated, with its alpha,
-    above or below the field) through the NeuroPlayback Video filter; returns its display or None."""
+    """Shows the session's videos on the arena (frame-accurate, calibrated, with their alpha, above or
+    below the field) through one NeuroPlayback Video filter each; returns the first video's display, or
+    None when the session has no video (show_videos() returns them all)."""
+    displays = show_videos(reader, view)
+    return displays[0] if displays else None
+
+
+def show_videos(reader, view=None):
+    """Every video of the session on the arena, one NeuroPlayback Video filter each; returns their displays."""
     reader.UpdatePropertyInformation()
-    if not reader.GetPropertyValue("VideoCountInfo"):
-        return None
+    count = int(reader.GetPropertyValue("VideoCountInfo") or 0)
     simple = _simple()
     view = view or simple.GetActiveViewOrCreate("RenderView")
-    video = simple.NeuroPlaybackVideo(registrationName="Video", Input=reader)
-    video.UpdatePipelineInformation()
-    display = simple.Show(video, view)
-    hints = [tuple(line.split("\t")[1:]) for line in (video.GetPropertyValue("DisplayHints") or "").splitlines()]
-    apply_display_hints(display, hints)
-    return display
+    displays = []
+    for index in range(count):
+        video = simple.NeuroPlaybackVideo(registrationName="Video" if index == 0 else f"Video {index + 1}",
+                                          Input=reader, VideoIndex=index)
+        video.UpdatePipelineInformation()
+        display = simple.Show(video, view)
+        hints = [tuple(line.split("\t")[1:]) for line in (video.GetPropertyValue("DisplayHints") or "").splitlines()]
+        apply_display_hints(display, hints)
+        displays.append(display)
+    return displays
 
 
 def show_session(reader, view=None, time_series=True, video=True):

@@ -17,7 +17,7 @@ from paraview.vtk.util.numpy_support import vtk_to_numpy
 
 import session_factory as sf
 from image_compare import assert_matches_baseline
-from neuroplayback.paraview import open_session, overlay_problems, show_session, show_video
+from neuroplayback.paraview import open_session, overlay_problems, show_session, show_video, show_videos
 
 FPS, N_VIDEO, W, H = 30.0, 150, 160, 120
 OFFSET = 0.5  # session time of video frame 0
@@ -137,6 +137,23 @@ class VideoTest(unittest.TestCase):
             assert_matches_baseline(self, image, os.path.join(os.environ["NEUROPLAYBACK_BASELINES"], "Video-on-arena.png"))
         finally:
             simple.Delete(view)
+
+    def test_every_video_is_shown_in_its_own_place(self):
+        # The external camera over the whole arena, and a stored 8 x 6 side camera at 2 cm/px from (100, 0).
+        path = self.external("two-cameras.nsp")
+        frames = np.full((20, 6, 8, 3), 200, dtype=np.uint8)
+        sf.add_overlay(path, "side_camera", "video", {"frames": frames, "times": np.arange(20) * 0.25},
+                       {"cm_per_px": 2.0, "env_origin": [100.0, 0.0], "alpha": 1.0})
+        reader = open_session(path)
+        errors, warnings = overlay_problems(reader)
+        self.assertEqual(errors, [])
+        view = simple.CreateView("RenderView")
+        displays = show_videos(reader, view)
+        self.assertEqual(len(displays), 2)
+        # Overlays come in the file's (alphabetical) order: side_camera, then video.
+        self.assertEqual([round(d.Scale[0], 6) for d in displays], [2.0, 1.0])
+        self.assertEqual([round(d.Opacity, 6) for d in displays], [1.0, 0.6])
+        self.assertAlmostEqual(displays[0].Position[0], 100.0 + 1.0, places=6)  # pixel centre, 2 cm pixels
 
     def test_crop_and_downsample_are_composed(self):
         reader = open_session(self.external("cropped.nsp", crop=[0, 0, 160, 60], downsample=2))
