@@ -1,6 +1,7 @@
 """Large arrays handled a block at a time: a np.memmap (or an h5py dataset) is never loaded whole,
 only COPY_BLOCK_BYTES of it at once."""
 import math
+import mmap
 
 import numpy as np
 
@@ -43,6 +44,27 @@ def read(source, first, stop, dtype=None):
     if dtype is not None and block.dtype != dtype:
         block = block.astype(dtype)
     return block
+
+
+def release(source, first, stop):
+    """Unmaps rows [first, stop) of a read-only np.memmap from this process once they are copied, so a
+    long pass does not pile up mapped pages (they stay in the page cache; reading them again is free).
+    Anything else (arrays, h5py datasets, copy-on-write or writable memmaps) is left alone."""
+    mm = getattr(source, "_mmap", None)
+    if (not isinstance(source, np.memmap) or getattr(source, "mode", None) != "r" or mm is None
+            or not hasattr(mm, "madvise") or not hasattr(mmap, "MADV_DONTNEED") or stop <= first
+            or not source.flags.c_contiguous):
+        return
+    try:
+        base = np.frombuffer(mm, dtype=np.uint8).ctypes.data
+        begin = source.ctypes.data - base + first * source.strides[0]
+        end = begin + (stop - first) * source.strides[0]
+        begin += -begin % mmap.PAGESIZE  # whole pages inside the rows only
+        end -= end % mmap.PAGESIZE
+        if 0 <= begin < end <= len(mm):
+            mm.madvise(mmap.MADV_DONTNEED, begin, end - begin)
+    except (ValueError, OSError, TypeError):
+        pass  # only an optimisation
 
 
 def largest_power_of_two_at_most(value):

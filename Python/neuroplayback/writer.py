@@ -227,6 +227,7 @@ def _write_rows(group, name, source, dtype=F8, chunk_rows=None, align=1, compres
                                    **(compression or {}))
     for first, stop in arrays.blocks(n, arrays.block_rows(row, align=math.lcm(chunk_rows, align))):
         dataset[first:stop] = arrays.read(source, first, stop, dtype)
+        arrays.release(source, first, stop)
     return dataset
 
 
@@ -858,6 +859,9 @@ class _SeriesPlan(_Plan):
             values[first:stop] = v
             if builder:
                 builder.add(t, v, final=stop == n)
+            del t, v
+            arrays.release(self.times, first, stop)
+            arrays.release(self.values, first, stop)
         if builder:
             builder.finish()
 
@@ -1503,6 +1507,8 @@ def _write_field(group, spec, compression):
         elif finite.any():
             values = block[finite]
             low, high = min(low, float(values.min())), max(high, float(values.max()))
+        del block, finite
+        arrays.release(spec.source, first, stop)
     return low, high
 
 

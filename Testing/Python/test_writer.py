@@ -71,6 +71,11 @@ def sha(path):
         return hashlib.sha256(f.read()).hexdigest()
 
 
+def rss_kb():
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+
+
 def plain_python():
     """A python3 with numpy and h5py but no ParaView (Debian's), for the subprocess tests."""
     for candidate in ("/usr/bin/python3", shutil.which("python3"), sys.executable):
@@ -422,6 +427,7 @@ class WriterTest(unittest.TestCase):
             frames = np.arange(first, first + 500, dtype=np.float64)[:, None]
             source[first:first + 500] = frames + np.arange(n_bins)[None, :] / 4096.0
         source.flush()
+        del source
         tracked = Tracked(np.memmap(self.path("big.f32"), dtype=np.float32, mode="r", shape=(n_frames, n_bins)))
         saved = _arrays.COPY_BLOCK_BYTES
         _arrays.COPY_BLOCK_BYTES = 1 << 20
@@ -447,6 +453,11 @@ class WriterTest(unittest.TestCase):
         for frame in (0, 1234, 3999):
             got = cell_values(fetch(reader, frame / 500.0), "field")
             np.testing.assert_array_equal(got, frame + cells / 4096.0)
+        # A read-only memmap's pages are unmapped once copied: the process does not end up mapping the field.
+        plain = np.memmap(self.path("big.f32"), dtype=np.float32, mode="r", shape=(n_frames, n_bins))
+        before = rss_kb()
+        write_session(self.path("big-plain.nsp"), env, plain, frame_rate=500.0)
+        self.assertLess(rss_kb() - before, 20_000, "the 40 MB field stayed mapped")
         # An h5py dataset is a source too (streamed the same way).
         with h5py.File(path, "r") as f:
             copy = write_session(self.path("from-h5py.nsp"), env, f["fields/field"], frame_rate=500.0)
