@@ -9,9 +9,10 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import h5py
 import numpy as np
-from paraview import servermanager, simple
+from paraview import simple
 
 import session_factory as sf
+from pv_support import annotation, delete_pipeline
 from image_compare import assert_matches_baseline
 from neuroplayback import SessionError
 from neuroplayback.paraview import (apply_recommended_settings, close_comparison, compare_fields, estimate_color_range, fields,
@@ -24,7 +25,6 @@ FRAMES = 200  # t = 0.0 ... 19.9 s
 LICKS = np.array([1.05, 3.0, 7.52])
 TRIAL_STARTS = np.array([2.0, 8.0, 14.0])
 TRIAL_STOPS = np.array([5.0, 11.0, 17.0])
-ANNOTATION = 9
 
 
 def add_intervals(path, name="trials", labels=("left", "right", "left")):
@@ -36,11 +36,6 @@ def add_intervals(path, name="trials", labels=("left", "right", "left")):
         group.create_dataset("stop_time", data=TRIAL_STOPS)
         if labels:
             group.create_dataset("labels", data=np.array(labels, dtype=object), dtype=h5py.string_dtype())
-
-
-def annotation(reader, t):
-    reader.UpdatePipeline(t)
-    return servermanager.Fetch(reader, idx=ANNOTATION).GetColumnByName("Text").GetValue(0)
 
 
 class HelpersTest(unittest.TestCase):
@@ -68,11 +63,7 @@ class HelpersTest(unittest.TestCase):
         self.scene.Loop = 0
 
     def tearDown(self):
-        for source in list(simple.GetSources().values()):
-            simple.Delete(source)
-        for view in simple.GetViews():
-            if view != self.view:
-                simple.Delete(view)
+        delete_pipeline(keep_views=(self.view,))
 
     def open(self):
         reader = open_session(self.path)

@@ -3,7 +3,6 @@ own and beside a session, and their behaviour lands where it should: positions a
 head direction, pose parts and skeleton, spikes as events on the trajectory, trials and epochs; explicit
 and rate clocks, conversion and offset, degrees and vectors; bad input is explained; files are never
 modified; a screenshot of the whole thing."""
-import hashlib
 import math
 import os
 import sys
@@ -15,48 +14,25 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import h5py
 import numpy as np
 from paraview import servermanager, simple
-from paraview.vtk.util.numpy_support import vtk_to_numpy
 
 import make_nwb as nwb
 import session_factory as sf
+from pv_support import (ANNOTATION, BODYPARTS, EVENTS, HEADING, POSITION, REGIONS, SCALEBAR, SKELETON, TRAILS,
+                        annotation, fetch, sha, xy)
+from pv_support import point_array as array
 from image_compare import assert_matches_baseline
 from neuroplayback import SessionError
 from neuroplayback.paraview import open_session, overlay_problems, session_info, show_session
 
-POSITION, TRAILS, BODYPARTS, SKELETON, HEADING, EVENTS, REGIONS, SCALEBAR, ANNOTATION = range(1, 10)
 BASELINES = os.path.join(os.environ.get("NEUROPLAYBACK_SOURCE_DIR", "."), "Testing", "Baselines")
 OUTPUT = os.environ.get("NEUROPLAYBACK_TEST_OUTPUT", tempfile.gettempdir())
 DIAMOND = 4  # marker glyph index of 'd'
-
-
-def fetch(reader, t, port):
-    reader.UpdatePipeline(t)
-    return servermanager.Fetch(reader, idx=port)
-
-
-def xy(data):
-    if data.GetNumberOfPoints() == 0:
-        return np.zeros((0, 2))
-    return vtk_to_numpy(data.GetPoints().GetData())[:, :2]
-
-
-def array(data, name):
-    return vtk_to_numpy(data.GetPointData().GetArray(name))
 
 
 def frame_time(reader, t):
     """The time of the frame shown for a requested time (the frame at or before it)."""
     field = fetch(reader, t, 0)
     return field.GetFieldData().GetArray("FrameTime").GetValue(0)
-
-
-def annotation(reader, t):
-    return fetch(reader, t, ANNOTATION).GetColumnByName("Text").GetValue(0)
-
-
-def sha(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
 
 
 def angle_of(vector):

@@ -1,7 +1,6 @@
 """pvpython: overlays come out of the reader aligned to the frame being shown, by the reference's
 rules (linear/nearest, NaN outside the overlay's span, angles on the circle), with NaN as gaps,
 fading trails and events, on every layout, streamed by window, and bad overlays explained."""
-import hashlib
 import math
 import os
 import sys
@@ -10,35 +9,16 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np
-from paraview import servermanager, simple
+from paraview import simple
 from paraview.vtk.util.numpy_support import vtk_to_numpy
 from vtkmodules.vtkCommonCore import reference
 from vtkmodules.vtkCommonDataModel import vtkCellLocator
 
 import session_factory as sf
+from pv_support import (ANNOTATION, BODYPARTS, EVENTS, HEADING, POSITION, REGIONS, SCALEBAR, SKELETON, TRAILS,
+                        colors, fetch, sha, xy)
 from neuroplayback.paraview import open_session, overlay_problems, time_range
 
-POSITION, TRAILS, BODYPARTS, SKELETON, HEADING, EVENTS, REGIONS, SCALEBAR, ANNOTATION = range(1, 10)
-
-
-def fetch(reader, t, port):
-    reader.UpdatePipeline(t)
-    return servermanager.Fetch(reader, idx=port)
-
-
-def xy(data):
-    if data.GetNumberOfPoints() == 0:
-        return np.zeros((0, 2))
-    return vtk_to_numpy(data.GetPoints().GetData())[:, :2]
-
-
-def colors(data):
-    return vtk_to_numpy(data.GetPointData().GetArray("Color"))
-
-
-def sha(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
 
 
 class OverlayTest(unittest.TestCase):

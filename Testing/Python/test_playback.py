@@ -13,6 +13,7 @@ import numpy as np
 from paraview import simple
 
 import session_factory as sf
+from pv_support import delete_pipeline
 from neuroplayback import SessionError
 from neuroplayback.paraview import (open_session, play, playback_cue, playback_statistics, show_session,
                                     time_range)
@@ -42,13 +43,7 @@ class PlaybackTest(unittest.TestCase):
         self.scene.Loop = 0
 
     def tearDown(self):
-        for source in list(simple.GetSources().values()):
-            simple.Delete(source)
-        # show_session() adds line charts for the time series; left behind they would pile up, be
-        # rendered on every later frame, and break pvpython's GLX teardown at exit.
-        for view in simple.GetViews():
-            if view != self.view:
-                simple.Delete(view)
+        delete_pipeline(keep_views=(self.view,))  # show_session() adds line charts for the time series
 
     def open(self, path):
         reader = open_session(path)

@@ -1,0 +1,52 @@
+"""Helpers the pvpython tests share: the reader's port numbers, fetching a port at a time, points and
+arrays as numpy, the annotation text, file hashes (to prove a file was not modified) and cleaning up
+the pipeline between tests."""
+import hashlib
+
+import numpy as np
+from paraview import servermanager, simple
+from paraview.vtk.util.numpy_support import vtk_to_numpy
+
+FIELD, POSITION, TRAILS, BODYPARTS, SKELETON, HEADING, EVENTS, REGIONS, SCALEBAR, ANNOTATION = range(10)
+
+
+def fetch(reader, t, port=FIELD):
+    """The reader's output `port` at time t, brought to this process."""
+    reader.UpdatePipeline(t)
+    return servermanager.Fetch(reader, idx=port)
+
+
+def xy(data):
+    """The points' (x, y), shape (n, 2)."""
+    if data.GetNumberOfPoints() == 0:
+        return np.zeros((0, 2))
+    return vtk_to_numpy(data.GetPoints().GetData())[:, :2]
+
+
+def point_array(data, name):
+    return vtk_to_numpy(data.GetPointData().GetArray(name))
+
+
+def colors(data):
+    """Each point's RGBA "Color"."""
+    return point_array(data, "Color")
+
+
+def annotation(reader, t):
+    """The text in the arena's corner at time t (time, frame, readouts, the interval on screen)."""
+    return fetch(reader, t, ANNOTATION).GetColumnByName("Text").GetValue(0)
+
+
+def sha(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def delete_pipeline(keep_views=()):
+    """Deletes every source, then every view not kept. Views left behind pile up, are rendered on every
+    later frame, and break pvpython's GLX teardown at exit."""
+    for source in list(simple.GetSources().values()):
+        simple.Delete(source)
+    for view in simple.GetViews():
+        if view not in keep_views:
+            simple.Delete(view)
