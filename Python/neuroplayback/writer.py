@@ -697,6 +697,10 @@ class _EventPlan(_Plan):
         self.opacity = number(o.opacity, where, "opacity", low=0.0, high=1.0)
         self.interp = check_interp(o.interp, where)
         self.source = None
+        if self.xy is not None and o.position_source is not None:
+            fail(f"{where}: position_source is given but the events already have positions.",
+                 "position_source only places events that have no positions of their own.",
+                 "Remove position_source, or drop event_positions / positions to place the events on it.")
         if self.xy is None:
             self.source = _resolve_anchor(o.position_source, where, ctx, "position_source", allow_parts=False)
             if self.source is None and len(ctx.position_names) != 1:
@@ -1287,7 +1291,8 @@ def _color_range(value, where, name, count):
 
 def write_session(path, env, fields, *, frame_times=None, frame_rate=None, start=None, field_names=None,
                   default_field=None, overlays=None, regions=None, title=None, vmin=None, vmax=None, cmap=None,
-                  shared_color_range=False, dtype=None, compression=None, nwb_path=None, overwrite=False):
+                  shared_color_range=False, dtype=None, compression=None, nwb_path=None, overwrite=False,
+                  layer_names=None):
     """Writes a session file and returns its path.
 
     path          the .nsp file to write (its folder must exist); an existing file is replaced only
@@ -1309,6 +1314,7 @@ def write_session(path, env, fields, *, frame_times=None, frame_rate=None, start
     compression   None, 'gzip' or a gzip level 1-9 (fields and stored video frames).
     nwb_path      an NWB file whose behaviour data the reader adds as overlays (stored relative to the
                   session's folder).
+    layer_names   neurospatial's name for field_names (multi-field animations).
     """
     try:
         text = os.fspath(path)
@@ -1336,6 +1342,11 @@ def write_session(path, env, fields, *, frame_times=None, frame_rate=None, start
              "or a neurospatial Environment.")
 
     # Fields
+    if layer_names is not None:
+        if field_names is not None:
+            fail("write_session: both field_names and layer_names are given.", "They are the same thing.",
+                 "Give field_names only (layer_names is neurospatial's name for it).")
+        field_names = layer_names
     specs = _fields(fields, field_names, dtype)
     for spec in specs:
         if spec.n_bins != env.n_bins:
