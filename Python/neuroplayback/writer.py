@@ -1230,7 +1230,7 @@ def _as_field_source(value, where):
                 fail(f"{where}: frame {index} has {np.shape(frame)[0] if np.ndim(frame) == 1 else np.shape(frame)} "
                      f"values but frame 0 has {shape[0]}.", "Every frame has one value per bin.",
                      "Give every frame n_bins values.")
-        dtype = np.result_type(*(np.asarray(value[0]).dtype,))
+        dtype = np.asarray(value[0]).dtype
         return _FrameList(list(value), shape[0], dtype if dtype.kind == "f" else F8)
     source = arrays.lazy(value)
     if len(source.shape) != 2:
@@ -1279,7 +1279,7 @@ def _fields(fields, field_names, dtype):
 
 
 def _color_range(value, where, name, count):
-    """Per-field vmin / vmax from None, one number, or a list / dict per field."""
+    """Per-field vmin / vmax from None or one number for every field."""
     if value is None or isinstance(value, (int, float, np.number)):
         return [None if value is None else number(value, where, name)] * count
     fail(f"{where}: {name} = {value!r} is not a number.", "", f"Give {name} as one number for every field.")
