@@ -7,7 +7,6 @@ duck typing, a memmap larger than the writer's blocks streamed with bounded memo
 refused before any file exists, with what / why / how-to-fix messages. Also: the writer needs no
 network, and `import neuroplayback` pulls in neither numpy nor h5py."""
 import glob
-import hashlib
 import math
 import os
 import shutil
@@ -29,6 +28,8 @@ from paraview import servermanager, simple
 from paraview.vtk.util.numpy_support import vtk_to_numpy
 
 import session_factory as sf
+from pv_support import (BODYPARTS, EVENTS, HEADING, POSITION, REGIONS, SKELETON, TRAILS, annotation, colors,
+                        delete_pipeline, fetch, sha, xy)
 from neuroplayback import SessionWriteError
 from neuroplayback import _arrays
 from neuroplayback.paraview import open_session, overlay_problems, session_info, show_video, time_series
@@ -37,38 +38,13 @@ from neuroplayback.writer import (BodypartOverlay, EventOverlay, HeadDirectionOv
                                   grid_environment, hexagonal_environment, mesh_environment, point_region,
                                   track_environment, write_session)
 
-POSITION, TRAILS, BODYPARTS, SKELETON, HEADING, EVENTS, REGIONS, SCALEBAR, ANNOTATION = range(1, 10)
 BINARY_DIR = os.environ.get("NEUROPLAYBACK_BINARY_DIR", "")
 VALIDATE = os.path.join(BINARY_DIR, "bin", "neuroplayback-validate")
 MAKE_VIDEO = os.path.join(BINARY_DIR, "bin", "neuroplayback-make-video")
 
 
-def fetch(reader, t, port=0):
-    reader.UpdatePipeline(t)
-    return servermanager.Fetch(reader, idx=port)
-
-
-def xy(data):
-    if data.GetNumberOfPoints() == 0:
-        return np.zeros((0, 2))
-    return vtk_to_numpy(data.GetPoints().GetData())[:, :2].copy()
-
-
-def colors(data):
-    return vtk_to_numpy(data.GetPointData().GetArray("Color")).copy()
-
-
 def cell_values(data, name):
     return vtk_to_numpy(data.GetCellData().GetArray(name)).astype(np.float64)
-
-
-def annotation(reader, t):
-    return fetch(reader, t, ANNOTATION).GetColumnByName("Text").GetValue(0)
-
-
-def sha(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
 
 
 def rss_kb():
@@ -326,11 +302,7 @@ class WriterTest(unittest.TestCase):
         cls.folder = tempfile.mkdtemp(prefix="np-writer-", dir=output)
 
     def tearDown(self):
-        for view in list(simple.GetViews()):
-            simple.Delete(view)
-        sources = list(simple.GetSources().values())
-        for source in sorted(sources, key=lambda s: s.GetXMLName() == "NeuroSessionReader"):
-            simple.Delete(source)
+        delete_pipeline()
 
     def path(self, name):
         return os.path.join(self.folder, name)
