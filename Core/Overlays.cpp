@@ -628,7 +628,7 @@ OverlaySet OverlaySet::Load(hid_t file, const Environment& environment, double s
       }
       set.EventList.push_back(std::move(e));
     } else if (kind == "timeseries") {
-      TimeSeries series = TimeSeries::Load(g, name, cacheBytes);
+      TimeSeries series = TimeSeries::Load(g, name, cacheBytes, CycleColor(set.SeriesList.size()));
       if (overlaps(series.Samples(), where)) {
         set.SeriesList.push_back(std::move(series));
       }

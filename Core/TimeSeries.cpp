@@ -27,13 +27,13 @@ void SeriesWindow::Clear() {
   Bucket = 1;
 }
 
-TimeSeries TimeSeries::Load(hid_t group, const std::string& name, std::size_t cacheBytes) {
+TimeSeries TimeSeries::Load(hid_t group, const std::string& name, std::size_t cacheBytes, Rgba defaultColor) {
   const std::string where = "/overlays/" + name;
   TimeSeries series;
   series.SeriesName = name;
   TimeSeriesStyle& style = series.Style;
   style.Label = h5::ReadStringAttribute(group, "label").value_or("");
-  style.Color = ReadColor(group, where, "color", ParseColor("white", ""));
+  style.Color = ReadColor(group, where, "color", defaultColor);
   style.Group = h5::ReadStringAttribute(group, "group").value_or("");
   style.WindowSeconds = ReadPositive(group, where, "window_seconds", 2.0);
   style.LineWidth = ReadPositive(group, where, "linewidth", 1.5);

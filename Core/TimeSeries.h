@@ -49,8 +49,9 @@ struct SummaryLevel {
 class TimeSeries {
 public:
   // Reads one /overlays/<name> group of kind timeseries: times, values, style attributes and the
-  // optional summary. Throws SessionError naming the problem and the fix.
-  static TimeSeries Load(hid_t group, const std::string& name, std::size_t cacheBytes);
+  // optional summary. Throws SessionError naming the problem and the fix. Without a color attribute
+  // the line takes defaultColor (the caller cycles tab10: white would vanish on the chart's background).
+  static TimeSeries Load(hid_t group, const std::string& name, std::size_t cacheBytes, Rgba defaultColor = CycleColor(0));
 
   const std::string& Name() const { return SeriesName; }
   const std::string& Label() const { return Style.Label.empty() ? SeriesName : Style.Label; }

@@ -178,8 +178,9 @@ void pqNeuroPlaybackToolbar::onSceneChanged()
   {
     return;
   }
+  // Queued: the signal comes while the scene is still changing time, before the frame on screen is known.
   QObject::connect(scene, &pqAnimationScene::animationTime, this, &pqNeuroPlaybackToolbar::refresh,
-    Qt::UniqueConnection);
+    static_cast<Qt::ConnectionType>(Qt::QueuedConnection | Qt::UniqueConnection));
   QObject::connect(scene, QOverload<>::of(&pqAnimationScene::beginPlay), this->RefreshTimer, QOverload<>::of(&QTimer::start),
     Qt::UniqueConnection);
   QObject::connect(scene, QOverload<>::of(&pqAnimationScene::endPlay), this->RefreshTimer, &QTimer::stop, Qt::UniqueConnection);

@@ -26,6 +26,13 @@ TRACK_KINDS = {"graph", "track"}
 KNOWN_KINDS = GRID_KINDS | HEX_KINDS | MESH_KINDS | TRACK_KINDS
 
 
+
+def _neurospatial_series_color(color):
+    """neurospatial's time-series default, white, is drawn on a dark matplotlib dock; on ParaView's white
+    chart it would vanish, so it is left to the reader's colour cycle."""
+    return None if isinstance(color, str) and color.strip().lower() in ("white", "w", "#ffffff", "#fff") else color
+
+
 def _edges(*objects):
     """grid_edges of the first object that has a non-empty one."""
     for obj in objects:
@@ -237,7 +244,7 @@ def overlay_from_neurospatial(obj):
                                       interp=_get(obj, "interp", default="linear"))
     if hasattr(obj, "window_seconds") and data is not None:
         return w.TimeSeriesOverlay(data, _get(obj, "times"), label=_get(obj, "label", default=""),
-                                   color=_get(obj, "color", default="white"),
+                                   color=_neurospatial_series_color(_get(obj, "color", default=None)),
                                    window_seconds=_get(obj, "window_seconds", default=2.0),
                                    linewidth=_get(obj, "linewidth"), group=_get(obj, "group"),
                                    normalize=bool(_get(obj, "normalize", default=False)), vmin=_get(obj, "vmin"),

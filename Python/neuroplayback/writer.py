@@ -795,7 +795,7 @@ class TimeSeriesOverlay:
     current time is shown; `normalize` maps to 0..1; `vmin` / `vmax` fix the y-limits. The
     multi-resolution min/max summary the reader uses for wide windows is written alongside."""
 
-    def __init__(self, data, times=None, label="", color="white", window_seconds=2.0, linewidth=None, group=None,
+    def __init__(self, data, times=None, label="", color=None, window_seconds=2.0, linewidth=None, group=None,
                  normalize=False, vmin=None, vmax=None, interp="linear", *, name=None, summary=True):
         self.data, self.times, self.label, self.color, self.window_seconds = data, times, label, color, window_seconds
         self.linewidth, self.group, self.normalize, self.vmin, self.vmax = linewidth, group, normalize, vmin, vmax
@@ -819,7 +819,8 @@ class _SeriesPlan(_Plan):
             value = getattr(o, attr)
             if value is not None and not isinstance(value, str):
                 fail(f"{where}: {attr} = {value!r} is not a string.", "", f"Give {attr} as text.")
-        self.color = check_color(o.color, where)
+        # No colour: the reader cycles tab10 (white, neurospatial's default, vanishes on a white chart).
+        self.color = None if o.color is None else check_color(o.color, where)
         self.window = number(o.window_seconds, where, "window_seconds", positive=True)
         self.linewidth = _optional(o.linewidth, where, "linewidth", positive=True)
         self.vmin = _optional(o.vmin, where, "vmin")
@@ -835,7 +836,8 @@ class _SeriesPlan(_Plan):
             g.attrs["label"] = o.label
         if o.group:
             g.attrs["group"] = o.group
-        g.attrs["color"] = self.color
+        if self.color is not None:
+            g.attrs["color"] = self.color
         g.attrs["window_seconds"] = F8.type(self.window)
         g.attrs["normalize"] = np.int64(1 if o.normalize else 0)
         g.attrs["interp"] = self.interp

@@ -226,6 +226,16 @@ class TimeSeriesTest(unittest.TestCase):
                       warnings[0])
         self.assertIn("same window_seconds", warnings[0])
 
+    def test_series_without_a_colour_cycle_tab10_not_white(self):
+        path = self.path("uncoloured.nsp")
+        sf.write_session(path, n_frames=50, rate=10.0)
+        t = np.arange(100) / 20.0
+        sf.add_time_series(path, "a", t, np.sin(t), summary=False)
+        sf.add_time_series(path, "b", t, np.cos(t), summary=False)
+        colours = [dict(c["display"])["SeriesColor"].split("|")[1:] for c in chart_hints(time_series(open_session(path)))]
+        rgb = [[round(float(v), 3) for v in c] for c in colours]
+        self.assertEqual(rgb, [[0.122, 0.467, 0.706], [1.0, 0.498, 0.055]])  # tab10 blue, orange
+
     def test_current_value_and_annotation_show_the_interpolated_value(self):
         reader = open_session(self.main)
         series = time_series(reader)
