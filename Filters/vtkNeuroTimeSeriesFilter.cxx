@@ -140,7 +140,7 @@ int vtkNeuroTimeSeriesFilter::RequestData(vtkInformation*, vtkInformationVector*
     for (std::size_t i = 0; i < series.size(); ++i)
     {
       neuroplayback::TimeSeries& s = series[i];
-      const double half = 0.5 * in.Window[i];
+      const double half = 0.5 * (this->WindowSeconds > 0.0 ? this->WindowSeconds : in.Window[i]);
       s.Window(frameTime - half, frameTime + half, this->MaxChartBuckets, in.Rows);
       vtkNew<vtkTable> table;
       vtkNew<vtkDoubleArray> times;
@@ -192,4 +192,5 @@ void vtkNeuroTimeSeriesFilter::PrintSelf(ostream& os, vtkIndent indent)
 {
   this->Superclass::PrintSelf(os, indent);
   os << indent << "MaxChartBuckets: " << this->MaxChartBuckets << "\n";
+  os << indent << "WindowSeconds: " << this->WindowSeconds << "\n";
 }

@@ -28,6 +28,10 @@ public:
   /// Windows with more samples than twice this are drawn as a min/max envelope of this many buckets.
   vtkSetClampMacro(MaxChartBuckets, int, 16, 100000);
   vtkGetMacro(MaxChartBuckets, int);
+  /// Seconds of data each chart shows around the current time; 0 (default) uses each chart's
+  /// window_seconds from the file. Wide windows cost about the same (min/max envelope).
+  vtkSetClampMacro(WindowSeconds, double, 0.0, 1e7);
+  vtkGetMacro(WindowSeconds, double);
 
   /// One "chart<TAB>view|display<TAB>property<TAB>value" line per setting; vector values are
   /// separated by "|". Valid after UpdateInformation; empty when the session has no time series.
@@ -49,6 +53,7 @@ private:
   void operator=(const vtkNeuroTimeSeriesFilter&) = delete;
 
   int MaxChartBuckets = 1024;
+  double WindowSeconds = 0.0;
   std::string ChartHints;
 
   struct Internals;

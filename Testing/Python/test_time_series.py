@@ -226,6 +226,27 @@ class TimeSeriesTest(unittest.TestCase):
                       warnings[0])
         self.assertIn("same window_seconds", warnings[0])
 
+    def test_the_window_can_be_widened_from_the_filter(self):
+        path = self.path("zoom.nsp")
+        sf.write_session(path, n_frames=600, rate=10.0)
+        t = np.arange(0, 60, 0.01)
+        sf.add_time_series(path, "speed", t, np.sin(t), {"window_seconds": 2.0})
+        series = time_series(open_session(path))
+        def span():
+            series.UpdatePipeline(30.0)
+            table = servermanager.Fetch(series).GetBlock(0)
+            times = vtk_to_numpy(table.GetColumnByName("Time"))
+            return times.min(), times.max()
+        low, high = span()
+        self.assertAlmostEqual(high - low, 2.0, delta=0.03)
+        series.WindowSeconds = 20.0  # the user widens every chart from the Properties panel
+        low, high = span()
+        self.assertAlmostEqual(low, 20.0, delta=0.03)
+        self.assertAlmostEqual(high, 40.0, delta=0.03)
+        series.WindowSeconds = 0.0  # back to the file's window
+        low, high = span()
+        self.assertAlmostEqual(high - low, 2.0, delta=0.03)
+
     def test_series_without_a_colour_cycle_tab10_not_white(self):
         path = self.path("uncoloured.nsp")
         sf.write_session(path, n_frames=50, rate=10.0)
