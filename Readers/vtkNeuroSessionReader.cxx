@@ -376,6 +376,7 @@ void vtkNeuroSessionReader::BuildDisplayHints()
   hint(ScaleBarPort, "Diffuse", "0");
   hint(AnnotationPort, "WindowLocation", "Upper Left Corner");
   hint(AnnotationPort, "FontSize", "16");
+  hint(AnnotationPort, "Justification", "Left"); // readout lines start under the time, not centred
   this->DisplayHints = hints.str();
 }
 
