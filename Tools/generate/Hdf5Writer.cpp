@@ -138,6 +138,23 @@ void writeStringArrayAttribute(hid_t object, const std::string& name, const std:
   checkedStatus(H5Awrite(attribute.get(), type.get(), texts.data()), "cannot write attribute '" + name + "'");
 }
 
+void writeStringDataset(hid_t group, const std::string& name, const std::vector<std::string>& values) {
+  const Handle type = utf8StringType();
+  const hsize_t count = values.size();
+  Handle space(H5Screate_simple(1, &count, nullptr), H5Sclose, "cannot create dataspace for '" + name + "'");
+  std::vector<const char*> texts;
+  texts.reserve(values.size());
+  for (const std::string& value : values) {
+    texts.push_back(value.c_str());
+  }
+  Handle dataset(H5Dcreate2(group, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                 H5Dclose, "cannot create dataset '" + name + "'");
+  if (count > 0) {
+    checkedStatus(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, texts.data()),
+                  "cannot write dataset '" + name + "'");
+  }
+}
+
 void writeFloat64Attribute(hid_t object, const std::string& name, double value) {
   writeScalarAttribute(object, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
 }

@@ -47,6 +47,8 @@ Handle createGroup(hid_t parent, const std::string& name);
 void writeStringAttribute(hid_t object, const std::string& name, const std::string& value);
 void writeStringArrayAttribute(hid_t object, const std::string& name, const std::vector<std::string>& values);
 void writeFloat64Attribute(hid_t object, const std::string& name, double value);
+// A 1-D dataset of variable-length UTF-8 strings (as h5py writes a list of str).
+void writeStringDataset(hid_t group, const std::string& name, const std::vector<std::string>& values);
 void writeInt64Attribute(hid_t object, const std::string& name, std::int64_t value);
 void writeInt32Attribute(hid_t object, const std::string& name, std::int32_t value);
 // A float64 attribute of any shape, e.g. a (3, 3) matrix; data in C order.

@@ -645,6 +645,28 @@ GenerationSummary writeSyntheticSession(const GeneratorOptions& options, const s
     out.speedTimes = createTimes(group.get(), "times", speedCount);
     out.speedValues = createSamples<double>(group.get(), "values", H5T_IEEE_F64LE, {speedCount}, gzip);
   }
+  {
+    // Trials (kind intervals): one every kTrialPeriod seconds, kTrialLength long, alternating left and
+    // right; 1,800 rows at 2 h, written whole.
+    constexpr double kTrialPeriod = 4.0;
+    constexpr double kTrialLength = 2.5;
+    std::vector<double> starts;
+    std::vector<double> stops;
+    std::vector<std::string> labels;
+    for (double start = kSessionStart + 0.5; start + kTrialLength <= lastFrameTime; start += kTrialPeriod) {
+      starts.push_back(start);
+      stops.push_back(start + kTrialLength);
+      labels.push_back(labels.size() % 2 == 0 ? "left" : "right");
+    }
+    if (!starts.empty()) {
+      h5::Handle group = h5::createGroup(overlays, "trials");
+      h5::writeStringAttribute(group.get(), "kind", "intervals");
+      h5::writeStringAttribute(group.get(), "label", "trial");
+      writeSmallDataset(group.get(), "start_time", H5T_IEEE_F64LE, {starts.size()}, starts.data());
+      writeSmallDataset(group.get(), "stop_time", H5T_IEEE_F64LE, {stops.size()}, stops.data());
+      h5::writeStringDataset(group.get(), "labels", labels);
+    }
+  }
   std::unique_ptr<TopViewRenderer> renderer;
   const auto videoCount = static_cast<hsize_t>(videoStream.count());
   if (options.writeVideo) {

@@ -39,7 +39,8 @@ int CheckTimes(hid_t file, const std::string& path) {
       const double v = values[i];
       const char* problem = !std::isfinite(v) ? "non-finite" : (first + i > 0 && !(v > previous)) ? "not increasing" : nullptr;
       if (problem && ++problems <= MaxListed) {
-        std::printf("  ERROR %s[%llu] = %.17g: %s (previous %.17g)\n", path.c_str(),
+        std::printf("  ERROR %s[%llu] = %.17g: %s (previous %.17g). Times must be finite, strictly increasing "
+                    "seconds: sort them and drop duplicates.\n", path.c_str(),
           static_cast<unsigned long long>(first + i), v, problem, previous);
       }
       if (std::isfinite(v)) {
@@ -63,7 +64,7 @@ void CollectTimeDatasets(hid_t loc, const std::string& prefix, std::vector<std::
     const H5I_type_t type = object.Valid() ? H5Iget_type(object.Get()) : H5I_BADID;
     if (type == H5I_GROUP) {
       CollectTimeDatasets(object.Get(), path, out);
-    } else if (type == H5I_DATASET && name == "times") {
+    } else if (type == H5I_DATASET && (name == "times" || name == "start_time")) {
       out.push_back(path);
     }
   }
@@ -91,6 +92,14 @@ int main(int argc, char** argv) {
     std::printf("  ok  structure: %s layout, %lld bins, %lld frames, %zu field(s), %zu overlay(s)\n",
       neuroplayback::LayoutName(session->Env().Layout), static_cast<long long>(session->Env().BinCount),
       static_cast<long long>(session->FrameCount()), session->Fields().size(), session->OverlayGroups().size());
+    // What the reader would leave out (errors) or mention (warnings) when opening it.
+    for (const std::string& error : session->Overlays().Errors()) {
+      std::printf("  ERROR %s\n", error.c_str());
+      ++failures;
+    }
+    for (const std::string& warning : session->Overlays().Warnings()) {
+      std::printf("  warning %s\n", warning.c_str());
+    }
   } catch (const SessionError& error) {
     std::printf("  ERROR %s\n", error.what());
     return 1;
@@ -114,8 +123,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (failures) {
-    std::printf("INVALID: %d dataset(s) with problems. Times must be finite, strictly increasing seconds: "
-                "sort them and drop duplicates.\n", failures);
+    std::printf("INVALID: %d problem(s), each listed above with its fix.\n", failures);
     return 1;
   }
   std::printf("VALID\n");
