@@ -26,6 +26,10 @@ const std::vector<std::string> KnownNamespaces{ "core", "hdmf-common", "hdmf-exp
 constexpr std::int64_t SpikeBlockRows = 512;
 // Items named in one warning or message before "... and N more".
 constexpr std::size_t MaxListed = 12;
+// Columns of one behavioural time series drawn as lines of one chart.
+constexpr hsize_t MaxSeriesColumns = 16;
+// Containers whose children are behavioural time series (each child one chart).
+const std::vector<std::string> SeriesContainers{ "BehavioralTimeSeries", "PupilTracking" };
 
 const char* const NwbLayoutHint =
   "Store it as NWB 2.x does: a SpatialSeries group with data (n, 2) or (n, 3) and timestamps (n,) seconds, "
@@ -214,6 +218,53 @@ std::unique_ptr<RowSource> PlanarRows(Series& s) {
   return std::make_unique<AffineRows>(std::make_unique<ColumnRows>(s.TakeValues(), 0, 2), s.Conversion, s.Offset);
 }
 
+// True for a SpatialSeries whose data is (n,) or (n, 1): a 1-D quantity (a linearised position, a
+// distance), charted as a time series rather than placed in the arena.
+bool OneDimensionalData(hid_t series) {
+  if (!h5::Exists(series, "data")) {
+    return false;
+  }
+  h5::Handle data = h5::OpenDataset(series, "data");
+  const std::vector<hsize_t> dims = h5::Shape(data.Get());
+  return dims.size() == 1 || (dims.size() == 2 && dims[1] == 1);
+}
+
+// The unit for a chart label: NWB's spelled-out units shortened, placeholders ("n.a.", ...) dropped.
+std::string LabelUnit(const std::string& unit) {
+  const std::string lower = Lower(unit);
+  for (const char* none : { "", "n.a.", "n/a", "na", "no unit", "no units", "none", "unknown", "unitless" }) {
+    if (lower == none) {
+      return "";
+    }
+  }
+  return ShortUnits(unit);
+}
+
+// Per-column names of a multi-column series: a string-array attribute column_names, colnames or
+// columns (on data, else on the series) with one entry per column; empty when there is none.
+std::vector<std::string> ColumnNames(hid_t series, hid_t data, std::int64_t columns) {
+  for (hid_t object : { data, series }) {
+    for (const char* attribute : { "column_names", "colnames", "columns" }) {
+      std::vector<std::string> names = h5::ReadStringArrayAttribute(object, attribute);
+      if (static_cast<std::int64_t>(names.size()) == columns) {
+        return names;
+      }
+    }
+  }
+  return {};
+}
+
+// A name usable as an array name: letters, digits, '_' and '-' kept, anything else '_'.
+std::string Identifier(const std::string& text) {
+  std::string name = text;
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') {
+      c = '_';
+    }
+  }
+  return name;
+}
+
 // First and last value of a times source (two reads).
 std::pair<double, double> Ends(RowSource& times) {
   double first = 0.0;
@@ -381,6 +432,7 @@ void NwbImport::Discover() {
   std::vector<std::pair<std::size_t, std::string>> poses;
   std::vector<std::string> units;
   std::vector<std::string> intervals;
+  std::vector<std::string> timeSeries; // every one in every location: each is its own chart
 
   for (std::size_t loc = 0; loc < locations.size(); ++loc) {
     const std::string& location = locations[loc];
@@ -416,8 +468,31 @@ void NwbImport::Discover() {
             list.emplace_back(loc, seriesPath);
           }
         }
+      } else if (std::find(SeriesContainers.begin(), SeriesContainers.end(), type) != SeriesContainers.end()) {
+        std::size_t children = 0;
+        for (const std::string& seriesName : h5::ChildNames(child.Get())) {
+          const std::string seriesPath = Child(path, seriesName);
+          h5::Handle series = OpenObject(file, seriesPath);
+          if (!series.Valid() || !IsGroup(series.Get())) {
+            continue;
+          }
+          ++children;
+          if (firstVisit(series.Get())) {
+            timeSeries.push_back(seriesPath);
+          }
+        }
+        if (children == 0) {
+          WarningList.push_back(Found.back() + " holds no TimeSeries, so there is nothing to chart for it. How to fix: "
+                                               "nothing, unless it should: then add its TimeSeries (data and timestamps).");
+        }
+      } else if (type == "TimeSeries" && KnownNamespace(h5::ReadStringAttribute(child.Get(), "namespace").value_or(""))) {
+        timeSeries.push_back(path);
       } else if (type == "SpatialSeries") {
-        positions.emplace_back(loc, path);
+        if (OneDimensionalData(child.Get())) {
+          timeSeries.push_back(path); // a 1-D SpatialSeries (a distance, a linearised position): a chart
+        } else {
+          positions.emplace_back(loc, path);
+        }
       } else if (type == "PoseEstimation") {
         poses.emplace_back(loc, path);
       } else if (type == "TimeIntervals") {
@@ -511,6 +586,13 @@ void NwbImport::Discover() {
       ErrorList.push_back(error.what());
     }
   }
+  for (const std::string& path : timeSeries) {
+    try {
+      ReadTimeSeries(path);
+    } catch (const SessionError& error) {
+      ErrorList.push_back(error.what());
+    }
+  }
 
   std::vector<std::string> extensions;
   if (h5::Exists(file, "specifications")) {
@@ -524,12 +606,12 @@ void NwbImport::Discover() {
   if (!extensions.empty()) {
     WarningList.push_back("This NWB file uses extensions NeuroPlayback does not read: " + Join(extensions) +
       "; their data is skipped. How to fix: nothing, unless it holds behaviour: then store that as core Position, "
-      "CompassDirection, units or TimeIntervals, or ndx-pose PoseEstimation.");
+      "CompassDirection, BehavioralTimeSeries / TimeSeries, units or TimeIntervals, or ndx-pose PoseEstimation.");
   }
   if (!Unsupported.empty()) {
     WarningList.push_back("Skipped NWB data NeuroPlayback does not show: " + Join(Unsupported) +
       ". How to fix: nothing, unless it is behaviour to see: NeuroPlayback reads Position/SpatialSeries, "
-      "CompassDirection, ndx-pose PoseEstimation, units and TimeIntervals.");
+      "CompassDirection, ndx-pose PoseEstimation, BehavioralTimeSeries and TimeSeries (charts), units and TimeIntervals.");
   }
 }
 
@@ -886,8 +968,54 @@ void NwbImport::ReadIntervals(const std::string& where) {
   EventSets.push_back(std::move(starts));
 }
 
+void NwbImport::ReadTimeSeries(const std::string& where) {
+  Series s = OpenSeries(File.Get(), where);
+  if (s.Dims.size() > 2 || (s.Dims.size() == 2 && (s.Dims[1] == 0 || s.Dims[1] > MaxSeriesColumns))) {
+    throw SessionError(where + "/data has shape " + ShapeText(s.Dims) + "; a behavioural time series must be (n,) or (n, k) with 1 to " +
+        std::to_string(MaxSeriesColumns) + " columns (drawn together in one chart).",
+      "Write one value per sample (n,) or a few columns (n, k); store images, spectrograms or many channels elsewhere "
+      "(NeuroPlayback does not chart them).");
+  }
+  const std::int64_t columns = s.Dims.size() == 2 ? static_cast<std::int64_t>(s.Dims[1]) : 1;
+  const std::string base = BaseName(where);
+  const std::string unit = LabelUnit(s.Unit);
+  const std::string suffix = unit.empty() ? "" : " (" + unit + ")";
+  std::vector<std::string> names;
+  if (columns > 1) {
+    h5::Handle group = OpenObject(File.Get(), where);
+    names = ColumnNames(group.Get(), s.Data.Get(), columns);
+  }
+  // The columns share the data and the times: each column reads blocks of the same datasets.
+  std::shared_ptr<RowSource> times(std::move(s.Times));
+  std::shared_ptr<RowSource> values(s.TakeValues());
+  std::vector<TimeSeries> made;
+  for (std::int64_t c = 0; c < columns; ++c) {
+    TimeSeriesStyle style;
+    std::string name = base;
+    std::string label = base;
+    if (columns > 1) {
+      const std::string column = names.empty() ? std::to_string(c) : names[static_cast<std::size_t>(c)];
+      name = base + "_" + Identifier(column);
+      label = names.empty() ? name : base + " " + column;
+      style.Group = base + suffix;
+    }
+    style.Label = label + suffix;
+    std::unique_ptr<RowSource> column = std::make_unique<SliceRows>(values, 0, s.Rows);
+    if (columns > 1) {
+      column = std::make_unique<ColumnRows>(std::move(column), c, 1);
+    }
+    made.push_back(TimeSeries::FromRows(name, std::move(style), std::make_unique<SliceRows>(times, 0, s.Rows),
+      std::make_unique<AffineRows>(std::move(column), s.Conversion, s.Offset), s.BlockRows, CacheBytes,
+      columns > 1 ? where + " column " + std::to_string(c) : where, s.TimesWhere));
+  }
+  for (TimeSeries& series : made) {
+    SeriesSets.push_back(std::move(series));
+  }
+}
+
 bool NwbImport::Empty() const {
-  return Positions.empty() && Bodyparts.empty() && Headings.empty() && EventSets.empty() && IntervalSets.empty();
+  return Positions.empty() && Bodyparts.empty() && Headings.empty() && EventSets.empty() && IntervalSets.empty() &&
+    SeriesSets.empty();
 }
 
 std::string NwbImport::NothingToShow() const {
@@ -895,10 +1023,12 @@ std::string NwbImport::NothingToShow() const {
     return "None of the behaviour data in the NWB file '" + FilePath + "' could be read: " + Join(ErrorList, " ");
   }
   return "This NWB file ('" + FilePath +
-    "') has no Position, CompassDirection, PoseEstimation, units or TimeIntervals data that NeuroPlayback can show; "
+    "') has no Position, CompassDirection, PoseEstimation, units or TimeIntervals data, nor behavioural time series "
+    "(BehavioralTimeSeries, TimeSeries), that NeuroPlayback can show; "
     "found: " + (Found.empty() ? std::string("no neurodata groups at all") : Join(Found)) +
     ". How to fix: add the behaviour as NWB 2.x stores it (processing/behavior/Position/<SpatialSeries> with data "
-    "(n, 2) and timestamps, CompassDirection, ndx-pose PoseEstimation, /units spike_times, /intervals/trials), or open "
+    "(n, 2) and timestamps, CompassDirection, ndx-pose PoseEstimation, BehavioralTimeSeries/<TimeSeries>, /units "
+    "spike_times, /intervals/trials), or open "
     "a NeuroPlayback session (.nsp) with decoded fields.";
 }
 
@@ -927,6 +1057,9 @@ bool NwbImport::Span(double& first, double& last) {
   }
   for (auto& i : IntervalSets) {
     add(i.Samples->First(), std::max(i.Samples->Last(), i.StopOf(i.Count() - 1)));
+  }
+  for (auto& series : SeriesSets) {
+    add(series.Samples().First(), series.Samples().Last());
   }
   return first <= last;
 }
@@ -1082,6 +1215,16 @@ std::vector<std::pair<std::string, std::string>> NwbImport::MoveInto(OverlaySet&
     added.emplace_back(i.Name, "intervals");
     set.AddIntervals(std::move(i));
   }
+  // Time series: charts under the arena, tab10 by their place among the set's series.
+  for (TimeSeries& series : SeriesSets) {
+    if (!overlaps(series.Samples().First(), series.Samples().Last(), series.Samples().Where())) {
+      continue;
+    }
+    series.Rename(set.UniqueName(series.Name()));
+    added.emplace_back(series.Name(), "timeseries");
+    set.AddSeries(std::move(series));
+  }
+  SeriesSets.clear();
   Positions.clear();
   Bodyparts.clear();
   Headings.clear();

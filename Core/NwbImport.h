@@ -2,12 +2,15 @@
 // NWB 2.x files (the HDF5 layout pynwb writes) read as NeuroPlayback overlays, through the HDF5 C API
 // (no pynwb): Position / SpatialSeries -> position, CompassDirection -> head direction, ndx-pose
 // PoseEstimation (+ Skeleton) -> bodyparts with skeleton, /units spike times -> events (one type per
-// unit), TimeIntervals (/intervals/trials, epochs, ...) -> intervals plus their starts as events.
+// unit), TimeIntervals (/intervals/trials, epochs, ...) -> intervals plus their starts as events,
+// BehavioralTimeSeries / PupilTracking children and plain TimeSeries (and 1-D SpatialSeries) in a module
+// -> time series (charts), one per column.
 //
 // Every series is streamed like the session format's own overlays (SampleStream over RowAdapters):
 // explicit `timestamps` or `starting_time` + `rate`, NWB `conversion` and `offset` applied on the fly,
 // degrees turned into radians. Opening reads headers, the first and last time blocks, and a bounded
-// sample of position blocks for the extent: its cost does not grow with the recording's length.
+// sample of position blocks for the extent (of time series blocks for their y-range): its cost does not
+// grow with the recording's length.
 // The file is opened read-only. Like the rest of the core, everything runs on the calling thread.
 #include "Environment.h"
 #include "Hdf5.h"
@@ -88,6 +91,7 @@ private:
   void ReadPose(const std::string& where);
   void ReadUnits(const std::string& where);
   void ReadIntervals(const std::string& where);
+  void ReadTimeSeries(const std::string& where);
 
   std::string FilePath;
   std::string FileTitle;
@@ -102,6 +106,7 @@ private:
   std::vector<HeadDirectionOverlay> Headings;
   std::vector<EventOverlay> EventSets;
   std::vector<IntervalOverlay> IntervalSets;
+  std::vector<TimeSeries> SeriesSets; // one per column, a multi-column series' columns grouped
 
   std::vector<std::string> Found;        // every neurodata object seen: "path (type)"
   std::vector<std::string> Unsupported;  // the ones skipped: "path (type)"

@@ -414,6 +414,12 @@ int OverlaySet::AddIntervals(IntervalOverlay overlay) {
   return static_cast<int>(IntervalList.size()) - 1;
 }
 
+int OverlaySet::AddSeries(TimeSeries series, std::optional<Rgba> color) {
+  series.SetColor(color ? *color : CycleColor(SeriesList.size()));
+  SeriesList.push_back(std::move(series));
+  return static_cast<int>(SeriesList.size()) - 1;
+}
+
 std::vector<std::string> OverlaySet::IntervalLines(double t) {
   std::vector<std::string> lines;
   for (IntervalOverlay& overlay : IntervalList) {

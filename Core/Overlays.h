@@ -173,6 +173,9 @@ public:
   int AddHeading(HeadDirectionOverlay overlay);
   int AddEvents(EventOverlay overlay);
   int AddIntervals(IntervalOverlay overlay);
+  // A time series drawn by the Time Series filter and read out in the annotation. Without a colour it
+  // takes tab10 by its place among the series (as a series without a color attribute in the file).
+  int AddSeries(TimeSeries series, std::optional<Rgba> color = std::nullopt);
   void AddError(const std::string& message) { ErrorList.push_back(message); }
   void AddWarning(const std::string& message) { WarningList.push_back(message); }
 

@@ -81,6 +81,28 @@ TimeSeries TimeSeries::Load(hid_t group, const std::string& name, std::size_t ca
   return series;
 }
 
+TimeSeries TimeSeries::FromRows(const std::string& name, TimeSeriesStyle style, std::unique_ptr<RowSource> times,
+  std::unique_ptr<RowSource> values, std::int64_t blockRows, std::size_t cacheBytes, const std::string& where,
+  const std::string& timesWhere) {
+  const std::string at = where.empty() ? name : where;
+  if (!times || !values || times->RowWidth() != 1 || values->RowWidth() != 1) {
+    throw SessionError(at + " must be one time and one value per sample.",
+      "Give the series times (n,) and values (n,); split a multi-column series into one series per column.");
+  }
+  if (times->RowCount() != values->RowCount()) {
+    throw SessionError(at + " has " + std::to_string(times->RowCount()) + " times but " +
+        std::to_string(values->RowCount()) + " values.",
+      "Write one time per value.");
+  }
+  TimeSeries series;
+  series.SeriesName = name;
+  series.Style = std::move(style);
+  series.Stream = std::make_unique<SampleStream>(at, std::move(times), std::move(values),
+    std::max<std::int64_t>(2, blockRows), cacheBytes, timesWhere);
+  series.EstimateRange();
+  return series;
+}
+
 void TimeSeries::EstimateRange() {
   double low = std::numeric_limits<double>::infinity();
   double high = -low;

@@ -52,10 +52,21 @@ public:
   // optional summary. Throws SessionError naming the problem and the fix. Without a color attribute
   // the line takes defaultColor (the caller cycles tab10: white would vanish on the chart's background).
   static TimeSeries Load(hid_t group, const std::string& name, std::size_t cacheBytes, Rgba defaultColor = CycleColor(0));
+  // A series streamed from row sources (the NWB import): times (n, 1) in seconds and values (n, 1),
+  // read in blocks of blockRows. The first and last time blocks are checked here (NaN or non-increasing
+  // times throw SessionError naming timesWhere); there is no summary, so a wide window is an envelope
+  // of the samples and the data range is estimated from a bounded number of blocks (open time does not
+  // grow with n). where names the series in messages (the name when empty).
+  static TimeSeries FromRows(const std::string& name, TimeSeriesStyle style, std::unique_ptr<RowSource> times,
+    std::unique_ptr<RowSource> values, std::int64_t blockRows, std::size_t cacheBytes, const std::string& where = "",
+    const std::string& timesWhere = "");
 
   const std::string& Name() const { return SeriesName; }
   const std::string& Label() const { return Style.Label.empty() ? SeriesName : Style.Label; }
   const TimeSeriesStyle& GetStyle() const { return Style; }
+  // For series read from elsewhere, before they join an OverlaySet: a unique name, the tab10 colour.
+  void Rename(std::string name) { SeriesName = std::move(name); }
+  void SetColor(Rgba color) { Style.Color = color; }
   SampleStream& Samples() { return *Stream; }
   bool HasSummary() const { return !Levels.empty(); }
   std::size_t LevelCount() const { return Levels.size(); }

@@ -407,3 +407,95 @@ TEST(NwbImport, RefusesFilesThatAreNotNwb) {
   EXPECT_MENTIONS(ErrorOf([] { NwbImport::Read(NEUROPLAYBACK_SAMPLE); }), "is HDF5 but not an NWB file", "How to fix");
   EXPECT_FALSE(LooksLikeNwb(NEUROPLAYBACK_SAMPLE));
 }
+
+TEST(TimeSeriesFromRows, StreamsWindowsAndValuesFromRowSources) {
+  // 10,000 samples at 100 Hz from 1 s, values 3 t - 1 through AffineRows (NWB's conversion and offset).
+  const std::int64_t n = 10000;
+  std::vector<double> raw(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i) {
+    raw[static_cast<std::size_t>(i)] = 1.0 + static_cast<double>(i) / 100.0;
+  }
+  std::int64_t calls = 0;
+  TimeSeriesStyle style;
+  style.Label = "speed (cm/s)";
+  TimeSeries series = TimeSeries::FromRows("speed", style, std::make_unique<RegularTimesSource>(1.0, 100.0, n),
+    std::make_unique<AffineRows>(Rows(raw, 1, &calls), 3.0, -1.0), 256, 1u << 20, "/processing/behavior/speed");
+  EXPECT_EQ(series.Name(), "speed");
+  EXPECT_EQ(series.Label(), "speed (cm/s)");
+  EXPECT_FALSE(series.HasSummary());
+  EXPECT_DOUBLE_EQ(series.DataMin(), 2.0);  // the range probes include both ends
+  EXPECT_DOUBLE_EQ(series.DataMax(), 3.0 * raw.back() - 1.0);
+  EXPECT_NEAR(series.ValueAt(50.005), 3.0 * 50.005 - 1.0, 1e-9);
+  EXPECT_TRUE(std::isnan(series.ValueAt(0.5)));
+
+  SeriesWindow window;
+  series.Window(20.005, 21.005, 1024, window);
+  EXPECT_FALSE(window.Envelope);
+  ASSERT_EQ(window.Times.size(), 102u);  // the 100 samples inside and one beyond each edge
+  EXPECT_DOUBLE_EQ(window.Times.front(), 20.0);
+  EXPECT_NEAR(window.Values[1], 3.0 * 20.01 - 1.0, 1e-9);
+  // A window wider than the chart resolves is an envelope computed from the samples (no summary).
+  series.Window(1.0, 100.0, 64, window);
+  EXPECT_TRUE(window.Envelope);
+  EXPECT_LE(window.Times.size(), 2u * 64u + 2u);
+
+  // Multi-column data: one series per column through ColumnRows.
+  TimeSeries second = TimeSeries::FromRows("accel_1", TimeSeriesStyle{},
+    std::make_unique<RegularTimesSource>(0.0, 10.0, 3),
+    std::make_unique<ColumnRows>(Rows({ 0, 10, 1, 11, 2, 12 }, 2), 1, 1), 16, 1u << 16);
+  EXPECT_DOUBLE_EQ(second.ValueAt(0.15), 11.5);
+
+  OverlaySet set;
+  EXPECT_EQ(set.AddSeries(std::move(series)), 0);
+  EXPECT_EQ(set.AddSeries(std::move(second)), 1);
+  EXPECT_EQ(set.Series()[0].GetStyle().Color, CycleColor(0));  // tab10 by series order
+  EXPECT_EQ(set.Series()[1].GetStyle().Color, CycleColor(1));
+  EXPECT_EQ(set.Charts().size(), 2u);
+  EXPECT_EQ(set.UniqueName("speed"), "speed_2");
+}
+
+TEST(TimeSeriesFromRows, BadTimesAndLengthsNameTheSeries) {
+  EXPECT_MENTIONS(ErrorOf([] {
+    TimeSeries::FromRows("s", TimeSeriesStyle{}, Rows({ 0.0, 1.0, 2.0 }, 1), Rows({ 1.0, 2.0 }, 1), 16, 1u << 16, "/x/s");
+  }), "/x/s has 3 times but 2 values", "How to fix");
+  EXPECT_MENTIONS(ErrorOf([] {
+    TimeSeries::FromRows("s", TimeSeriesStyle{}, Rows({ 0.0, NaN, 2.0 }, 1), Rows({ 1.0, 2.0, 3.0 }, 1), 16, 1u << 16,
+      "/x/s", "/x/s/timestamps");
+  }), "/x/s/timestamps has a non-finite value", "How to fix");
+  EXPECT_MENTIONS(ErrorOf([] {
+    TimeSeries::FromRows("s", TimeSeriesStyle{}, Rows({ 0.0, 1.0 }, 1), Rows({ 1.0, 2.0, 3.0, 4.0 }, 2), 16, 1u << 16, "/x/s");
+  }), "/x/s must be one time and one value per sample", "How to fix");
+}
+
+TEST_F(NwbFile, BehavioralTimeSeriesBecomeChartedSeries) {
+  const hid_t box = Group(Behavior, "BehavioralTimeSeries", "BehavioralTimeSeries");
+  // speed (n,) in m/s stored less 1 cm/s: cm/s = data * 100 + 1, on a 20 Hz clock from 2 s.
+  RateSeries(box, "speed", { 0.0, 0.1, 0.2, 0.3 }, 1, 2.0, 20.0, 100.0, 1.0, "cm/s");
+  RateSeries(box, "accel", { 0, 10, 1, 11, 2, 12 }, 2, 2.0, 20.0, 1.0, 0.0, "m/s^2");
+  H5Gclose(box);
+  Close();
+  NwbImport nwb = NwbImport::Read(Path);
+  EXPECT_TRUE(nwb.Errors().empty());
+  EXPECT_TRUE(nwb.Warnings().empty());
+  EXPECT_FALSE(nwb.Empty());
+  double first = 0.0;
+  double last = 0.0;
+  ASSERT_TRUE(nwb.Span(first, last));
+  EXPECT_DOUBLE_EQ(first, 2.0);
+  EXPECT_DOUBLE_EQ(last, 2.15);
+  OverlaySet set;
+  const Environment environment = nwb.MakeEnvironment();
+  const auto added = nwb.MoveInto(set, environment, first, last);
+  ASSERT_EQ(added.size(), 3u);
+  ASSERT_EQ(set.Series().size(), 3u);
+  EXPECT_EQ(set.Series()[0].Name(), "accel_0");
+  EXPECT_EQ(set.Series()[1].Label(), "accel_1 (m/s^2)");
+  EXPECT_EQ(set.Series()[2].Label(), "speed (cm/s)");
+  EXPECT_DOUBLE_EQ(set.Series()[2].ValueAt(2.1), 21.0);
+  EXPECT_DOUBLE_EQ(set.Series()[1].ValueAt(2.05), 11.0);
+  const std::vector<ChartGroup> charts = set.Charts();
+  ASSERT_EQ(charts.size(), 2u);
+  EXPECT_EQ(charts[0].Title, "accel (m/s^2)");
+  EXPECT_EQ(charts[0].Members, (std::vector<int>{ 0, 1 }));
+  EXPECT_EQ(charts[1].Title, "speed (cm/s)");
+}

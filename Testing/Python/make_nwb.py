@@ -6,6 +6,7 @@
       processing/behavior (ProcessingModule)
         Position (Position)/<name> (SpatialSeries: data + timestamps, or data + starting_time[rate])
         CompassDirection (CompassDirection)/<name> (SpatialSeries, unit radians or degrees)
+        BehavioralTimeSeries (BehavioralTimeSeries)/<name> (TimeSeries: data (n,) or (n, k), unit e.g. cm/s)
         Skeletons (ndx-pose Skeletons)/<subject> (Skeleton: nodes, edges)
         PoseEstimation (ndx-pose PoseEstimation)/<part> (PoseEstimationSeries) + skeleton link
       units (Units: id, spike_times, spike_times_index)
@@ -103,6 +104,15 @@ def compass(behavior, series):
     box = container(behavior, "CompassDirection", "CompassDirection")
     for name, kwargs in series.items():
         time_series(box, name, **kwargs)
+    return box
+
+
+def behavioral_time_series(behavior, series, container_name="BehavioralTimeSeries"):
+    """BehavioralTimeSeries container: series = {name: dict(time_series keyword arguments)}; each is a
+    TimeSeries unless neurodata_type says otherwise."""
+    box = container(behavior, container_name, "BehavioralTimeSeries")
+    for name, kwargs in series.items():
+        time_series(box, name, **{"neurodata_type": "TimeSeries", **kwargs})
     return box
 
 

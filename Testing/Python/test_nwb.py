@@ -1,8 +1,9 @@
 """pvpython: NWB files (built at test time with h5py by make_nwb.py, no pynwb, no network) open on their
 own and beside a session, and their behaviour lands where it should: positions at known times,
-head direction, pose parts and skeleton, spikes as events on the trajectory, trials and epochs; explicit
-and rate clocks, conversion and offset, degrees and vectors; bad input is explained; files are never
-modified; a screenshot of the whole thing."""
+head direction, pose parts and skeleton, spikes as events on the trajectory, trials and epochs; behavioural
+time series (BehavioralTimeSeries, plain TimeSeries) as charts of the Time Series filter; explicit and rate
+clocks, conversion and offset, degrees and vectors; bad input is explained; files are never modified; a
+screenshot of the whole thing."""
 import math
 import os
 import sys
@@ -14,6 +15,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import h5py
 import numpy as np
 from paraview import servermanager, simple
+from paraview.vtk.util.numpy_support import vtk_to_numpy
 
 import make_nwb as nwb
 import session_factory as sf
@@ -22,7 +24,8 @@ from pv_support import (ANNOTATION, BODYPARTS, EVENTS, HEADING, POSITION, REGION
 from pv_support import point_array as array
 from image_compare import assert_matches_baseline
 from neuroplayback import SessionError
-from neuroplayback.paraview import open_session, overlay_problems, session_info, show_session
+from neuroplayback.paraview import (chart_hints, open_session, overlay_problems, session_info, show_session,
+                                    time_series)
 
 BASELINES = os.path.join(os.environ.get("NEUROPLAYBACK_SOURCE_DIR", "."), "Testing", "Baselines")
 OUTPUT = os.environ.get("NEUROPLAYBACK_TEST_OUTPUT", tempfile.gettempdir())
@@ -37,6 +40,56 @@ def frame_time(reader, t):
 
 def angle_of(vector):
     return math.atan2(vector[1], vector[0])
+
+
+def speed(t):
+    return 10.0 + 2.0 * t  # cm/s: linear, so interpolation between samples is exact
+
+
+def wheel(t):
+    return -30.0 + 4.0 * t  # deg/s
+
+
+def accel(t):
+    return np.stack([1.0 + 0.5 * t, -2.0 + 0.1 * t], axis=-1)  # m/s^2, two columns
+
+
+def add_behavioural_series(f, speed_times):
+    """A BehavioralTimeSeries with speed (explicit timestamps; stored in m/s less 1 cm/s: conversion 100,
+    offset 1), accel (n, 2) on a rate clock and gaze (a SpatialSeries (n, 2) with column_names), and a plain
+    TimeSeries wheel directly in the module (starting_time 0.5 + rate 25; conversion 2, offset -30)."""
+    behavior = f["processing/behavior"]
+    rate_t = np.arange(500) / 50.0
+    box = nwb.behavioral_time_series(behavior, {
+        "speed": dict(data=(speed(speed_times) - 1.0) / 100.0, timestamps=speed_times, unit="cm/s", conversion=100.0,
+                      offset=1.0),
+        "accel": dict(data=accel(rate_t), rate=50.0, unit="m/s^2"),
+        "gaze": dict(data=np.stack([rate_t, -rate_t], axis=1), rate=50.0, neurodata_type="SpatialSeries")})
+    box["gaze/data"].attrs["column_names"] = ["x", "y"]
+    wheel_t = 0.5 + np.arange(200) / 25.0
+    nwb.time_series(behavior, "wheel", (wheel(wheel_t) + 30.0) / 2.0, rate=25.0, starting_time=0.5, unit="deg/s",
+                    conversion=2.0, offset=-30.0, neurodata_type="TimeSeries")
+
+
+def series_tables(series, t):
+    """{series name: (times, values, CurrentValue)} from the Time Series filter at time t."""
+    series.UpdatePipeline(t)
+    output = servermanager.Fetch(series)
+    result = {}
+    for i in range(output.GetNumberOfBlocks()):
+        table = output.GetBlock(i)
+        name = output.GetMetaData(i).Get(output.NAME())
+        result[name] = (vtk_to_numpy(table.GetColumnByName("Time")).copy(),
+                        vtk_to_numpy(table.GetColumnByName(name)).copy(),
+                        table.GetFieldData().GetArray("CurrentValue").GetValue(0))
+    return result
+
+
+def raw_window(times, t0, t1):
+    """Indices [first, last] of the samples in [t0, t1] plus one beyond each edge."""
+    first = max(0, int(np.searchsorted(times, t0, side="right")) - 1)
+    last = min(len(times) - 1, int(np.searchsorted(times, t1, side="right")))
+    return first, last
 
 
 class NwbTest(unittest.TestCase):
@@ -142,6 +195,93 @@ class NwbTest(unittest.TestCase):
         heading = array(fetch(reader, 2.0, HEADING), "Heading")[0]
         self.assertAlmostEqual(angle_of(heading), truth["angle"][100], places=9)
         self.check_pose_and_skeleton(reader, truth, 2.0)
+
+    def open_series(self, reader):
+        series = time_series(reader)
+        self.addCleanup(lambda: simple.Delete(series))  # before the reader (cleanups run last first)
+        return series
+
+    def test_behavioural_time_series_are_charted(self):
+        speed_times = np.cumsum(np.random.default_rng(3).uniform(0.015, 0.025, 480))  # irregular, to ~9.6 s
+        reader, _ = self.open_alone("series.nwb", extras=lambda f: add_behavioural_series(f, speed_times))
+        self.assertEqual(overlay_problems(reader), ([], []))
+        reader.UpdatePropertyInformation()
+        self.assertEqual(int(reader.GetPropertyValue("TimeSeriesCountInfo")), 6)
+        series = self.open_series(reader)
+        charts = chart_hints(series)
+        # Groups first (a multi-column series is a group), then one chart per single series.
+        self.assertEqual([dict(c["view"])["ChartTitle"] for c in charts],
+                         ["accel (m/s^2)", "gaze (m)", "speed (cm/s)", "wheel (deg/s)"])
+        accel_chart, gaze_chart, speed_chart, wheel_chart = (dict(c["display"]) for c in charts)
+        self.assertEqual(accel_chart["CompositeDataSetIndex"], "1|2")
+        self.assertEqual(dict(charts[0]["view"])["ShowLegend"], "1")
+        self.assertEqual(accel_chart["SeriesLabel"], "accel_0 (accel_0)|accel_0 (m/s^2)|accel_1 (accel_1)|accel_1 (m/s^2)")
+        self.assertEqual(gaze_chart["SeriesLabel"], "gaze_x (gaze_x)|gaze x (m)|gaze_y (gaze_y)|gaze y (m)")
+        self.assertEqual(speed_chart["SeriesLabel"], "speed (speed)|speed (cm/s)")
+        # tab10 by series order: accel_0, accel_1, gaze_x, gaze_y, speed (the fifth: #9467bd), wheel.
+        color = [float(v) for v in speed_chart["SeriesColor"].split("|")[1:]]
+        np.testing.assert_allclose(color, [0x94 / 255, 0x67 / 255, 0xbd / 255], atol=1e-5)
+        accel_colors = accel_chart["SeriesColor"].split("|")
+        self.assertNotEqual(accel_colors[1:4], accel_colors[5:8])
+
+        wheel_times = 0.5 + np.arange(200) / 25.0
+        for requested in (1.0, 4.37, 8.0):
+            shown = frame_time(reader, requested)
+            got = series_tables(series, requested)
+            self.assertEqual(sorted(got), ["accel_0", "accel_1", "gaze_x", "gaze_y", "speed", "wheel"])
+            # The value at the frame (conversion and offset applied, linear between samples).
+            self.assertAlmostEqual(got["speed"][2], speed(shown), places=9)
+            self.assertAlmostEqual(got["wheel"][2], wheel(shown), places=9)
+            np.testing.assert_allclose([got["accel_0"][2], got["accel_1"][2]], accel(np.array(shown)), atol=1e-9)
+            self.assertAlmostEqual(got["gaze_y"][2], -shown, places=9)
+            # The rows: the file's samples in the 2 s window plus one beyond each edge.
+            for name, stamps, truth in (("speed", speed_times, speed), ("wheel", wheel_times, wheel)):
+                first, last = raw_window(stamps, shown - 1.0, shown + 1.0)
+                np.testing.assert_allclose(got[name][0], stamps[first:last + 1], rtol=0, atol=1e-12, err_msg=name)
+                np.testing.assert_allclose(got[name][1], truth(stamps[first:last + 1]), rtol=0, atol=1e-9, err_msg=name)
+            self.assertIn("speed (cm/s): %.2f" % speed(shown), annotation(reader, requested).splitlines())
+        # Outside a series' own span its value is NaN (wheel starts at 0.5 s).
+        self.assertTrue(math.isnan(series_tables(series, 0.2)["wheel"][2]))
+
+    def test_bad_time_series_are_explained_and_the_rest_still_charts(self):
+        t = np.arange(100) / 10.0
+        nan_times, unsorted = t.copy(), t.copy()
+        nan_times[3] = np.nan
+        unsorted[5] = unsorted[4]
+
+        def build(f):
+            nwb.behavioral_time_series(nwb.module(f), {
+                "speed": dict(data=speed(t), timestamps=t, unit="cm/s"),
+                "nan_times": dict(data=np.ones(100), timestamps=nan_times),
+                "unsorted": dict(data=np.ones((100, 2)), timestamps=unsorted),
+                "short": dict(data=np.ones(100), timestamps=t[:90]),
+                "cube": dict(data=np.ones((100, 2, 2)), timestamps=t),
+                "wide": dict(data=np.ones((100, 40)), rate=10.0),
+                "no_rate": dict(data=np.ones(100), rate=float("nan"))})
+
+        path = self.path("bad-series.nwb")
+        with nwb.new_file(path) as f:
+            build(f)
+        before = sha(path)
+        reader = open_session(path)
+        self.addCleanup(lambda: (simple.Delete(reader), self.assertEqual(sha(path), before)))
+        errors, warnings = overlay_problems(reader)
+        where = "/processing/behavior/BehavioralTimeSeries/"
+        expected = [where + "cube/data has shape (100, 2, 2); a behavioural time series must be (n,) or (n, k)",
+                    where + "nan_times/timestamps has a non-finite value at sample 3",
+                    where + "no_rate/starting_time has rate = nan Hz",
+                    where + "short/timestamps has 90 values but " + where + "short/data has 100 rows",
+                    where + "unsorted/timestamps is not strictly increasing at sample 5",
+                    where + "wide/data has shape (100, 40)"]
+        self.assertEqual(len(errors), len(expected), errors)
+        for message, text in zip(errors, expected):
+            self.assertIn(text, message)
+            self.assertIn("How to fix", message)
+        self.assertFalse(any("Skipped NWB data" in w for w in warnings), warnings)
+        series = self.open_series(reader)
+        self.assertEqual([dict(c["view"])["ChartTitle"] for c in chart_hints(series)], ["speed (cm/s)"])
+        shown = frame_time(reader, 5.0)
+        self.assertAlmostEqual(series_tables(series, 5.0)["speed"][2], speed(shown), places=9)
 
     def test_open_data_file_and_the_reader_factory(self):
         path = self.path("factory.nwb")
@@ -317,10 +457,11 @@ class NwbTest(unittest.TestCase):
         text = "\n".join(warnings)
         self.assertIn("extensions NeuroPlayback does not read: ndx-licks", text)
         self.assertIn("/processing/behavior/licks (ndx-licks:LickSeries)", text)
-        self.assertIn("/processing/behavior/BehavioralTimeSeries (BehavioralTimeSeries)", text)
+        self.assertIn("/processing/behavior/BehavioralTimeSeries (BehavioralTimeSeries) holds no TimeSeries", text)
+        self.assertNotIn("Skipped NWB data NeuroPlayback does not show: /processing/behavior/BehavioralTimeSeries", text)
         self.assertIn("Position data is also stored in /acquisition/raw_position; only the data in "
                       "/processing/behavior is shown", text)
-        self.assertEqual(len(warnings), 3, warnings)
+        self.assertEqual(len(warnings), 4, warnings)
 
         message = self.problems_of("not-nwb.nwb", lambda f: [f.attrs.__delitem__(k) for k in list(f.attrs)])
         self.assertIn("is HDF5 but not a NeuroPlayback session", message)
@@ -333,6 +474,8 @@ class NwbTest(unittest.TestCase):
         with nwb.new_file(path) as f:
             nwb.position(nwb.module(f), {"p": dict(data=np.stack([t % 40, t % 30], axis=1), timestamps=t,
                                                      chunks=(4096, 2))})
+            nwb.behavioral_time_series(f["processing/behavior"], {"speed": dict(data=t % 50, timestamps=t,
+                                                                                chunks=(4096,), unit="cm/s")})
         started = time.perf_counter()
         reader = open_session(path)
         opened = time.perf_counter() - started
@@ -343,6 +486,14 @@ class NwbTest(unittest.TestCase):
         rows = int(reader.GetPropertyValue("OverlayRowsReadInfo"))
         self.assertLess(rows, n / 10, "overlay reads must not grow with the recording's length")
         self.assertLess(opened, 10.0)
+        series = time_series(reader)
+        for requested in (0.0, 1800.0, 3599.0):
+            self.assertAlmostEqual(series_tables(series, requested)["speed"][2], requested % 50, places=6)
+        series.UpdatePropertyInformation()
+        # A constant, whatever n: the y-range estimate reads 32 probes of 4,096 rows (each over at most two
+        # blocks), the windows a few blocks each.
+        self.assertLess(int(series.GetPropertyValue("RowsReadInfo")), (2 * 32 + 16) * 4096, "the speed series is streamed")
+        simple.Delete(series)
         simple.Delete(reader)
 
     def test_screenshot(self):
