@@ -37,6 +37,22 @@ def annotation(reader, t):
     return fetch(reader, t, ANNOTATION).GetColumnByName("Text").GetValue(0)
 
 
+def series_tables(series, t):
+    """{series name: (times, values, CurrentValue, SamplesPerRowPair)} from the Time Series filter at t."""
+    series.UpdatePipeline(t)
+    output = servermanager.Fetch(series)
+    result = {}
+    for i in range(output.GetNumberOfBlocks()):
+        table = output.GetBlock(i)
+        name = output.GetMetaData(i).Get(output.NAME())
+        fields = table.GetFieldData()
+        result[name] = (vtk_to_numpy(table.GetColumnByName("Time")).copy(),
+                        vtk_to_numpy(table.GetColumnByName(name)).copy(),
+                        fields.GetArray("CurrentValue").GetValue(0),
+                        int(fields.GetArray("SamplesPerRowPair").GetValue(0)))
+    return result
+
+
 def sha(path):
     with open(path, "rb") as f:
         return hashlib.sha256(f.read()).hexdigest()

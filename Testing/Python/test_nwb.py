@@ -15,12 +15,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import h5py
 import numpy as np
 from paraview import servermanager, simple
-from paraview.vtk.util.numpy_support import vtk_to_numpy
 
 import make_nwb as nwb
 import session_factory as sf
 from pv_support import (ANNOTATION, BODYPARTS, EVENTS, HEADING, POSITION, REGIONS, SCALEBAR, SKELETON, TRAILS,
-                        annotation, fetch, sha, xy)
+                        annotation, fetch, series_tables, sha, xy)
 from pv_support import point_array as array
 from image_compare import assert_matches_baseline
 from neuroplayback import SessionError
@@ -69,20 +68,6 @@ def add_behavioural_series(f, speed_times):
     wheel_t = 0.5 + np.arange(200) / 25.0
     nwb.time_series(behavior, "wheel", (wheel(wheel_t) + 30.0) / 2.0, rate=25.0, starting_time=0.5, unit="deg/s",
                     conversion=2.0, offset=-30.0, neurodata_type="TimeSeries")
-
-
-def series_tables(series, t):
-    """{series name: (times, values, CurrentValue)} from the Time Series filter at time t."""
-    series.UpdatePipeline(t)
-    output = servermanager.Fetch(series)
-    result = {}
-    for i in range(output.GetNumberOfBlocks()):
-        table = output.GetBlock(i)
-        name = output.GetMetaData(i).Get(output.NAME())
-        result[name] = (vtk_to_numpy(table.GetColumnByName("Time")).copy(),
-                        vtk_to_numpy(table.GetColumnByName(name)).copy(),
-                        table.GetFieldData().GetArray("CurrentValue").GetValue(0))
-    return result
 
 
 def raw_window(times, t0, t1):

@@ -4,7 +4,6 @@ true extremes for a wide one (streamed, not read whole), NaN gaps as NaN rows; c
 per group (groups first) under the render view; the value at the frame is in CurrentValue and in the
 reader's annotation; bad series are explained and the field still opens; the file is never modified.
 The layout is compared with Testing/Baselines/TimeSeries-layout.png."""
-import hashlib
 import os
 import sys
 import tempfile
@@ -17,33 +16,13 @@ from paraview import servermanager, simple
 from paraview.vtk.util.numpy_support import vtk_to_numpy
 
 import session_factory as sf
+from pv_support import series_tables as tables, sha
 from image_compare import assert_matches_baseline
 from neuroplayback.paraview import chart_hints, open_session, overlay_problems, show_session, time_series
 
 BASELINES = os.path.join(os.environ.get("NEUROPLAYBACK_SOURCE_DIR", "."), "Testing", "Baselines")
 ANNOTATION = 9
 RATE = 500.0  # LFP-like sampling
-
-
-def sha(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
-
-
-def tables(series, t):
-    """{series name: (times, values, CurrentValue, SamplesPerRowPair)} from the filter at time t."""
-    series.UpdatePipeline(t)
-    output = servermanager.Fetch(series)
-    result = {}
-    for i in range(output.GetNumberOfBlocks()):
-        table = output.GetBlock(i)
-        name = output.GetMetaData(i).Get(output.NAME())
-        fields = table.GetFieldData()
-        result[name] = (vtk_to_numpy(table.GetColumnByName("Time")).copy(),
-                        vtk_to_numpy(table.GetColumnByName(name)).copy(),
-                        fields.GetArray("CurrentValue").GetValue(0),
-                        int(fields.GetArray("SamplesPerRowPair").GetValue(0)))
-    return result
 
 
 def annotation(reader, t):
