@@ -620,7 +620,7 @@ void NwbImport::ReadPosition(const std::string& where) {
   const std::string unit = ShortUnits(s.Unit);
   std::unique_ptr<RowSource> xy = PlanarRows(s);
   std::array<double, 4> bounds{};
-  const bool finite = EstimateExtent(*xy, bounds.data());
+  const bool finite = EstimateExtent(*xy, bounds.data(), 32, 4096, Positions.empty() ? &PositionSamples : nullptr);
   PositionOverlay p;
   p.Name = BaseName(where);
   p.Samples = s.Stream(std::move(xy), CacheBytes);
@@ -1104,6 +1104,34 @@ Environment NwbImport::MakeEnvironment() {
     return e;
   }
   return GridOverExtent(bounds, Units);
+}
+
+std::vector<double> NwbImport::Occupancy(const Environment& environment) const {
+  if (PositionSamples.empty() || environment.Layout != LayoutKind::Grid || environment.XEdges.size() < 2 ||
+    environment.YEdges.size() < 2) {
+    return {};
+  }
+  const double x0 = environment.XEdges.front();
+  const double y0 = environment.YEdges.front();
+  const double dx = (environment.XEdges.back() - x0) / static_cast<double>(environment.GridX);
+  const double dy = (environment.YEdges.back() - y0) / static_cast<double>(environment.GridY);
+  std::vector<double> share(static_cast<std::size_t>(environment.BinCount), 0.0);
+  double total = 0.0;
+  for (std::size_t i = 0; i + 1 < PositionSamples.size(); i += 2) {
+    const auto ix = static_cast<std::int64_t>(std::floor((PositionSamples[i] - x0) / dx));
+    const auto iy = static_cast<std::int64_t>(std::floor((PositionSamples[i + 1] - y0) / dy));
+    if (ix >= 0 && ix < environment.GridX && iy >= 0 && iy < environment.GridY) {
+      share[static_cast<std::size_t>(ix * environment.GridY + iy)] += 1.0; // every bin is active (GridOverExtent)
+      total += 1.0;
+    }
+  }
+  if (total == 0.0) {
+    return {};
+  }
+  for (double& value : share) {
+    value /= total;
+  }
+  return share;
 }
 
 std::vector<std::pair<std::string, std::string>> NwbImport::MoveInto(OverlaySet& set, const Environment& environment,

@@ -71,6 +71,10 @@ public:
   // A grid over the position extent (else the pose extent) estimated from sampled blocks; a
   // placeholder 1 x 1 grid with a warning when the file has neither.
   Environment MakeEnvironment();
+  // The share of time the first position spends in each bin of a grid environment, from the samples
+  // read to size the arena (evenly spaced blocks: exact for short recordings, an estimate for long
+  // ones, never a read of the whole series). Empty without position samples.
+  std::vector<double> Occupancy(const Environment& environment) const;
 
   // Moves the overlays into set, sized for the environment (as the session format's defaults), with
   // names made unique, head directions anchored at the first position (the set's own when this file
@@ -101,6 +105,7 @@ private:
 
   std::vector<PositionOverlay> Positions;
   std::vector<std::array<double, 4>> PositionBounds; // finite extent per position, or empty
+  std::vector<double> PositionSamples; // the first position's (x, y) pairs read for its extent
   std::vector<BodypartOverlay> Bodyparts;
   std::vector<std::array<double, 4>> BodypartBounds;
   std::vector<HeadDirectionOverlay> Headings;

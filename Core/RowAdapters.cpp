@@ -21,6 +21,13 @@ void RegularTimesSource::ReadRows(std::int64_t first, std::int64_t count, void* 
 ConstantRows::ConstantRows(std::int64_t rows, std::int64_t width, double value)
   : Rows(rows), Width(width), Value(value) {}
 
+void RepeatedRows::ReadRows(std::int64_t, std::int64_t count, void* out) {
+  auto* rows = static_cast<double*>(out);
+  for (std::int64_t i = 0; i < count; ++i) {
+    std::copy(Row.begin(), Row.end(), rows + i * static_cast<std::int64_t>(Row.size()));
+  }
+}
+
 void ConstantRows::ReadRows(std::int64_t, std::int64_t count, void* out) {
   std::fill_n(static_cast<double*>(out), count * Width, Value);
 }
@@ -106,7 +113,8 @@ void StackedRows::ReadRows(std::int64_t first, std::int64_t count, void* out) {
   }
 }
 
-bool EstimateExtent(RowSource& xy, double bounds[4], std::int64_t maxBlocks, std::int64_t blockRows) {
+bool EstimateExtent(RowSource& xy, double bounds[4], std::int64_t maxBlocks, std::int64_t blockRows,
+  std::vector<double>* samples) {
   const std::int64_t rows = xy.RowCount();
   const std::int64_t width = xy.RowWidth();
   const double infinity = std::numeric_limits<double>::infinity();
@@ -133,6 +141,10 @@ bool EstimateExtent(RowSource& xy, double bounds[4], std::int64_t maxBlocks, std
           bounds[2] = std::min(bounds[2], y);
           bounds[3] = std::max(bounds[3], y);
           found = true;
+          if (samples) {
+            samples->push_back(x);
+            samples->push_back(y);
+          }
         }
       }
     }

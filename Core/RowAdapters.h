@@ -27,6 +27,19 @@ private:
 };
 
 // Every value the same (a NaN placeholder field for an NWB file opened on its own).
+// The same row every time: a time-independent field (an NWB file's occupancy) as a stream of frames.
+class RepeatedRows : public RowSource {
+public:
+  RepeatedRows(std::int64_t rows, std::vector<double> row) : Rows(rows), Row(std::move(row)) {}
+  void ReadRows(std::int64_t first, std::int64_t count, void* out) override;
+  std::int64_t RowCount() const override { return Rows; }
+  std::int64_t RowWidth() const override { return static_cast<std::int64_t>(Row.size()); }
+
+private:
+  std::int64_t Rows;
+  std::vector<double> Row;
+};
+
 class ConstantRows : public RowSource {
 public:
   ConstantRows(std::int64_t rows, std::int64_t width, double value);
@@ -115,7 +128,9 @@ private:
 
 // The bounding box of the finite (x, y) pairs in a source (each row holds one or more pairs),
 // from at most maxBlocks evenly spaced blocks of blockRows rows: open time stays constant however
-// long the recording. Returns false when no finite pair was seen.
-bool EstimateExtent(RowSource& xy, double bounds[4], std::int64_t maxBlocks = 32, std::int64_t blockRows = 4096);
+// long the recording. Returns false when no finite pair was seen. When samples is given, the finite
+// pairs read are appended to it (x0, y0, x1, y1, ...), e.g. for an occupancy estimate.
+bool EstimateExtent(RowSource& xy, double bounds[4], std::int64_t maxBlocks = 32, std::int64_t blockRows = 4096,
+  std::vector<double>* samples = nullptr);
 
 } // namespace neuroplayback

@@ -148,15 +148,23 @@ void Session::OpenNwb(std::size_t cacheBytesPerField) {
       "Check the timestamps (seconds) of the NWB series.");
   }
   Times_ = std::make_unique<FrameTimes>(FrameTimes::Regular(first, rate, static_cast<std::int64_t>(frames)));
-  // No decoded field: a NaN placeholder over the bins (drawn in the NaN colour), so the field port,
-  // the time range, the playback cue and the overlays work as for any session.
+  // No decoded field: where the animal spent its time (the same map at every frame), or, without a
+  // position, a NaN placeholder (drawn in the NaN colour), so the field port, the time range, the
+  // playback cue and the overlays work as for any session.
   FieldInfo info;
-  info.Name = NwbPlaceholderField;
-  info.Label = "no decoded field (NWB behaviour only)";
+  std::vector<double> occupancy = nwb.Occupancy(Environment_);
+  std::unique_ptr<RowSource> rows;
+  if (!occupancy.empty()) {
+    info.Name = NwbOccupancyField;
+    info.Label = "occupancy (share of time)";
+    rows = std::make_unique<RepeatedRows>(Times_->Count(), std::move(occupancy));
+  } else {
+    info.Name = NwbPlaceholderField;
+    info.Label = "no decoded field (NWB behaviour only)";
+    rows = std::make_unique<ConstantRows>(Times_->Count(), Environment_.BinCount, std::numeric_limits<double>::quiet_NaN());
+  }
   FieldInfos.push_back(info);
-  Streams.push_back(std::make_unique<FieldStream>(info.Name, ScalarType::Float64,
-    std::make_unique<ConstantRows>(Times_->Count(), Environment_.BinCount, std::numeric_limits<double>::quiet_NaN()), 16,
-    cacheBytesPerField));
+  Streams.push_back(std::make_unique<FieldStream>(info.Name, ScalarType::Float64, std::move(rows), 16, cacheBytesPerField));
   Overlays_ = OverlaySet::ForEnvironment(Environment_);
   for (const auto& [name, kind] : nwb.MoveInto(Overlays_, Environment_, Times_->First(), Times_->Last())) {
     OverlayList.push_back({ name, kind });

@@ -48,6 +48,8 @@ public:
 
   // The name of the placeholder field of an NWB file opened on its own (NaN everywhere).
   static constexpr const char* NwbPlaceholderField = "no_field";
+  // An NWB file opened on its own with a position: the share of time spent in each bin.
+  static constexpr const char* NwbOccupancyField = "occupancy";
   // The NWB file whose overlays this session shows (the file itself, or its nwb_path), or "".
   const std::string& NwbPath() const { return NwbFilePath; }
 

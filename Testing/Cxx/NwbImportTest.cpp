@@ -17,6 +17,7 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <numeric>
 #include <vector>
 
 using namespace neuroplayback;
@@ -395,9 +396,14 @@ TEST_F(NwbFile, OpensAsASessionWithAPlaceholderFieldOnTheBehaviourClock) {
   EXPECT_DOUBLE_EQ(session->Times().First(), 3.0);
   EXPECT_DOUBLE_EQ(session->Times().Rate(), 25.0);
   ASSERT_EQ(session->Fields().size(), 1u);
-  EXPECT_EQ(session->Fields()[0].Name, Session::NwbPlaceholderField);
+  // The field is where the animal spent its time, the same map at every frame; it sums to 1.
+  EXPECT_EQ(session->Fields()[0].Name, Session::NwbOccupancyField);
   EXPECT_EQ(session->Field(0).BinCount(), session->Env().BinCount);
-  EXPECT_TRUE(std::isnan(static_cast<const double*>(session->Field(0).Frame(49))[0]));
+  const auto* last = static_cast<const double*>(session->Field(0).Frame(49));
+  const std::vector<double> occupancy(last, last + session->Env().BinCount);
+  EXPECT_NEAR(std::accumulate(occupancy.begin(), occupancy.end(), 0.0), 1.0, 1e-12);
+  const auto* first = static_cast<const double*>(session->Field(0).Frame(0));
+  EXPECT_TRUE(std::equal(occupancy.begin(), occupancy.end(), first));
   EXPECT_EQ(session->Env().Units, "cm");
   EXPECT_EQ(session->Overlays().Positions().size(), 1u);
   EXPECT_EQ(session->NwbPath(), Path);

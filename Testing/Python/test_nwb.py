@@ -15,6 +15,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import h5py
 import numpy as np
 from paraview import servermanager, simple
+from paraview.vtk.util.numpy_support import vtk_to_numpy
+from vtkmodules.vtkCommonDataModel import vtkCellLocator
 
 import make_nwb as nwb
 import session_factory as sf
@@ -111,7 +113,16 @@ class NwbTest(unittest.TestCase):
         reader, truth = self.open_alone("explicit.nwb")
         self.assertEqual(overlay_problems(reader), ([], []))
         info = session_info(reader)
-        self.assertEqual((info["layout"], info["units"], info["field"]), ("grid", "cm", "no_field"))
+        self.assertEqual((info["layout"], info["units"], info["field"]), ("grid", "cm", "occupancy"))
+        # The field is the share of time in each bin: it sums to 1, and the bin under the animal is visited.
+        field = fetch(reader, 1.0, 0)
+        share = vtk_to_numpy(field.GetCellData().GetArray("occupancy"))
+        self.assertAlmostEqual(float(np.nansum(share)), 1.0, places=9)
+        locator = vtkCellLocator()
+        locator.SetDataSet(field)
+        locator.BuildLocator()
+        position = xy(fetch(reader, 1.0, POSITION))[0]
+        self.assertGreater(share[locator.FindCell([position[0], position[1], 0.0])], 0.0)
         t = truth["t"]
         self.assertAlmostEqual(info["time_range"][0], t[0])
         self.assertAlmostEqual(info["time_range"][1], t[-1])
