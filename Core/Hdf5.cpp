@@ -218,6 +218,12 @@ std::vector<std::string> ReadStrings(hid_t dataset, hsize_t first, hsize_t count
   });
 }
 
+bool IsNumeric(hid_t dataset) {
+  Handle type(H5Dget_type(dataset));
+  const H5T_class_t typeClass = type.Valid() ? H5Tget_class(type.Get()) : H5T_NO_CLASS;
+  return typeClass == H5T_INTEGER || typeClass == H5T_FLOAT;
+}
+
 std::string ObjectKey(hid_t object) {
 #if H5_VERSION_GE(1, 12, 0)
   H5O_info2_t info{};

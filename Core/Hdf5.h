@@ -66,6 +66,9 @@ std::vector<std::string> ReadStrings(hid_t dataset, hsize_t first, hsize_t count
 // The identity of an object within the open files (the same for every link to it), for cycle checks.
 std::string ObjectKey(hid_t object);
 
+// True when a dataset holds numbers (integers or floats), not text or compound records.
+bool IsNumeric(hid_t dataset);
+
 // Dimensions of a dataset.
 std::vector<hsize_t> Shape(hid_t dataset);
 

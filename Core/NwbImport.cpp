@@ -179,6 +179,10 @@ Series OpenSeries(hid_t file, const std::string& where) {
           std::to_string(s.Rows) + " rows.",
         "Write one timestamp per data row (or give starting_time with a rate instead).");
     }
+    if (!h5::IsNumeric(times.Get())) {
+      throw SessionError(s.TimesWhere + " does not hold numbers (it is text or records).",
+        "Write the timestamps as float64 seconds.");
+    }
     s.TimesKey = h5::ObjectKey(times.Get());
     s.Times = std::make_unique<h5::DatasetRows>(std::move(times), H5T_NATIVE_DOUBLE);
   } else if (h5::Exists(g, "starting_time")) {
@@ -841,6 +845,10 @@ void NwbImport::ReadUnits(const std::string& where) {
   if (dims.size() != 1) {
     throw SessionError(timesWhere + " has shape " + ShapeText(dims) + "; it must be 1-D: every unit's spike times, one after another.",
       "Write spike_times as a ragged column: the times of all units concatenated, with spike_times_index.");
+  }
+  if (!h5::IsNumeric(spikes.Get())) {
+    throw SessionError(timesWhere + " does not hold numbers (it is text or records).",
+      "Write the spike times as float64 seconds.");
   }
   const auto total = static_cast<std::int64_t>(dims[0]);
   std::vector<std::int64_t> ends;

@@ -134,6 +134,10 @@ std::unique_ptr<SampleStream> OpenSamples(hid_t group, const std::string& where,
   if (n == 0) {
     throw SessionError(timesWhere + " is empty.", "Write at least one sample, or remove the overlay.");
   }
+  if (!h5::IsNumeric(times.Get())) {
+    throw SessionError(timesWhere + " does not hold numbers (it is text or records).",
+      "Write the sample times as float64 seconds on the session clock.");
+  }
   std::unique_ptr<RowSource> values;
   std::int64_t blockRows = 4096;
   if (valuesName) {

@@ -348,6 +348,10 @@ void Session::LoadTimes() {
     if (h5::Shape(dataset.Get())[0] == 0) {
       throw SessionError("The session has no frames: /time/frame_times is empty.", "Write at least one frame time.");
     }
+    if (!h5::IsNumeric(dataset.Get())) {
+      throw SessionError("/time/frame_times does not hold numbers (it is text or records).",
+        "Write the frame times as float64 seconds.");
+    }
     Times_ = std::make_unique<FrameTimes>(
       FrameTimes::Explicit(std::make_unique<h5::DatasetRows>(std::move(dataset), H5T_NATIVE_DOUBLE)));
   } else {

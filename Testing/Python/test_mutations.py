@@ -104,6 +104,8 @@ class MutationTest(unittest.TestCase):
             reader = open_session(path)
         except SessionError as error:
             self.assertTrue(str(error).strip(), f"{label}: empty message")
+            # The file is intact HDF5: a message must name what is wrong in it, not blame damage.
+            self.assertNotIn("truncated or damaged", str(error), label)
             self.assertEqual(sha(path), before, f"{label}: the file was modified")
             return "refused"
         try:
@@ -120,6 +122,7 @@ class MutationTest(unittest.TestCase):
             errors, warnings = overlay_problems(reader)
             for message in errors + warnings:
                 self.assertTrue(message.strip(), f"{label}: empty overlay message")
+                self.assertNotIn("truncated or damaged", message, label)
         finally:
             cue = playback_cue()
             if cue is not None:
