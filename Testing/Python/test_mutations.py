@@ -22,7 +22,7 @@ from neuroplayback import SessionError
 from neuroplayback.paraview import open_session, overlay_problems, playback_cue, time_range
 from pv_support import sha
 
-N_FRAMES, RATE = 40, 10.0
+N_FRAMES, RATE = 50, 10.0  # add_all_overlays places 20 events per type on 4 x N_FRAMES samples
 
 
 def dataset_paths(path):
@@ -91,8 +91,12 @@ class MutationTest(unittest.TestCase):
         sf.add_time_series(cls.session, "speed", t, np.sin(t), {"label": "Speed", "color": "#30a0ff"})
         sf.add_overlay(cls.session, "trials", "intervals", {"start_time": [0.5, 2.0], "stop_time": [1.5, 3.0],
                                                             "labels": np.array(["a", "b"], dtype=object)})
-        sf.add_overlay(cls.session, "video", "video", {"frames": np.full((8, 6, 8, 3), 120, dtype=np.uint8),
+        sf.add_overlay(cls.session, "video", "video", {"frames": np.full((8, 10, 12, 3), 120, dtype=np.uint8),
                                                        "times": np.arange(8) * 0.5}, {"cm_per_px": 5.0})
+        reader = open_session(cls.session)  # the starting point is valid: every break below is the only problem
+        assert overlay_problems(reader) == ([], []), overlay_problems(reader)
+        playback_cue().Session = None
+        simple.Delete(reader)
         cls.nwb = os.path.join(cls.folder, "good.nwb")
         nwb.write_behaviour_nwb(cls.nwb)
         cls.scene = simple.GetAnimationScene()
