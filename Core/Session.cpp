@@ -65,7 +65,8 @@ bool Session::LooksLikeSession(const std::string& path) {
   return h5::ReadStringAttribute(file.Get(), "format").value_or("") == "neuroplayback-session" || IsNwbFile(file.Get());
 }
 
-std::unique_ptr<Session> Session::Open(const std::string& path, std::size_t cacheBytesPerField) {
+std::unique_ptr<Session> Session::Open(const std::string& path, std::size_t cacheBytesPerField,
+  const std::string& nwbBeside) {
   if (path.empty()) {
     throw SessionError("No session file name was given.", "Choose a .nsp file in File > Open or pass FileName.");
   }
@@ -91,6 +92,10 @@ std::unique_ptr<Session> Session::Open(const std::string& path, std::size_t cach
   const std::string format = h5::ReadStringAttribute(file, "format").value_or("");
   if (format != "neuroplayback-session" && IsNwbFile(file)) {
     session->OpenNwb(cacheBytesPerField);
+    if (!nwbBeside.empty()) {
+      session->Overlays_.AddWarning("An NWB file opened on its own shows its own behaviour; the second NWB file '" +
+        nwbBeside + "' is not added. How to fix: open it beside a session with decoded fields (.nsp) instead.");
+    }
     return session;
   }
   if (format != "neuroplayback-session") {
@@ -121,8 +126,10 @@ std::unique_ptr<Session> Session::Open(const std::string& path, std::size_t cach
   session->LoadOverlayList();
   session->Overlays_ = OverlaySet::Load(file, session->Environment_, session->Times_->First(), session->Times_->Last(),
     8u << 20, std::filesystem::absolute(path).parent_path().string());
-  if (const auto nwbPath = h5::ReadStringAttribute(file, "nwb_path"); nwbPath && !nwbPath->empty()) {
-    session->AddNwbBeside(*nwbPath);
+  if (!nwbBeside.empty()) {
+    session->AddNwbBeside(nwbBeside, "the reader's NWB File property");
+  } else if (const auto nwbPath = h5::ReadStringAttribute(file, "nwb_path"); nwbPath && !nwbPath->empty()) {
+    session->AddNwbBeside(*nwbPath, "the root attribute nwb_path");
   }
   return session;
 }
@@ -172,15 +179,15 @@ void Session::OpenNwb(std::size_t cacheBytesPerField) {
   File = nwb.ReleaseFile();
 }
 
-void Session::AddNwbBeside(const std::string& nwbPath) {
+void Session::AddNwbBeside(const std::string& nwbPath, const std::string& namedBy) {
   namespace fs = std::filesystem;
   const fs::path given(nwbPath);
   const fs::path resolved = given.is_absolute() ? given : fs::absolute(FilePath).parent_path() / given;
   const std::string prefix = "NWB file " + given.filename().string() + ": ";
   std::error_code error;
   if (!fs::is_regular_file(resolved, error)) {
-    Overlays_.AddWarning("The NWB file '" + resolved.string() + "' named by the root attribute nwb_path = '" + nwbPath +
-      "' does not exist, so its overlays are not shown. How to fix: put the NWB file there, or set nwb_path to its "
+    Overlays_.AddWarning("The NWB file '" + resolved.string() + "' named by " + namedBy + " = '" + nwbPath +
+      "' does not exist, so its overlays are not shown. How to fix: put the NWB file there, or give its "
       "path (relative to the session file's folder, or absolute).");
     return;
   }
@@ -196,7 +203,7 @@ void Session::AddNwbBeside(const std::string& nwbPath) {
     NwbFile = nwb.ReleaseFile();
     NwbFilePath = resolved.string();
   } catch (const SessionError& failure) {
-    Overlays_.AddError("The NWB file named by nwb_path ('" + resolved.string() + "') could not be read: " + failure.what());
+    Overlays_.AddError("The NWB file named by " + namedBy + " ('" + resolved.string() + "') could not be read: " + failure.what());
   }
 }
 

@@ -41,7 +41,10 @@ class Session {
 public:
   // Throws SessionError naming the problem and the fix. Never writes to the file. Opens .nsp
   // sessions and NWB files.
-  static std::unique_ptr<Session> Open(const std::string& path, std::size_t cacheBytesPerField = 64u << 20);
+  // nwbBeside: an NWB file whose behaviour joins the session's overlays (relative to the session's
+  // folder, or absolute); it takes the place of the file's own nwb_path attribute.
+  static std::unique_ptr<Session> Open(const std::string& path, std::size_t cacheBytesPerField = 64u << 20,
+    const std::string& nwbBeside = "");
   // True when the file is HDF5 and says it is a NeuroPlayback session or an NWB file (cheap; for
   // reader detection).
   static bool LooksLikeSession(const std::string& path);
@@ -74,7 +77,8 @@ private:
   void LoadFields(std::size_t cacheBytesPerField);
   void LoadOverlayList();
   void OpenNwb(std::size_t cacheBytesPerField);
-  void AddNwbBeside(const std::string& nwbPath);
+  // namedBy says in messages where the path came from ("the root attribute nwb_path", ...).
+  void AddNwbBeside(const std::string& nwbPath, const std::string& namedBy);
 
   std::string FilePath;
   std::string SessionTitle;

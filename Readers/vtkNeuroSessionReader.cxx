@@ -37,6 +37,7 @@ struct vtkNeuroSessionReader::Internals
   std::unique_ptr<Session> OpenSession;
   std::string OpenedFile;
   bool OpenedExact = false;
+  std::string OpenedNwb;
   int OpenedCacheSizeMB = 0;
   neuroplayback::EnvironmentGeometry Geometry;
   // Global colour range per field, computed once per file.
@@ -97,6 +98,16 @@ void vtkNeuroSessionReader::SetFileName(const char* name)
   this->Modified();
 }
 
+void vtkNeuroSessionReader::SetNWBFileName(const char* name)
+{
+  const std::string next = name ? name : "";
+  if (next != this->NWBFileName)
+  {
+    this->NWBFileName = next;
+    this->Modified();
+  }
+}
+
 void vtkNeuroSessionReader::SetExactColorRange(bool exact)
 {
   if (this->ExactColorRange != exact)
@@ -134,11 +145,11 @@ bool vtkNeuroSessionReader::EnsureSession()
   Internals& in = *this->Internal;
   const std::string file = this->FileName ? this->FileName : "";
   if (in.OpenSession && in.OpenedFile == file && in.OpenedExact == this->ExactColorRange &&
-    in.OpenedCacheSizeMB == this->CacheSizeMB)
+    in.OpenedCacheSizeMB == this->CacheSizeMB && in.OpenedNwb == this->NWBFileName)
   {
     return true;
   }
-  const std::string key = AttemptKey(file, this->ExactColorRange);
+  const std::string key = AttemptKey(file, this->ExactColorRange) + "|" + this->NWBFileName;
   if (!in.OpenSession && in.FailedKey == key)
   {
     return false; // already reported; LastError still says why
@@ -148,7 +159,7 @@ bool vtkNeuroSessionReader::EnsureSession()
   try
   {
     const std::size_t cacheBytes = static_cast<std::size_t>(this->CacheSizeMB) << 20;
-    std::unique_ptr<Session> session = Session::Open(file, cacheBytes);
+    std::unique_ptr<Session> session = Session::Open(file, cacheBytes, this->NWBFileName);
     in.Geometry = neuroplayback::BuildEnvironmentGeometry(session->Env());
     for (std::size_t i = 0; i < session->Fields().size(); ++i)
     {
@@ -173,6 +184,7 @@ bool vtkNeuroSessionReader::EnsureSession()
     in.OpenedFile = file;
     in.OpenedExact = this->ExactColorRange;
     in.OpenedCacheSizeMB = this->CacheSizeMB;
+    in.OpenedNwb = this->NWBFileName;
     in.OpenSession = std::move(session);
   }
   catch (const SessionError& error)

@@ -47,6 +47,12 @@ public:
   void SetExactColorRange(bool exact);
   vtkGetMacro(ExactColorRange, bool);
 
+  /// An NWB file whose behaviour (position, pose, head direction, spikes, trials, time series) is shown
+  /// beside the session's own overlays, without changing either file; relative to the session's folder
+  /// or absolute. Empty: the session's nwb_path attribute, if any.
+  void SetNWBFileName(const char* name);
+  const char* GetNWBFileName() const { return this->NWBFileName.c_str(); }
+
   /// Bytes of field data kept in memory per field.
   vtkSetClampMacro(CacheSizeMB, int, 4, 65536);
   vtkGetMacro(CacheSizeMB, int);
@@ -167,6 +173,7 @@ private:
   std::string OverlayWarnings;
   std::string DisplayHints;
   std::string QueryResult;
+  std::string NWBFileName;
   double FieldRange[2] = { 0.0, 1.0 };
 
   struct Internals;

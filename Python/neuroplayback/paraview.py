@@ -41,11 +41,12 @@ def last_error(reader):
     return reader.GetPropertyValue("LastError") or ""
 
 
-def open_session(path, exact_color_range=False, cache_size_mb=None):
+def open_session(path, exact_color_range=False, cache_size_mb=None, nwb=None):
     """Opens a session file and returns the reader proxy.
 
-    Raises SessionError (naming the problem and the fix) when the file cannot be read, and
-    FileNotFoundError when it does not exist. Never modifies the file.
+    nwb: an NWB file whose behaviour is shown beside the session's overlays (instead of the session's
+    own nwb_path attribute). Raises SessionError (naming the problem and the fix) when the file cannot be
+    read, and FileNotFoundError when it does not exist. Never modifies either file.
     """
     path = os.fspath(path)
     if not os.path.exists(path):
@@ -57,6 +58,8 @@ def open_session(path, exact_color_range=False, cache_size_mb=None):
     options = {"ExactColorRange": 1 if exact_color_range else 0}
     if cache_size_mb is not None:
         options["CacheSizeMB"] = int(cache_size_mb)
+    if nwb is not None:
+        options["NWBFile"] = os.fspath(nwb)
     reader = simple.NeuroPlaybackSession(registrationName=os.path.basename(path), FileName=path, **options)
     reader.UpdatePipelineInformation()
     message = last_error(reader)

@@ -317,6 +317,25 @@ class NwbTest(unittest.TestCase):
                 simple.Delete(reader)
                 self.assertEqual((sha(nwb_file), sha(session)), before)
 
+    def test_an_nwb_file_chosen_on_the_reader_joins_a_session_without_changing_it(self):
+        os.makedirs(self.path("chosen"), exist_ok=True)
+        nwb_file = self.path("chosen/behaviour.nwb")
+        truth = nwb.write_behaviour_nwb(nwb_file, rate_clock=True)
+        # The session names a file that is not there; the reader's NWB File property takes its place.
+        session = self.beside("chosen/session.nsp", "elsewhere/missing.nwb")
+        before = sha(nwb_file), sha(session)
+        reader = open_session(session, nwb=nwb_file)
+        self.assertEqual(overlay_problems(reader), ([], []))
+        np.testing.assert_allclose(xy(fetch(reader, 3.0, POSITION)), [truth["xy"][150]], atol=1e-9)
+        reader.NWBFile = "no-such.nwb"  # changing it reopens the session with the new choice
+        reader.UpdatePipeline(3.0)
+        errors, warnings = overlay_problems(reader)
+        self.assertEqual(len(warnings), 1)
+        self.assertIn("named by the reader's NWB File property = 'no-such.nwb' does not exist", warnings[0])
+        self.assertEqual(len(xy(fetch(reader, 3.0, POSITION))), 0)
+        simple.Delete(reader)
+        self.assertEqual((sha(nwb_file), sha(session)), before)
+
     def test_nwb_spikes_placed_on_the_sessions_own_trajectory(self):
         nwb_file = self.path("spikes-only.nwb")
         with nwb.new_file(nwb_file) as f:
