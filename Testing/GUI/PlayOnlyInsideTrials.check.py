@@ -14,5 +14,7 @@ assert p["last_frame"] == 24, "playback must end at the end of the last trial"
 inside = ((times[10] - times[5]) + (times[24] - times[20])) / 0.5
 assert p["seconds_played"] < inside + 1.0, f"the gaps must be jumped: {p['seconds_played']:.2f} s for {inside:.2f} s of trials"
 assert p["frames_shown"] <= 11, "frames between the trials must not be shown"
+assert p["every_frame"] == 1, "the toolbar's Every frame must reach the cue"
 assert p["frames_skipped"] == 0, "jumping a gap is not skipping"
+assert p["frames_shown"] >= 9, "every frame of both trials must be shown"
 print("ok")

@@ -69,3 +69,9 @@ sf.add_overlay(epochs, "licks", "events", attrs={"size": 3.0},
                types={"lick": {"times": irregular[[7, 16]], "xy": [[7.5, 8.0], [16.5, 8.0]], "color": "red"}})
 sf.add_overlay(epochs, "trials", "intervals", data={"start_time": irregular[[5, 20]], "stop_time": irregular[[10, 24]],
                                                     "labels": np.array(["left", "right"], dtype=object)})
+
+# gui-behaviour.nwb: an NWB 2.x file (position, head direction, pose + skeleton, units, trials and epochs),
+# opened on its own through File > Open.
+import make_nwb  # noqa: E402
+
+make_nwb.write_behaviour_nwb(os.path.join(folder, "gui-behaviour.nwb"))
