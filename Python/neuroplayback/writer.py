@@ -1280,11 +1280,19 @@ def _fields(fields, field_names, dtype):
     return out
 
 
-def _color_range(value, where, name, count):
-    """Per-field vmin / vmax from None or one number for every field."""
+def _color_range(value, where, name, names):
+    """Per-field vmin / vmax from None, one number for every field, or a dict {field name: number}."""
     if value is None or isinstance(value, (int, float, np.number)):
-        return [None if value is None else number(value, where, name)] * count
-    fail(f"{where}: {name} = {value!r} is not a number.", "", f"Give {name} as one number for every field.")
+        return [None if value is None else number(value, where, name)] * len(names)
+    if isinstance(value, dict):
+        unknown = [key for key in value if key not in names]
+        if unknown:
+            fail(f"{where}: {name} names field {unknown[0]!r}, which is not one of the fields ({names_text(names)})."
+                 f"{did_you_mean(str(unknown[0]), names)}", "", f"Key {name} by the fields' names.")
+        return [None if value.get(field) is None else number(value[field], where, f"{name}[{field!r}]")
+                for field in names]
+    fail(f"{where}: {name} = {value!r} is not a number.", "",
+         f"Give {name} as one number for every field, or a dict {{field name: number}}.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1309,7 +1317,8 @@ def write_session(path, env, fields, *, frame_times=None, frame_rate=None, start
                   VideoOverlay, IntervalOverlay (or neurospatial's overlay objects).
     regions       extra regions (Region list, dict name -> coordinates, neurospatial Regions), drawn
                   with the environment's own.
-    vmin, vmax    the colour range; a missing bound is the data's finite min / max, found while writing
+    vmin, vmax    the colour range (one number, or a dict {field name: number}); a missing bound is the
+                  data's finite min / max, found while writing
                   (shared_color_range=True: one range over every field). cmap: a matplotlib name
                   ('viridis', 'hot', ...) or a ParaView preset.
     dtype         'float32' / 'float64' to store fields as (default: as given; integers become floats).
@@ -1366,11 +1375,12 @@ def write_session(path, env, fields, *, frame_times=None, frame_rate=None, start
     if default_field is not None and default_field not in names:
         fail(f"write_session: default_field = {default_field!r} is not one of the fields ({names_text(names)})."
              f"{did_you_mean(default_field, names)}", "", "Name one of the fields.")
-    low = _color_range(vmin, "write_session", "vmin", len(specs))
-    high = _color_range(vmax, "write_session", "vmax", len(specs))
-    if low[0] is not None and high[0] is not None and not low[0] < high[0]:
-        fail(f"write_session: vmin = {low[0]:g} is not below vmax = {high[0]:g}.", "They are the colour range.",
-             "Give vmin < vmax, or leave one out to take it from the data.")
+    low = _color_range(vmin, "write_session", "vmin", names)
+    high = _color_range(vmax, "write_session", "vmax", names)
+    for field, a, b in zip(names, low, high):
+        if a is not None and b is not None and not a < b:
+            fail(f"write_session: vmin = {a:g} is not below vmax = {b:g}" + (f" for field {field!r}." if len(names) > 1 else "."),
+                 "They are the colour range.", "Give vmin < vmax, or leave one out to take it from the data.")
     colormap = None
     if cmap is not None:
         if not isinstance(cmap, str) or not cmap:

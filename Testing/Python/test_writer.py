@@ -387,6 +387,14 @@ class WriterTest(unittest.TestCase):
             self.assertEqual(sorted(f["fields"]), ["field_1", "field_2"])
             for name in ("field_1", "field_2"):
                 self.assertEqual((f["fields"][name].attrs["vmin"], f["fields"][name].attrs["vmax"]), (-71.0, 71.0))
+        per_field = write_session(self.path("per-field.nsp"), env, {"posterior": a, "likelihood": -a}, frame_times=t,
+                                  vmin={"posterior": 0.0}, vmax={"posterior": 1.0, "likelihood": 5.0})
+        with h5py.File(per_field, "r") as f:
+            self.assertEqual((f["fields/posterior"].attrs["vmin"], f["fields/posterior"].attrs["vmax"]), (0.0, 1.0))
+            self.assertEqual((f["fields/likelihood"].attrs["vmin"], f["fields/likelihood"].attrs["vmax"]),
+                             (float(np.nanmin(-a)), 5.0))
+        with self.assertRaisesRegex(SessionWriteError, "names field 'posterio'.*Did you mean 'posterior'"):
+            write_session(self.path("bad-range.nsp"), env, {"posterior": a}, frame_times=t, vmin={"posterio": 0.0})
         constant = write_session(self.path("constant.nsp"), env, np.full((3, 6), np.nan), frame_rate=1.0)
         with h5py.File(constant, "r") as f:  # no finite value: (0, 1), as neurospatial
             self.assertEqual((f["fields/field"].attrs["vmin"], f["fields/field"].attrs["vmax"]), (0.0, 1.0))
