@@ -21,6 +21,10 @@ void RegularTimesSource::ReadRows(std::int64_t first, std::int64_t count, void* 
 ConstantRows::ConstantRows(std::int64_t rows, std::int64_t width, double value)
   : Rows(rows), Width(width), Value(value) {}
 
+void MemoryRows::ReadRows(std::int64_t first, std::int64_t count, void* out) {
+  std::copy_n(Values.begin() + first * Width, count * Width, static_cast<double*>(out));
+}
+
 void RepeatedRows::ReadRows(std::int64_t, std::int64_t count, void* out) {
   auto* rows = static_cast<double*>(out);
   for (std::int64_t i = 0; i < count; ++i) {

@@ -27,6 +27,19 @@ private:
 };
 
 // Every value the same (a NaN placeholder field for an NWB file opened on its own).
+// Rows held in memory (row-major, width values each): a summary built on demand.
+class MemoryRows : public RowSource {
+public:
+  MemoryRows(std::vector<double> values, std::int64_t width) : Values(std::move(values)), Width(width) {}
+  void ReadRows(std::int64_t first, std::int64_t count, void* out) override;
+  std::int64_t RowCount() const override { return Width > 0 ? static_cast<std::int64_t>(Values.size()) / Width : 0; }
+  std::int64_t RowWidth() const override { return Width; }
+
+private:
+  std::vector<double> Values;
+  std::int64_t Width;
+};
+
 // The same row every time: a time-independent field (an NWB file's occupancy) as a stream of frames.
 class RepeatedRows : public RowSource {
 public:

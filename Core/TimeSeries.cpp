@@ -2,6 +2,7 @@
 
 #include "Hdf5.h"
 #include "OverlayReading.h"
+#include "RowAdapters.h"
 #include "SessionError.h"
 
 #include <algorithm>
@@ -194,6 +195,9 @@ void TimeSeries::Window(double t0, double t1, std::int64_t maxBuckets, SeriesWin
     return;
   }
   out.Envelope = true;
+  if (Levels.empty() && !SummaryBuilt && out.Samples > LazySummarySamples) {
+    BuildSummaryInMemory();
+  }
   for (SummaryLevel& level : Levels) {
     if (out.Samples / level.SamplesPerBucket <= maxBuckets || &level == &Levels.back()) {
       EnvelopeFromSummary(level, first, last, out);
@@ -201,6 +205,25 @@ void TimeSeries::Window(double t0, double t1, std::int64_t maxBuckets, SeriesWin
     }
   }
   EnvelopeFromSamples(first, last, (out.Samples + maxBuckets - 1) / maxBuckets, out);
+}
+
+void TimeSeries::BuildSummaryInMemory() {
+  SummaryBuilt = true;
+  SummaryBuilder builder;
+  const std::int64_t n = Stream->Count();
+  for (std::int64_t i = 0; i < n; ++i) {
+    builder.Add(Stream->TimeOf(i), *Stream->Row(i));
+  }
+  std::vector<std::int64_t> samplesPerBucket;
+  std::vector<std::vector<double>> rows = builder.Finish(samplesPerBucket);
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    SummaryLevel level;
+    level.SamplesPerBucket = samplesPerBucket[k];
+    // The rows live in memory already: a small block cache in front of them is enough.
+    level.Rows = std::make_unique<FieldStream>(SeriesName + " summary level " + std::to_string(k), ScalarType::Float64,
+      std::make_unique<MemoryRows>(std::move(rows[k]), 3), 4096, std::size_t{ 1 } << 20);
+    Levels.push_back(std::move(level));
+  }
 }
 
 void TimeSeries::AppendBucket(double t, double low, double high, std::int64_t bucket, SeriesWindow& out) const {

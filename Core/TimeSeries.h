@@ -72,8 +72,11 @@ public:
   std::size_t LevelCount() const { return Levels.size(); }
 
   // Rows for the samples in [t0, t1], plus one on each side so the line reaches the edges. At most
-  // about 2 * maxBuckets rows: beyond that, a min/max envelope from the finest summary level that fits
-  // (or, with no summary, computed from the raw samples). Values are normalised when the style says so.
+  // about 2 * maxBuckets rows: beyond that, a min/max envelope from the finest summary level that fits.
+  // Without a stored summary it is computed from the raw samples; once a window spans more than
+  // LazySummarySamples, the summary is built in memory in one streaming pass (about n / 16 rows of 3
+  // doubles), so wider windows stop costing in proportion to their width. Values are normalised when
+  // the style says so.
   void Window(double t0, double t1, std::int64_t maxBuckets, SeriesWindow& out);
   // The value at t (interpolated as the style says, normalised if asked); NaN outside the series.
   double ValueAt(double t);
@@ -83,8 +86,10 @@ public:
   double DataMin() const { return Min; }
   double DataMax() const { return Max; }
   std::int64_t RowsRead() const;
+  static constexpr std::int64_t LazySummarySamples = 65536;
 
 private:
+  void BuildSummaryInMemory();
   double Shown(double v) const;
   // One envelope bucket: a (low, high) row pair at t, or one NaN row when low is NaN.
   void AppendBucket(double t, double low, double high, std::int64_t bucket, SeriesWindow& out) const;
@@ -96,6 +101,7 @@ private:
   TimeSeriesStyle Style;
   std::unique_ptr<SampleStream> Stream;
   std::vector<SummaryLevel> Levels;  // finest first
+  bool SummaryBuilt = false;         // built in memory once (series without a stored summary)
   double Min = std::numeric_limits<double>::quiet_NaN();
   double Max = std::numeric_limits<double>::quiet_NaN();
 };

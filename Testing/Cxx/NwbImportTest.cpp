@@ -460,6 +460,58 @@ TEST(TimeSeriesFromRows, StreamsWindowsAndValuesFromRowSources) {
   EXPECT_EQ(set.UniqueName("speed"), "speed_2");
 }
 
+TEST(TimeSeriesFromRows, VeryWideWindowsBuildTheSummaryOnceAndMatchTheSamples) {
+  // 400,000 samples at 500 Hz (800 s) with no stored summary; a 700 s window spans 350,000 samples.
+  const std::int64_t n = 400000;
+  std::vector<double> raw(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i) {
+    raw[static_cast<std::size_t>(i)] = std::sin(0.001 * static_cast<double>(i)) + (i % 977 == 0 ? 5.0 : 0.0);
+  }
+  raw[123456] = NaN;
+  std::int64_t calls = 0;
+  TimeSeries series = TimeSeries::FromRows("lfp", TimeSeriesStyle{}, std::make_unique<RegularTimesSource>(0.0, 500.0, n),
+    Rows(raw, 1, &calls), 4096, 8u << 20);
+  SeriesWindow narrow;
+  series.Window(10.0, 20.0, 1024, narrow);  // 5,000 samples: an envelope from the samples, no summary yet
+  EXPECT_TRUE(narrow.Envelope);
+  EXPECT_FALSE(series.HasSummary());
+
+  SeriesWindow wide;
+  series.Window(50.0, 750.0, 1024, wide);
+  EXPECT_TRUE(series.HasSummary());
+  EXPECT_TRUE(wide.Envelope);
+  EXPECT_LE(wide.Times.size(), 2u * 1024u + 4u);
+  EXPECT_EQ(wide.Bucket % SummaryBuilder::FirstBucket, 0);
+  // The envelope holds the true extremes of the window's samples (the spikes of 5 included).
+  const std::int64_t first = 50 * 500;
+  const std::int64_t last = 750 * 500;
+  double low = std::numeric_limits<double>::infinity();
+  double high = -low;
+  for (std::int64_t i = first; i <= last; ++i) {
+    if (std::isfinite(raw[static_cast<std::size_t>(i)])) {
+      low = std::min(low, raw[static_cast<std::size_t>(i)]);
+      high = std::max(high, raw[static_cast<std::size_t>(i)]);
+    }
+  }
+  double shownLow = std::numeric_limits<double>::infinity();
+  double shownHigh = -shownLow;
+  for (double v : wide.Values) {
+    if (std::isfinite(v)) {
+      shownLow = std::min(shownLow, v);
+      shownHigh = std::max(shownHigh, v);
+    }
+  }
+  EXPECT_NEAR(shownHigh, high, 1e-12);
+  EXPECT_LE(shownLow, low + 1e-12);  // edge buckets may reach a little beyond the window
+  // Later wide windows come from the summary: no more raw reads.
+  const std::int64_t callsAfterBuild = calls;
+  for (double start : { 0.0, 30.0, 90.0 }) {
+    series.Window(start, start + 700.0, 1024, wide);
+    EXPECT_TRUE(wide.Envelope);
+  }
+  EXPECT_EQ(calls, callsAfterBuild);
+}
+
 TEST(TimeSeriesFromRows, BadTimesAndLengthsNameTheSeries) {
   EXPECT_MENTIONS(ErrorOf([] {
     TimeSeries::FromRows("s", TimeSeriesStyle{}, Rows({ 0.0, 1.0, 2.0 }, 1), Rows({ 1.0, 2.0 }, 1), 16, 1u << 16, "/x/s");

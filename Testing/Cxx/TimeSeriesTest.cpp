@@ -407,31 +407,51 @@ TEST_F(TimeSeriesFile, WideWindowsAreEnvelopesWithTheTrueExtremesAndReadLittle) 
   EXPECT_FALSE(window.Envelope);
   EXPECT_EQ(window.Samples, 1002);
 
-  // Without a summary the envelope is computed from the samples, with the same extremes.
+  // Without a stored summary, a window this wide builds the same summary in memory, in one pass: the
+  // envelope is then exactly the stored summary's, and later wide windows read no more samples.
   TimeSeries without = Load("bare");
   EXPECT_FALSE(without.HasSummary());
+  SeriesWindow stored;
+  series.Window(t0, t1, 1024, stored);
   SeriesWindow fallback;
   without.Window(t0, t1, 1024, fallback);
+  EXPECT_TRUE(without.HasSummary());
   EXPECT_TRUE(fallback.Envelope);
   EXPECT_EQ(fallback.Samples, last - first + 1);
-  const std::int64_t bucket = (fallback.Samples + 1023) / 1024;
-  EXPECT_EQ(fallback.Bucket, bucket);
-  EXPECT_LE(fallback.Values.size(), 2u * 1024);
-  EXPECT_EQ(fallback.Times.front(), spec.Times[first]);
+  EXPECT_EQ(fallback.Bucket, stored.Bucket);
+  ASSERT_EQ(fallback.Times, stored.Times);
+  ASSERT_EQ(fallback.Values.size(), stored.Values.size());
+  for (std::size_t i = 0; i < stored.Values.size(); ++i) {
+    EXPECT_TRUE(Same(fallback.Values[i], stored.Values[i])) << "row " << i;
+  }
   const auto [fallbackLow, fallbackHigh] = RangeOf(fallback.Values);
   EXPECT_EQ(fallbackLow, trueLow);
   EXPECT_EQ(fallbackHigh, trueHigh);
-  int fallbackNan = 0;
-  for (const EnvelopeBucket& b : Buckets(fallback)) {
-    const std::int64_t start = std::llround(b.Time * 500.0);
-    EXPECT_EQ((start - first) % bucket, 0) << "buckets start at the window's first sample";
-    const auto [bucketLow, bucketHigh] = NanMinMax(spec.Values, start, std::min(start + bucket, last + 1));
-    EXPECT_TRUE(Same(b.Low, bucketLow)) << "bucket at sample " << start;
-    EXPECT_TRUE(Same(b.High, bucketHigh)) << "bucket at sample " << start;
-    fallbackNan += std::isnan(b.Low) ? 1 : 0;
+  const std::int64_t readOnce = without.RowsRead();
+  EXPECT_GE(readOnce, n) << "the summary is built from every sample, once";
+  without.Window(t0 + 100.0, t1 + 100.0, 1024, fallback);
+  EXPECT_TRUE(fallback.Envelope);
+  EXPECT_LT(without.RowsRead() - readOnce, n / 20) << "later wide windows come from the summary";
+
+  // A window wider than the chart but under TimeSeries::LazySummarySamples is an envelope computed from
+  // the samples themselves, buckets starting at the window's first sample.
+  TimeSeries small = Load("bare");
+  SeriesWindow medium;
+  small.Window(1990.0001, 2030.0001, 1024, medium);  // 20,000 samples
+  EXPECT_TRUE(medium.Envelope);
+  EXPECT_FALSE(small.HasSummary());
+  const std::int64_t mediumFirst = std::llround(medium.Times.front() * 500.0);
+  const std::int64_t mediumBucket = (medium.Samples + 1023) / 1024;
+  EXPECT_EQ(medium.Bucket, mediumBucket);
+  for (const EnvelopeBucket& b : Buckets(medium)) {
+    const std::int64_t bucketStart = std::llround(b.Time * 500.0);
+    EXPECT_EQ((bucketStart - mediumFirst) % mediumBucket, 0) << "buckets start at the window's first sample";
+    const std::int64_t mediumLast = mediumFirst + medium.Samples - 1;
+    const auto [bucketLow, bucketHigh] =
+      NanMinMax(spec.Values, bucketStart, std::min(bucketStart + mediumBucket, mediumLast + 1));
+    EXPECT_TRUE(Same(b.Low, bucketLow)) << "bucket at sample " << bucketStart;
+    EXPECT_TRUE(Same(b.High, bucketHigh)) << "bucket at sample " << bucketStart;
   }
-  EXPECT_GE(fallbackNan, 1);
-  EXPECT_GE(without.RowsRead(), last - first) << "without a summary every sample in the window is read";
 }
 
 TEST_F(TimeSeriesFile, NormalizeMapsToZeroOne) {
