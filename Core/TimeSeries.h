@@ -69,6 +69,10 @@ public:
   void SetColor(Rgba color) { Style.Color = color; }
   SampleStream& Samples() { return *Stream; }
   bool HasSummary() const { return !Levels.empty(); }
+  // A series that met a bad block while streaming is turned off (reported once by whoever caught
+  // it); the others still draw.
+  bool IsOff() const { return Off; }
+  void TurnOff() { Off = true; }
   std::size_t LevelCount() const { return Levels.size(); }
 
   // Rows for the samples in [t0, t1], plus one on each side so the line reaches the edges. At most
@@ -102,6 +106,7 @@ private:
   std::unique_ptr<SampleStream> Stream;
   std::vector<SummaryLevel> Levels;  // finest first
   bool SummaryBuilt = false;         // built in memory once (series without a stored summary)
+  bool Off = false;
   double Min = std::numeric_limits<double>::quiet_NaN();
   double Max = std::numeric_limits<double>::quiet_NaN();
 };

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <vector>
 
@@ -141,7 +142,24 @@ int vtkNeuroTimeSeriesFilter::RequestData(vtkInformation*, vtkInformationVector*
     {
       neuroplayback::TimeSeries& s = series[i];
       const double half = 0.5 * (this->WindowSeconds > 0.0 ? this->WindowSeconds : in.Window[i]);
-      s.Window(frameTime - half, frameTime + half, this->MaxChartBuckets, in.Rows);
+      double currentValue = std::numeric_limits<double>::quiet_NaN();
+      in.Rows.Clear();
+      if (!s.IsOff())
+      {
+        try
+        {
+          s.Window(frameTime - half, frameTime + half, this->MaxChartBuckets, in.Rows);
+          currentValue = s.ValueAt(frameTime);
+        }
+        catch (const std::exception& error)
+        {
+          // A bad block of this series (e.g. unsorted times found while playing): it goes blank, the
+          // other charts go on.
+          s.TurnOff();
+          in.Rows.Clear();
+          vtkWarningMacro(<< "The time series '" << s.Name() << "' is turned off: " << error.what());
+        }
+      }
       vtkNew<vtkTable> table;
       vtkNew<vtkDoubleArray> times;
       times->SetName("Time");
@@ -156,7 +174,7 @@ int vtkNeuroTimeSeriesFilter::RequestData(vtkInformation*, vtkInformationVector*
       // For scripts: the value at the frame time and whether the rows are an envelope.
       vtkNew<vtkDoubleArray> current;
       current->SetName("CurrentValue");
-      current->InsertNextValue(s.ValueAt(frameTime));
+      current->InsertNextValue(currentValue);
       table->GetFieldData()->AddArray(current);
       vtkNew<vtkDoubleArray> bucket;
       bucket->SetName("SamplesPerRowPair");

@@ -628,7 +628,19 @@ std::string vtkNeuroSessionReader::TimeSeriesReadout(double frameTime)
   readout.precision(2);
   for (neuroplayback::TimeSeries& series : this->Internal->OpenSession->Overlays().Series())
   {
-    const double value = series.ValueAt(frameTime);
+    double value = std::numeric_limits<double>::quiet_NaN();
+    if (!series.IsOff())
+    {
+      try
+      {
+        value = series.ValueAt(frameTime);
+      }
+      catch (const std::exception& error)
+      {
+        series.TurnOff(); // the chart filter reports it too, if shown; the field and other readouts go on
+        vtkWarningMacro(<< "The time series '" << series.Name() << "' is turned off: " << error.what());
+      }
+    }
     readout << "\n" << series.Label() << ": ";
     if (std::isfinite(value))
     {

@@ -226,6 +226,27 @@ class TimeSeriesTest(unittest.TestCase):
         low, high = span()
         self.assertAlmostEqual(high - low, 2.0, delta=0.03)
 
+    def test_a_bad_block_met_while_playing_turns_off_only_that_series(self):
+        path = self.path("bad-block.nsp")
+        sf.write_session(path, n_frames=500, rate=10.0)
+        t = np.arange(20000) * 0.0025  # 0 .. 50 s
+        broken = t.copy()
+        broken[10000:10010] = broken[10000:10010][::-1]  # unsorted in the middle: not seen at open
+        sf.add_time_series(path, "good", t, np.sin(t), summary=False)
+        sf.add_time_series(path, "broken", broken, np.cos(t), summary=False)
+        reader = open_session(path)
+        self.assertEqual(overlay_problems(reader), ([], []))
+        series = time_series(reader)
+        self.assertEqual(sorted(tables(series, 5.0)), ["broken", "good"])
+        self.assertGreater(len(tables(series, 5.0)["broken"][0]), 0, "drawn while its blocks are good")
+        got = tables(series, 25.0)  # the broken block is in this window
+        self.assertEqual(len(got["broken"][0]), 0, "the broken series goes blank")
+        self.assertAlmostEqual(got["good"][2], np.sin(25.0), places=6)
+        got = tables(series, 40.0)
+        self.assertEqual(len(got["broken"][0]), 0, "and stays off")
+        self.assertGreater(len(got["good"][0]), 0)
+        self.assertIn("good: ", annotation(reader, 40.0))  # the field and the readout go on
+
     def test_series_without_a_colour_cycle_tab10_not_white(self):
         path = self.path("uncoloured.nsp")
         sf.write_session(path, n_frames=50, rate=10.0)
