@@ -38,6 +38,8 @@ def _writer():
 
 def __getattr__(name):
     # The writer imports numpy and h5py: only when one of its names (or the module) is asked for.
+    if name == "__all__":  # `from neuroplayback import *` asks for the writer's names too
+        return ["SessionError", "SessionWriteError", *_writer().__all__]
     if name.startswith("__"):
         raise AttributeError(f"module 'neuroplayback' has no attribute '{name}'")
     writer = _writer()

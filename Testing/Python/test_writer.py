@@ -872,6 +872,11 @@ class WriterTest(unittest.TestCase):
         result = subprocess.run([python, "-c", code], capture_output=True, text=True, timeout=60)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(result.stdout.strip(), "SessionWriteError")
+        star = ("import sys; sys.path.insert(0, %r); from neuroplayback import *; "
+                "print(write_session.__name__, grid_environment.__name__, SessionWriteError.__name__)") % PYTHON_DIR
+        result = subprocess.run([python, "-c", star], capture_output=True, text=True, timeout=60)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.split(), ["write_session", "grid_environment", "SessionWriteError"])
 
 
 if __name__ == "__main__":
