@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <random>
+#include <set>
 #include <vector>
 
 namespace neuroplayback {
@@ -22,29 +23,62 @@ ValueRange EstimateRange(FieldStream& field, int sampleFrames, std::uint64_t see
   double highPercentile) {
   const std::int64_t frames = field.FrameCount();
   const std::int64_t samples = std::min<std::int64_t>(frames, std::max(1, sampleFrames));
-  std::vector<std::int64_t> chosen;
-  if (samples == frames) {
-    for (std::int64_t i = 0; i < frames; ++i) {
-      chosen.push_back(i);
-    }
-  } else {
-    std::mt19937_64 random(seed);
-    std::uniform_int_distribution<std::int64_t> pick(0, frames - 1);
-    while (static_cast<std::int64_t>(chosen.size()) < samples) {
-      chosen.push_back(pick(random));
-    }
-    // Reading in file order keeps the disk access pattern friendly.
-    std::sort(chosen.begin(), chosen.end());
-    chosen.erase(std::unique(chosen.begin(), chosen.end()), chosen.end());
-  }
   std::vector<double> values;
   std::vector<double> frame;
-  for (std::int64_t index : chosen) {
-    field.ReadFrameUncached(index, frame);
-    for (double v : frame) {
-      if (std::isfinite(v)) {
-        values.push_back(v);
+  const auto keepFinite = [&values](const double* begin, const double* end) {
+    for (const double* v = begin; v != end; ++v) {
+      if (std::isfinite(*v)) {
+        values.push_back(*v);
       }
+    }
+  };
+  std::mt19937_64 random(seed);
+  const std::int64_t blockFrames = std::max<std::int64_t>(1, field.BlockFrames());
+  if (field.ReadsWholeBlocks() && blockFrames > 1) {
+    // A compressed chunk is inflated whole to read one frame: sample whole random blocks instead, enough
+    // of them to spread over the session (at least 32 when there are that many), each read once, with
+    // the sample's frames spread evenly inside them.
+    const std::int64_t blockCount = (frames + blockFrames - 1) / blockFrames;
+    const std::int64_t wanted = samples == frames
+      ? blockCount
+      : std::min(blockCount, std::max<std::int64_t>(32, (samples + blockFrames - 1) / blockFrames));
+    std::set<std::int64_t> blocks;
+    std::uniform_int_distribution<std::int64_t> pick(0, blockCount - 1);
+    for (std::int64_t block = 0; wanted == blockCount && block < blockCount; ++block) {
+      blocks.insert(block);
+    }
+    while (static_cast<std::int64_t>(blocks.size()) < wanted) {
+      blocks.insert(pick(random));
+    }
+    const std::int64_t perBlock = samples == frames ? blockFrames : std::max<std::int64_t>(1, samples / wanted);
+    const auto bins = static_cast<std::size_t>(std::max<std::int64_t>(1, field.BinCount()));
+    for (std::int64_t block : blocks) {  // in file order
+      field.ReadFramesUncached(block * blockFrames, blockFrames, frame);
+      const auto inBlock = static_cast<std::int64_t>(frame.size() / bins);
+      const std::int64_t taken = std::min(perBlock, inBlock);
+      for (std::int64_t k = 0; k < taken; ++k) {
+        const auto row = static_cast<std::size_t>(k * inBlock / taken);
+        keepFinite(frame.data() + row * bins, frame.data() + (row + 1) * bins);
+      }
+    }
+  } else {
+    std::vector<std::int64_t> chosen;
+    if (samples == frames) {
+      for (std::int64_t i = 0; i < frames; ++i) {
+        chosen.push_back(i);
+      }
+    } else {
+      std::uniform_int_distribution<std::int64_t> pick(0, frames - 1);
+      while (static_cast<std::int64_t>(chosen.size()) < samples) {
+        chosen.push_back(pick(random));
+      }
+      // Reading in file order keeps the disk access pattern friendly.
+      std::sort(chosen.begin(), chosen.end());
+      chosen.erase(std::unique(chosen.begin(), chosen.end()), chosen.end());
+    }
+    for (std::int64_t index : chosen) {
+      field.ReadFrameUncached(index, frame);
+      keepFinite(frame.data(), frame.data() + frame.size());
     }
   }
   if (values.empty()) {

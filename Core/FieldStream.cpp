@@ -67,6 +67,20 @@ const void* FieldStream::Frame(std::int64_t frame) {
   return found->data() + static_cast<std::size_t>(frame % FramesPerBlock) * rowBytes;
 }
 
+void FieldStream::ReadFramesUncached(std::int64_t first, std::int64_t count, std::vector<double>& out) {
+  first = std::clamp<std::int64_t>(first, 0, FrameCount() - 1);
+  count = std::clamp<std::int64_t>(count, 0, FrameCount() - first);
+  const auto values = static_cast<std::size_t>(count * BinCount());
+  out.resize(values);
+  if (ValueType == ScalarType::Float64) {
+    Source->ReadRows(first, count, out.data());
+    return;
+  }
+  std::vector<float> floats(values);
+  Source->ReadRows(first, count, floats.data());
+  std::copy(floats.begin(), floats.end(), out.begin());
+}
+
 void FieldStream::ReadFrameUncached(std::int64_t frame, std::vector<double>& out) {
   frame = std::clamp<std::int64_t>(frame, 0, FrameCount() - 1);
   const auto bins = static_cast<std::size_t>(BinCount());

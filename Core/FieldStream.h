@@ -37,6 +37,13 @@ public:
   const void* Frame(std::int64_t frame);
   // Copies one frame as doubles without touching the cache (used for sampling).
   void ReadFrameUncached(std::int64_t frame, std::vector<double>& out);
+  // Copies the frames [first, first + count) as doubles, frame after frame, in one source read and
+  // without touching the cache (sampling a compressed field: one chunk inflated for many frames).
+  void ReadFramesUncached(std::int64_t first, std::int64_t count, std::vector<double>& out);
+  // True when reading one frame costs reading its whole block (a compressed chunk is inflated whole),
+  // so sampling should take many frames of a few blocks rather than one frame of many.
+  void SetWholeBlockReads(bool whole) { WholeBlockReads = whole; }
+  bool ReadsWholeBlocks() const { return WholeBlockReads; }
 
   void SetReadAheadBlocks(std::int64_t blocks) { ReadAheadBlocks = blocks < 0 ? 0 : blocks; }
   const FieldStreamStats& Stats() const { return Counters; }
@@ -52,6 +59,7 @@ private:
   std::unique_ptr<RowSource> Source;
   std::int64_t FramesPerBlock;
   std::int64_t ReadAheadBlocks = 1;
+  bool WholeBlockReads = false;
 
   BlockCache<std::vector<unsigned char>> Blocks;
   std::int64_t PreviousFrame = -1;

@@ -406,6 +406,7 @@ void Session::LoadFields(std::size_t cacheBytesPerField) {
     }
     const bool isDouble = H5Tget_size(fileType.Get()) > 4;
     std::int64_t blockFrames = 16;
+    bool filtered = false;  // compressed (or otherwise filtered): a frame read inflates its whole chunk
     {
       h5::Handle create(H5Dget_create_plist(dataset.Get()));
       if (H5Pget_layout(create.Get()) == H5D_CHUNKED) {
@@ -413,6 +414,7 @@ void Session::LoadFields(std::size_t cacheBytesPerField) {
         if (H5Pget_chunk(create.Get(), 2, chunk) == 2 && chunk[0] > 0) {
           blockFrames = static_cast<std::int64_t>(chunk[0]);
         }
+        filtered = H5Pget_nfilters(create.Get()) > 0;
       }
     }
     FieldInfo info;
@@ -425,6 +427,7 @@ void Session::LoadFields(std::size_t cacheBytesPerField) {
     const hid_t memType = isDouble ? H5T_NATIVE_DOUBLE : H5T_NATIVE_FLOAT;
     Streams.push_back(std::make_unique<FieldStream>(name, isDouble ? ScalarType::Float64 : ScalarType::Float32,
       std::make_unique<h5::DatasetRows>(std::move(dataset), memType), blockFrames, cacheBytesPerField));
+    Streams.back()->SetWholeBlockReads(filtered);
   }
   const std::string preferred = h5::ReadStringAttribute(group.Get(), "default").value_or("");
   const auto found = std::find(names.begin(), names.end(), preferred);

@@ -99,6 +99,29 @@ TEST(ColorRange, EstimateUsesPercentilesOfSampledFrames) {
   EXPECT_STREQ(robust.Source, "estimate");
 }
 
+TEST(ColorRange, CompressedFieldsAreSampledByWholeBlocks) {
+  // 200,000 frames in blocks of 64 (a chunked, compressed field: a frame read inflates its whole chunk).
+  std::int64_t calls = 0;
+  auto stream = MakeStream(200'000, 10, 64, 1 << 20, &calls);
+  stream->SetWholeBlockReads(true);
+  const auto range = neuroplayback::EstimateRange(*stream, 1000, 7, 1.0, 99.0);
+  EXPECT_LE(calls, 32) << "one source read per sampled block, not one per frame";
+  EXPECT_EQ(stream->CachedBytes(), 0u) << "sampling leaves the playback cache alone";
+  // Frame f holds f * 1000 + bin: the 1st/99th percentiles of the whole field are near 2,000 and 198,000
+  // frames' worth; 32 random blocks land within a few percent of them.
+  EXPECT_NEAR(range.Min, 0.01 * 200'000 * 1000.0, 0.05 * 200'000 * 1000.0);
+  EXPECT_NEAR(range.Max, 0.99 * 200'000 * 1000.0, 0.05 * 200'000 * 1000.0);
+
+  // Asking for every frame reads every block once.
+  calls = 0;
+  auto small = MakeStream(640, 10, 64, 1 << 20, &calls);
+  small->SetWholeBlockReads(true);
+  const auto whole = neuroplayback::EstimateRange(*small, 640, 1, 0.0, 100.0);
+  EXPECT_EQ(calls, 10);
+  EXPECT_DOUBLE_EQ(whole.Min, 0.0);
+  EXPECT_DOUBLE_EQ(whole.Max, 639'009.0);
+}
+
 TEST(ColorRange, EstimateIgnoresNaNAndHandlesDegenerateFields) {
   std::vector<float> values(100 * 10, 3.0f);
   values[5] = std::numeric_limits<float>::quiet_NaN();
