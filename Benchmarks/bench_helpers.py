@@ -15,9 +15,7 @@ Measured in one process, the two sides interleaved in every run:
 Per configuration: the median of the runs, and min/max, in ms.
 """
 import argparse
-import json
 import os
-import platform
 import random
 import statistics
 import sys
@@ -29,18 +27,9 @@ import h5py  # noqa: E402
 import numpy as np  # noqa: E402
 from paraview import simple  # noqa: E402
 
+from bench_support import drop_caches, finish, machine, print_run, summary  # noqa: E402
 from neuroplayback.paraview import (estimate_color_range, next_event, open_session, previous_event,  # noqa: E402
                                     session_info)
-
-
-def drop_caches():
-    try:
-        os.sync()
-        with open("/proc/sys/vm/drop_caches", "w") as f:
-            f.write("3\n")
-        return True
-    except OSError:
-        return False
 
 
 def timed(fn):
@@ -117,18 +106,11 @@ def main():
             jumps["h5py_next_event"].append(timed(lambda: h5py_next_event(args.session, t))[0])
         for key, values in jumps.items():
             results[key].append(statistics.median(values))
-        print(f"run {run + 1}: " + ", ".join(f"{k} {v[-1]:.1f} ms" for k, v in results.items() if v), flush=True)
+        print_run(run, results, " ms")
 
-    summary = {key: {"median_ms": statistics.median(v), "min_ms": min(v), "max_ms": max(v), "runs": len(v)}
-               for key, v in results.items() if v}
     report = {"session": args.session, "frames": info["frames"], "open_ms": open_ms, "ranges": ranges,
-              "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                          "load": os.getloadavg()}, "results": summary}
-    print(json.dumps(report, indent=2))
-    if args.out:
-        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-        with open(args.out, "w") as f:
-            json.dump(report, f, indent=2)
+              "machine": machine(), "results": summary(results)}
+    finish(report, args.out)
 
 
 if __name__ == "__main__":

@@ -17,9 +17,7 @@ units' spikes (~5 Hz each) and 1 trial every 4 s. Then, interleaved in every run
 "cold" drops the page cache first (root only). Median of the runs, ms.
 """
 import argparse
-import json
 import os
-import platform
 import random
 import statistics
 import sys
@@ -33,25 +31,8 @@ import numpy as np  # noqa: E402
 from paraview import servermanager, simple  # noqa: E402
 
 import make_nwb as nwb  # noqa: E402
+from bench_support import drop_caches, finish, machine, print_run, rss_mb, summary  # noqa: E402
 from neuroplayback.paraview import open_session, playback_cue, time_range  # noqa: E402
-
-
-def rss_mb():
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024.0
-    return float("nan")
-
-
-def drop_caches():
-    try:
-        os.sync()
-        with open("/proc/sys/vm/drop_caches", "w") as f:
-            f.write("3\n")
-        return True
-    except OSError:
-        return False
 
 
 def write_file(path, hours, rate):
@@ -157,17 +138,10 @@ def main():
             if not results["h5py_rss_mb"]:
                 results["h5py_rss_mb"].append(rss_mb() - before)
             del arrays
-        print(f"run {run + 1}: " + ", ".join(f"{k} {v[-1]:.1f}" for k, v in results.items() if v), flush=True)
-    summary = {k: {"median": statistics.median(v), "min": min(v), "max": max(v), "runs": len(v)}
-               for k, v in results.items() if v}
+        print_run(run, results)
     report = {"file": path, "size_mb": os.path.getsize(path) / 1e6, "hours": args.hours, "rate": args.rate,
-              "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "load": os.getloadavg()},
-              "results": summary}
-    print(json.dumps(report, indent=2))
-    if args.out:
-        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-        with open(args.out, "w") as f:
-            json.dump(report, f, indent=2)
+              "machine": machine(), "results": summary(results)}
+    finish(report, args.out)
 
 
 if __name__ == "__main__":

@@ -13,18 +13,16 @@ Reported: wall seconds and peak RSS (ru_maxrss of the child), median of the runs
 after each run. Uses Debian's python3 (numpy, h5py).
 """
 import argparse
-import json
 import os
-import platform
 
-import statistics
 import subprocess
 import sys
-import time
 
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from bench_support import finish, machine, print_run, summary  # noqa: E402
 PYTHON_DIR = os.path.join(HERE, "..", "Python")
 
 WRITER = """
@@ -106,15 +104,10 @@ def main():
             results[f"{side}_s"].append(seconds)
             results[f"{side}_peak_rss_mb"].append(peak)
             os.remove(out)
-        print(f"run {run + 1}: " + ", ".join(f"{k} {v[-1]:.1f}" for k, v in results.items()), flush=True)
+        print_run(run, results)
     report = {"frames": args.frames, "bins": bins, "field_mb": args.frames * bins * 4 / 1e6,
-              "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "load": os.getloadavg()},
-              "results": {k: {"median": statistics.median(v), "min": min(v), "max": max(v)} for k, v in results.items()}}
-    print(json.dumps(report, indent=2))
-    if args.out:
-        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-        with open(args.out, "w") as f:
-            json.dump(report, f, indent=2)
+              "machine": machine(), "results": summary(results)}
+    finish(report, args.out)
 
 
 if __name__ == "__main__":
