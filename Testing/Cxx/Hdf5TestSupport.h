@@ -5,10 +5,14 @@
 #include <gtest/gtest.h>
 #include <hdf5.h>
 
+#include <limits>
 #include <string>
 #include <vector>
 
 namespace test_support {
+
+inline const double NaN = std::numeric_limits<double>::quiet_NaN();
+inline constexpr double Pi = 3.14159265358979323846;
 
 // The SessionError message of f(), or "" when it does not throw one.
 template <typename F>

@@ -25,13 +25,7 @@ using neuroplayback::testing::VectorRowSource;
 
 namespace {
 
-using test_support::ErrorOf;
-using test_support::Space;
-using test_support::TempPath;
-using test_support::WriteStringAttribute;
-
-const double NaN = std::numeric_limits<double>::quiet_NaN();
-const double Pi = 3.14159265358979323846;
+using namespace test_support;  // ErrorOf, Space, TempPath, WriteStringAttribute, NaN, Pi
 
 std::vector<double> Read(RowSource& source, std::int64_t first, std::int64_t count) {
   std::vector<double> out(static_cast<std::size_t>(count * source.RowWidth()));

@@ -26,13 +26,7 @@ using neuroplayback::TimeSeries;
 
 namespace {
 
-using test_support::ErrorOf;
-using test_support::Space;
-using test_support::TempPath;
-using test_support::WriteStringAttribute;
-
-const double NaN = std::numeric_limits<double>::quiet_NaN();
-const double Pi = 3.14159265358979323846;
+using namespace test_support;  // ErrorOf, Space, TempPath, WriteStringAttribute, NaN, Pi
 
 // Doubles equal, NaN equal to NaN.
 bool Same(double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; }
