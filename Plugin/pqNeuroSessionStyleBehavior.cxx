@@ -329,6 +329,7 @@ void pqNeuroSessionStyleBehavior::showTimeSeries(pqPipelineSource* reader, pqVie
   {
     return;
   }
+  series->rename("Time Series"); // in the Pipeline Browser, as show_session() names it
   auto* seriesProxy = vtkSMSourceProxy::SafeDownCast(series->getProxy());
   seriesProxy->UpdatePipelineInformation();
   // chart -> (target, property, value) in file order
@@ -409,6 +410,7 @@ void pqNeuroSessionStyleBehavior::showVideo(pqPipelineSource* reader, pqView* re
     {
       return;
     }
+    video->rename(index == 0 ? QString("Video") : QString("Video %1").arg(index + 1)); // as show_videos() names them
     auto* videoProxy = vtkSMSourceProxy::SafeDownCast(video->getProxy());
     vtkSMPropertyHelper(videoProxy, "VideoIndex").Set(index);
     videoProxy->UpdateVTKObjects();
