@@ -143,12 +143,8 @@ Series OpenSeries(hid_t file, const std::string& where) {
   }
   s.Data = h5::OpenUncachedDataset(g, "data");
   s.Dims = h5::Shape(s.Data.Get());
-  {
-    h5::Handle type(H5Dget_type(s.Data.Get()));
-    const H5T_class_t typeClass = H5Tget_class(type.Get());
-    if (typeClass != H5T_FLOAT && typeClass != H5T_INTEGER) {
-      throw SessionError(where + "/data is not numeric.", "Store the samples as float64 (NaN marks a gap).");
-    }
+  if (!h5::IsNumeric(s.Data.Get())) {
+    throw SessionError(where + "/data is not numeric.", "Store the samples as float64 (NaN marks a gap).");
   }
   if (s.Dims.empty() || s.Dims[0] == 0) {
     throw SessionError(where + "/data has shape " + ShapeText(s.Dims) + ": there are no samples.",

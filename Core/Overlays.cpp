@@ -154,9 +154,7 @@ std::unique_ptr<SampleStream> OpenSamples(hid_t group, const std::string& where,
           " with n = " + std::to_string(n) + " (the length of " + timesName + ").",
         std::string("Write one ") + valuesName + " row per time stamp, shaped " + tailText + ".");
     }
-    h5::Handle type(H5Dget_type(dataset.Get()));
-    const H5T_class_t typeClass = H5Tget_class(type.Get());
-    if (typeClass != H5T_FLOAT && typeClass != H5T_INTEGER) {
+    if (!h5::IsNumeric(dataset.Get())) {
       throw SessionError(where + "/" + valuesName + " is not numeric.", "Store it as float64 (NaN marks a gap).");
     }
     blockRows = ChunkRows(dataset.Get());

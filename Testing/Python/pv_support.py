@@ -2,6 +2,8 @@
 arrays as numpy, the annotation text, file hashes (to prove a file was not modified) and cleaning up
 the pipeline between tests."""
 import hashlib
+import os
+import tempfile
 
 import numpy as np
 from paraview import servermanager, simple
@@ -56,6 +58,14 @@ def series_tables(series, t):
 def sha(path):
     with open(path, "rb") as f:
         return hashlib.sha256(f.read()).hexdigest()
+
+
+def output_folder(prefix):
+    """A new folder for a test's files under NEUROPLAYBACK_TEST_OUTPUT (ctest's), else the system's temp."""
+    output = os.environ.get("NEUROPLAYBACK_TEST_OUTPUT")
+    if output:
+        os.makedirs(output, exist_ok=True)
+    return tempfile.mkdtemp(prefix=prefix, dir=output)
 
 
 def delete_pipeline(keep_views=()):

@@ -8,7 +8,6 @@ import hashlib
 import os
 import shutil
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -20,7 +19,7 @@ import make_nwb as nwb
 import session_factory as sf
 from neuroplayback import SessionError
 from neuroplayback.paraview import open_session, overlay_problems, playback_cue, time_range
-from pv_support import sha
+from pv_support import output_folder, sha
 
 N_FRAMES, RATE = 50, 10.0  # add_all_overlays places 20 events per type on 4 x N_FRAMES samples
 
@@ -82,7 +81,7 @@ def break_attribute(f, where, key, how):
 class MutationTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.folder = tempfile.mkdtemp(prefix="np-mutations-", dir=os.environ.get("NEUROPLAYBACK_TEST_OUTPUT"))
+        cls.folder = output_folder("np-mutations-")
         env = sf.grid_environment(nx=6, ny=5)
         cls.session = sf.write_session(os.path.join(cls.folder, "good.nsp"), environment=env, n_frames=N_FRAMES,
                                        rate=RATE, vmin=0.0, vmax=100.0)

@@ -6,7 +6,6 @@ reader's annotation; bad series are explained and the field still opens; the fil
 The layout is compared with Testing/Baselines/TimeSeries-layout.png."""
 import os
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -16,7 +15,7 @@ from paraview import servermanager, simple
 from paraview.vtk.util.numpy_support import vtk_to_numpy
 
 import session_factory as sf
-from pv_support import series_tables as tables, sha
+from pv_support import output_folder, series_tables as tables, sha
 from image_compare import assert_matches_baseline
 from neuroplayback.paraview import chart_hints, open_session, overlay_problems, show_session, time_series
 
@@ -61,10 +60,7 @@ def moving_bump(environment, n_frames, rate):
 class TimeSeriesTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        output = os.environ.get("NEUROPLAYBACK_TEST_OUTPUT")
-        if output:
-            os.makedirs(output, exist_ok=True)
-        cls.folder = tempfile.mkdtemp(prefix="np-timeseries-", dir=output)
+        cls.folder = output_folder("np-timeseries-")
         cls.main = cls.write_main_session(os.path.join(cls.folder, "main.nsp"))
 
     @classmethod

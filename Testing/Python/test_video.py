@@ -6,7 +6,6 @@ import hashlib
 import os
 import subprocess
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -17,6 +16,7 @@ from paraview.vtk.util.numpy_support import vtk_to_numpy
 
 import session_factory as sf
 from image_compare import assert_matches_baseline
+from pv_support import output_folder
 from neuroplayback.paraview import open_session, overlay_problems, show_session, show_video, show_videos
 
 FPS, N_VIDEO, W, H = 30.0, 150, 160, 120
@@ -49,7 +49,7 @@ def image_rows(data):
 class VideoTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.folder = tempfile.mkdtemp(dir=os.environ.get("NEUROPLAYBACK_TEST_OUTPUT"))
+        cls.folder = output_folder("np-video-")
         cls.video = os.path.join(cls.folder, "behaviour.mp4")
         subprocess.run([MAKE_VIDEO, "--output", cls.video, "--frames", str(N_VIDEO), "--fps", str(FPS),
                         "--size", f"{W}x{H}", "--gop", "30", "--quiet"], check=True)

@@ -29,7 +29,7 @@ from paraview.vtk.util.numpy_support import vtk_to_numpy
 
 import session_factory as sf
 from pv_support import (BODYPARTS, EVENTS, HEADING, POSITION, REGIONS, SKELETON, TRAILS, annotation, colors,
-                        delete_pipeline, fetch, sha, xy)
+                        delete_pipeline, fetch, output_folder, sha, xy)
 from neuroplayback import SessionWriteError
 from neuroplayback import _arrays
 from neuroplayback.paraview import open_session, overlay_problems, session_info, show_video, time_series
@@ -296,10 +296,7 @@ class Failing(Tracked):
 class WriterTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        output = os.environ.get("NEUROPLAYBACK_TEST_OUTPUT")
-        if output:
-            os.makedirs(output, exist_ok=True)
-        cls.folder = tempfile.mkdtemp(prefix="np-writer-", dir=output)
+        cls.folder = output_folder("np-writer-")
 
     def tearDown(self):
         delete_pipeline()
