@@ -147,7 +147,9 @@ void writeStringDataset(hid_t group, const std::string& name, const std::vector<
   for (const std::string& value : values) {
     texts.push_back(value.c_str());
   }
-  Handle dataset(H5Dcreate2(group, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+  Handle creation(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "cannot create dataset '" + name + "'");
+  disableTimestamps(creation.get());
+  Handle dataset(H5Dcreate2(group, name.c_str(), type.get(), space.get(), H5P_DEFAULT, creation.get(), H5P_DEFAULT),
                  H5Dclose, "cannot create dataset '" + name + "'");
   if (count > 0) {
     checkedStatus(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, texts.data()),
