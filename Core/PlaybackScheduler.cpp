@@ -248,7 +248,8 @@ void PlaybackScheduler::Presented(std::int64_t frame) {
   }
   if (Playing) {
     const double lagData = (DueAt(now) - Times.TimeOf(frame)) * Dir;
-    LagMs.Add(std::max(0.0, lagData) / SpeedFactor * 1000.0);
+    LastLagMs = std::max(0.0, lagData) / SpeedFactor * 1000.0;
+    LagMs.Add(LastLagMs);
   }
   PreviousPresented = frame;
   PreviousPresentedWall = Playing ? now : -1.0;
@@ -269,6 +270,7 @@ PlaybackStatistics PlaybackScheduler::Statistics() const {
   stats.LagP99Ms = LagMs.Quantile(0.99);
   stats.LagMaxMs = LagMs.Maximum();
   stats.DisplayIntervalP50Ms = IntervalMs.Quantile(0.5);
+  stats.LagLastMs = LastLagMs;
   return stats;
 }
 
@@ -277,6 +279,7 @@ void PlaybackScheduler::ResetStatistics() {
   SkippedCount = 0;
   PlayingWall = 0.0;
   DataAdvanced = 0.0;
+  LastLagMs = 0.0;
   LagMs.Clear();
   IntervalMs.Clear();
   PreviousPresentedWall = Playing ? Clock.Now() : -1.0;

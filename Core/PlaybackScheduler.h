@@ -20,6 +20,7 @@ struct PlaybackStatistics {
   double LagP99Ms = 0.0;
   double LagMaxMs = 0.0;
   double DisplayIntervalP50Ms = 0.0;
+  double LagLastMs = 0.0;        // lag of the frame shown last: what the screen shows now
 };
 
 // The parts of the session playback may show when it plays only inside epochs (trials, ...).
@@ -119,6 +120,7 @@ private:
   double PreviousPresentedWall = -1.0;
   double PlayingWall = 0.0;
   double DataAdvanced = 0.0;
+  double LastLagMs = 0.0;
   Histogram LagMs{ 0.1, 20000 };
   Histogram IntervalMs{ 0.1, 20000 };
 };

@@ -40,6 +40,18 @@ TimeSeries TimeSeries::Load(hid_t group, const std::string& name, std::size_t ca
   style.LineWidth = ReadPositive(group, where, "linewidth", 1.5);
   style.Normalize = h5::ReadIntAttribute(group, "normalize").value_or(0) != 0;
   style.Interpolation = ReadInterp(group, where, Interp::Linear);
+  const std::string mode = h5::ReadStringAttribute(group, "update_mode").value_or("live");
+  if (mode == "live") {
+    style.UpdateMode = ChartUpdateMode::Live;
+  } else if (mode == "on_pause") {
+    style.UpdateMode = ChartUpdateMode::OnPause;
+  } else if (mode == "manual") {
+    style.UpdateMode = ChartUpdateMode::Manual;
+  } else {
+    throw SessionError(where + " has update_mode = '" + mode + "'.",
+      "Set update_mode to 'live' (redraw a few times a second while playing), 'on_pause' (redraw when "
+      "playback stops) or 'manual' (redraw when asked), or remove it for 'live'.");
+  }
   style.Vmin = h5::ReadDoubleAttribute(group, "vmin").value_or(kNaN);
   style.Vmax = h5::ReadDoubleAttribute(group, "vmax").value_or(kNaN);
   if (std::isfinite(style.Vmin) && std::isfinite(style.Vmax) && style.Vmin >= style.Vmax) {

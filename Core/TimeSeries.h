@@ -17,6 +17,10 @@
 
 namespace neuroplayback {
 
+// When a chart redraws during playback (neurospatial's update_mode): at most a few times a second,
+// only once playback stops, or only when asked. A stopped chart is always exact in the first two.
+enum class ChartUpdateMode { Live = 0, OnPause = 1, Manual = 2 };
+
 struct TimeSeriesStyle {
   std::string Label;  // legend and readout text; the overlay name when empty
   Rgba Color;  // white
@@ -27,6 +31,7 @@ struct TimeSeriesStyle {
   double Vmax = std::numeric_limits<double>::quiet_NaN();
   double LineWidth = 1.5;
   Interp Interpolation = Interp::Linear;
+  ChartUpdateMode UpdateMode = ChartUpdateMode::Live;
 };
 
 // What one series draws for a window: (time, value) rows; a NaN value breaks the line.

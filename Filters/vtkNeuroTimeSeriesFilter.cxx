@@ -24,6 +24,9 @@ struct vtkNeuroTimeSeriesFilter::Internals
   neuroplayback::Session* Session = nullptr; // owned by the reader; the one the hints describe
   std::vector<double> Window;                // seconds shown around the current time, per series
   neuroplayback::SeriesWindow Rows;          // reused between frames
+  // Manual mode: the frame time the charts are pinned to (NaN until the first draw or a redraw request).
+  double PinnedTime = std::numeric_limits<double>::quiet_NaN();
+  bool RedrawRequested = false;
 };
 
 vtkStandardNewMacro(vtkNeuroTimeSeriesFilter);
@@ -34,6 +37,29 @@ vtkNeuroTimeSeriesFilter::vtkNeuroTimeSeriesFilter()
 }
 
 vtkNeuroTimeSeriesFilter::~vtkNeuroTimeSeriesFilter() = default;
+
+int vtkNeuroTimeSeriesFilter::GetEffectiveUpdateMode()
+{
+  if (this->UpdateMode > 0)
+  {
+    return this->UpdateMode - 1;
+  }
+  int mode = 0;
+  if (neuroplayback::Session* session = this->Internal->Session)
+  {
+    for (const neuroplayback::TimeSeries& series : session->Overlays().Series())
+    {
+      mode = std::max(mode, static_cast<int>(series.GetStyle().UpdateMode));
+    }
+  }
+  return mode;
+}
+
+void vtkNeuroTimeSeriesFilter::RedrawCharts()
+{
+  this->Internal->RedrawRequested = true;
+  this->Modified();
+}
 
 int vtkNeuroTimeSeriesFilter::FillInputPortInformation(int, vtkInformation* info)
 {
@@ -135,7 +161,20 @@ int vtkNeuroTimeSeriesFilter::RequestData(vtkInformation*, vtkInformationVector*
   try
   {
     // The frame the field shows, so the chart's centre is the time the reader annotates.
-    const double frameTime = session->Times().TimeOf(session->Times().FrameAt(requested));
+    double frameTime = session->Times().TimeOf(session->Times().FrameAt(requested));
+    if (this->GetEffectiveUpdateMode() == static_cast<int>(neuroplayback::ChartUpdateMode::Manual))
+    {
+      if (in.RedrawRequested || !std::isfinite(in.PinnedTime))
+      {
+        in.PinnedTime = frameTime;
+      }
+      frameTime = in.PinnedTime;
+    }
+    else
+    {
+      in.PinnedTime = std::numeric_limits<double>::quiet_NaN();
+    }
+    in.RedrawRequested = false;
     std::vector<neuroplayback::TimeSeries>& series = session->Overlays().Series();
     output->SetNumberOfBlocks(static_cast<unsigned int>(series.size()));
     for (std::size_t i = 0; i < series.size(); ++i)
@@ -211,4 +250,6 @@ void vtkNeuroTimeSeriesFilter::PrintSelf(ostream& os, vtkIndent indent)
   this->Superclass::PrintSelf(os, indent);
   os << indent << "MaxChartBuckets: " << this->MaxChartBuckets << "\n";
   os << indent << "WindowSeconds: " << this->WindowSeconds << "\n";
+  os << indent << "UpdateMode: " << this->UpdateMode << "\n";
+  os << indent << "LiveUpdateRate: " << this->LiveUpdateRate << "\n";
 }

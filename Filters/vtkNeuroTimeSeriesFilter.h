@@ -33,6 +33,19 @@ public:
   vtkSetClampMacro(WindowSeconds, double, 0.0, 1e7);
   vtkGetMacro(WindowSeconds, double);
 
+  /// When the charts redraw while playing: 0 as the session file says (each series' update_mode; the
+  /// most restrictive wins, live when absent), 1 live, 2 on pause, 3 manual.
+  vtkSetClampMacro(UpdateMode, int, 0, 3);
+  vtkGetMacro(UpdateMode, int);
+  /// The mode in use: 0 live, 1 on pause, 2 manual (the playback cue reads it).
+  int GetEffectiveUpdateMode();
+  /// Live mode's ceiling on chart redraws per wall second while playing.
+  vtkSetClampMacro(LiveUpdateRate, double, 0.1, 120.0);
+  vtkGetMacro(LiveUpdateRate, double);
+  /// Manual mode: the charts show the window around the time current when this was last called
+  /// (the first frame drawn until then).
+  void RedrawCharts();
+
   /// One "chart<TAB>view|display<TAB>property<TAB>value" line per setting; vector values are
   /// separated by "|". Valid after UpdateInformation; empty when the session has no time series.
   const char* GetChartHints() const { return this->ChartHints.c_str(); }
@@ -54,6 +67,8 @@ private:
 
   int MaxChartBuckets = 1024;
   double WindowSeconds = 0.0;
+  int UpdateMode = 0;
+  double LiveUpdateRate = 10.0;
   std::string ChartHints;
 
   struct Internals;

@@ -5,19 +5,26 @@
 #include "SessionError.h"
 #include "vtkNeuroSessionReader.h"
 
+#include <vtkClientServerStream.h>
 #include <vtkCommand.h>
 #include <vtkCompositeAnimationPlayer.h>
 #include <vtkObjectFactory.h>
 #include <vtkSMAnimationScene.h>
 #include <vtkSMPropertyHelper.h>
 #include <vtkSMProxy.h>
+#include <vtkSMSession.h>
+#include <vtkSMSessionProxyManager.h>
+#include <vtkSMTimeKeeper.h>
+#include <vtkSMViewProxy.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <thread>
+#include <vector>
 
 namespace
 {
@@ -46,6 +53,44 @@ bool SleepFor(double seconds)
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
   return true;
 }
+
+// The Time Series filter's update modes (Filters/NeuroTimeSeries.xml, EffectiveUpdateModeInfo).
+constexpr int LiveCharts = 0;
+constexpr int ChartsOnPause = 1;
+
+// Seconds between a chart view's redraws while playing, from the update mode of the Time Series filters
+// it shows (the most restrictive wins); negative: not redrawn until playback stops.
+double ChartRedrawInterval(vtkSMViewProxy* view)
+{
+  int mode = LiveCharts;
+  double rate = 10.0;
+  vtkSMPropertyHelper representations(view, "Representations", /*quiet=*/true);
+  for (unsigned int i = 0; i < representations.GetNumberOfElements(); ++i)
+  {
+    vtkSMProxy* representation = representations.GetAsProxy(i);
+    vtkSMProxy* input = representation && representation->GetProperty("Input")
+      ? vtkSMPropertyHelper(representation, "Input").GetAsProxy()
+      : nullptr;
+    if (!input || !input->GetProperty("EffectiveUpdateModeInfo") ||
+      vtkSMPropertyHelper(representation, "Visibility", true).GetAsInt() == 0)
+    {
+      continue;
+    }
+    input->UpdatePropertyInformation();
+    mode = std::max(mode, vtkSMPropertyHelper(input, "EffectiveUpdateModeInfo").GetAsInt());
+    rate = std::min(rate, vtkSMPropertyHelper(input, "LiveUpdateRate").GetAsDouble());
+  }
+  return mode == LiveCharts && rate > 0.0 ? 1.0 / rate : -1.0;
+}
+
+// A view the cue draws itself while playing.
+struct DirectView
+{
+  vtkWeakPointer<vtkSMViewProxy> View;
+  double MinInterval = 0.0; // wall seconds between redraws; negative: not while playing
+  double LastRender = -1e300;
+  bool Chart = false;
+};
 }
 
 struct vtkNeuroPlaybackCue::Internals
@@ -60,8 +105,14 @@ struct vtkNeuroPlaybackCue::Internals
   double SaveStep = 0.0;
   int SavedStride = 1;
   double CpuSeconds = 0.0;
-  double PlayStartWall = 0.0;
+  double PlayStartWall = 0.0;   // the scheduler's clock starts here (Play pressed, or a loop's wrap)
+  double PlayPressedWall = 0.0; // for PlayForSeconds
   unsigned long Observers[4] = { 0, 0, 0, 0 };
+  // Direct playback: the views taken off the TimeKeeper while playing, and the scene's render switch.
+  bool Direct = false;
+  bool SavedOverrideStillRender = false;
+  std::vector<DirectView> DirectViews;
+  double ChartRedraws = 0.0;
 };
 
 vtkStandardNewMacro(vtkNeuroPlaybackCue);
@@ -77,6 +128,7 @@ vtkNeuroPlaybackCue::vtkNeuroPlaybackCue()
 
 vtkNeuroPlaybackCue::~vtkNeuroPlaybackCue()
 {
+  this->EndDirectPlayback();
   this->SetEpochOverlay(nullptr);
   this->Release();
   this->ObservePlayer(nullptr);
@@ -104,6 +156,7 @@ void vtkNeuroPlaybackCue::SetAnimationSceneProxy(vtkSMProxy* scene)
 {
   if (this->SceneProxy != scene)
   {
+    this->EndDirectPlayback();
     this->Release();
     this->SceneProxy = scene;
     this->Scene = scene ? vtkSMAnimationScene::SafeDownCast(scene->GetClientSideObject()) : nullptr;
@@ -131,6 +184,24 @@ void vtkNeuroPlaybackCue::SetSpeed(double speed)
     {
       this->Internal->Scheduler->SetSpeed(speed);
     }
+    this->Modified();
+  }
+}
+
+void vtkNeuroPlaybackCue::SetMovieSpeed(double speed)
+{
+  try
+  {
+    speed = neuroplayback::PlaybackScheduler::CheckedSpeed(speed);
+  }
+  catch (const neuroplayback::SessionError& error)
+  {
+    this->Fail(error.what());
+    return;
+  }
+  if (this->MovieSpeed != speed)
+  {
+    this->MovieSpeed = speed;
     this->Modified();
   }
 }
@@ -217,6 +288,14 @@ double vtkNeuroPlaybackCue::GetFrameTime(vtkIdType frame)
 bool vtkNeuroPlaybackCue::EnsureScheduling()
 {
   Internals& in = *this->Internal;
+  // A deleted reader may live on while something still holds it (this cue's own Session property, when
+  // ParaView unregistered the cue with it): a cue whose session is gone lets go of it for good, so it
+  // never drives the player against the cue of a newer session.
+  vtkSMSessionProxyManager* proxies = this->SessionProxy ? this->SessionProxy->GetSessionProxyManager() : nullptr;
+  if (this->SessionProxy && (!proxies || !proxies->GetProxyName("sources", this->SessionProxy)))
+  {
+    this->SessionProxy = nullptr;
+  }
   auto* reader = this->SessionProxy
     ? vtkNeuroSessionReader::SafeDownCast(this->SessionProxy->GetClientSideObject())
     : nullptr;
@@ -252,6 +331,7 @@ void vtkNeuroPlaybackCue::Release()
   {
     return;
   }
+  this->EndDirectPlayback();
   this->Scheduling = false;
   this->Internal->Times = nullptr;
   this->Internal->Scheduler.reset();
@@ -314,12 +394,23 @@ void vtkNeuroPlaybackCue::OnPlayerModified(vtkObject*, unsigned long, void*)
 void vtkNeuroPlaybackCue::StartCueInternal()
 {
   this->Superclass::StartCueInternal();
-  this->Internal->Started = false; // a (re)start of the play loop begins at the frame it ticks first
+  Internals& in = *this->Internal;
+  in.Started = false; // a (re)start of the play loop begins at the frame it ticks first
+  if (this->Playing)
+  {
+    // A looping scene restarts the player: the data clock starts again from the wrap, not from Play.
+    in.PlayStartWall = in.Clock.Now();
+  }
 }
 
 void vtkNeuroPlaybackCue::TickInternal(double, double, double)
 {
   // The time passed to cues is normalised to the cue; the scene's time is the session time.
+  if (this->Playing && this->Internal->Direct)
+  {
+    this->RenderDirect(this->Scene->GetSceneTime());
+    return;
+  }
   if (!this->Playing && this->EnsureScheduling())
   {
     this->SetStepWindow(this->Scene->GetSceneTime());
@@ -390,12 +481,24 @@ void vtkNeuroPlaybackCue::OnPlayStarted(vtkObject*, unsigned long, void* callDat
   const bool reverse = callData && *static_cast<bool*>(callData);
   in.Direction = reverse ? -1 : +1;
   in.Started = false;
-  in.Saving = this->Scene->GetOverrideStillRender();
+  // ParaView's Save Animation renders and captures each frame itself (and consumes the scene meanwhile).
+  in.Saving = this->Scene->GetOverrideStillRender() && this->SaveAnimationProxy();
   vtkCompositeAnimationPlayer* player = ScenePlayerAccess::Get(this->Scene);
+  player->SetPlayMode(SnapToTimeStepsMode); // whatever a released cue of an older session restored
   in.SavedStride = player->GetStride();
   // One step ahead is all the player is ever given, so it must take exactly one step.
   player->SetStride(1);
-  in.SaveStep = this->Speed * in.SavedStride / this->OutputFrameRate();
+  if (in.Saving)
+  {
+    // A movie frame every MovieSpeed / frame rate data seconds, over the window asked for.
+    const double frameStep = this->MovieSpeed / this->OutputFrameRate();
+    in.SaveStep = frameStep * in.SavedStride;
+    double window[2];
+    this->MovieWindow(frameStep, window);
+    this->Scene->SetPlaybackTimeWindow(window);
+    this->MovieProgress[0] = 0;
+    this->MovieProgress[1] = 1 + static_cast<int>(std::floor((window[1] - window[0]) / in.SaveStep + 1e-9));
+  }
   if (!in.Scheduler)
   {
     in.Scheduler = std::make_unique<neuroplayback::PlaybackScheduler>(*in.Times, in.Clock);
@@ -405,7 +508,9 @@ void vtkNeuroPlaybackCue::OnPlayStarted(vtkObject*, unsigned long, void* callDat
                                              : neuroplayback::PlaybackScheduler::Mode::WallClock);
   in.Scheduler->ResetStatistics();
   in.CpuSeconds = 0.0;
+  in.ChartRedraws = 0.0;
   in.PlayStartWall = in.Clock.Now();
+  in.PlayPressedWall = in.PlayStartWall;
   this->LastError.clear();
   const std::string epochs = this->EpochOverlay ? this->EpochOverlay : "";
   auto* reader = vtkNeuroSessionReader::SafeDownCast(this->SessionProxy->GetClientSideObject());
@@ -418,27 +523,161 @@ void vtkNeuroPlaybackCue::OnPlayStarted(vtkObject*, unsigned long, void* callDat
     vtkWarningMacro(<< this->LastError);
   }
   this->Playing = true;
+  if (this->DirectPlayback && !in.Saving)
+  {
+    this->BeginDirectPlayback();
+  }
+}
+
+void vtkNeuroPlaybackCue::BeginDirectPlayback()
+{
+  Internals& in = *this->Internal;
+  vtkSMProxy* timeKeeperProxy = this->Scene->GetTimeKeeper();
+  auto* timeKeeper = timeKeeperProxy ? vtkSMTimeKeeper::SafeDownCast(timeKeeperProxy->GetClientSideObject()) : nullptr;
+  if (in.Direct || !timeKeeper || this->Scene->GetOverrideStillRender())
+  {
+    return; // already drawing the frames (this cue, or another on the same scene)
+  }
+  in.DirectViews.clear();
+  for (unsigned int i = 0; i < this->Scene->GetNumberOfViewProxies(); ++i)
+  {
+    vtkSMViewProxy* view = this->Scene->GetViewProxy(i);
+    if (!view)
+    {
+      continue;
+    }
+    // Off the TimeKeeper, a time change no longer marks the view for a full proxy-level update.
+    timeKeeper->RemoveView(view);
+    DirectView entry;
+    entry.View = view;
+    entry.Chart = view->IsA("vtkSMContextViewProxy");
+    entry.MinInterval = entry.Chart ? ChartRedrawInterval(view) : 0.0;
+    in.DirectViews.push_back(entry);
+  }
+  // The cue draws each frame itself: after the frame's data, before the time toolbar moves.
+  in.SavedOverrideStillRender = this->Scene->GetOverrideStillRender();
+  this->Scene->SetOverrideStillRender(true);
+  in.Direct = true;
+}
+
+void vtkNeuroPlaybackCue::RenderDirect(double time)
+{
+  Internals& in = *this->Internal;
+  // The TimeKeeper says the time being drawn (the time cue would set it too, maybe after this cue).
+  if (vtkSMProxy* timeKeeper = this->Scene->GetTimeKeeper())
+  {
+    vtkSMPropertyHelper(timeKeeper, "Time").Set(time);
+    timeKeeper->UpdateVTKObjects();
+  }
+  const double now = in.Clock.Now();
+  for (DirectView& entry : in.DirectViews)
+  {
+    vtkSMViewProxy* view = entry.View;
+    if (!view || entry.MinInterval < 0.0 || now - entry.LastRender < entry.MinInterval)
+    {
+      continue;
+    }
+    entry.LastRender = now;
+    in.ChartRedraws += entry.Chart ? 1.0 : 0.0;
+    // The view's own objects (on the server when there is one) take the time and update their
+    // representations; no proxy-level update, so no domains or data information per frame.
+    vtkClientServerStream stream;
+    stream << vtkClientServerStream::Invoke << VTKOBJECT(view) << "SetViewTime" << time
+           << vtkClientServerStream::End;
+    stream << vtkClientServerStream::Invoke << VTKOBJECT(view) << "Update" << vtkClientServerStream::End;
+    view->GetSession()->ExecuteStream(view->GetLocation(), stream);
+    view->StillRender();
+  }
+}
+
+void vtkNeuroPlaybackCue::EndDirectPlayback()
+{
+  Internals& in = *this->Internal;
+  if (!in.Direct)
+  {
+    return;
+  }
+  in.Direct = false;
+  vtkSMProxy* timeKeeperProxy = this->Scene ? this->Scene->GetTimeKeeper() : nullptr;
+  auto* timeKeeper = timeKeeperProxy ? vtkSMTimeKeeper::SafeDownCast(timeKeeperProxy->GetClientSideObject()) : nullptr;
+  if (this->Scene)
+  {
+    this->Scene->SetOverrideStillRender(in.SavedOverrideStillRender);
+  }
+  // Back on the TimeKeeper at the time on screen; one full update brings every proxy, domain, data
+  // information and chart (on pause, manual) up to date with the frame shown.
+  for (DirectView& entry : in.DirectViews)
+  {
+    if (vtkSMViewProxy* view = entry.View)
+    {
+      if (timeKeeper)
+      {
+        timeKeeper->AddView(view);
+      }
+      static_cast<vtkSMProxy*>(view)->MarkDirty(view);
+    }
+  }
+  for (DirectView& entry : in.DirectViews)
+  {
+    if (vtkSMViewProxy* view = entry.View)
+    {
+      view->StillRender();
+    }
+  }
+  in.DirectViews.clear();
+}
+
+vtkSMProxy* vtkNeuroPlaybackCue::SaveAnimationProxy() const
+{
+  // ParaView's Save Animation proxy consumes the scene proxy while it saves.
+  for (unsigned int i = 0; this->SceneProxy && i < this->SceneProxy->GetNumberOfConsumers(); ++i)
+  {
+    vtkSMProxy* consumer = this->SceneProxy->GetConsumerProxy(i);
+    if (consumer && consumer->GetProperty("FrameRate") && consumer->GetProperty("AnimationScene"))
+    {
+      return consumer;
+    }
+  }
+  return nullptr;
 }
 
 double vtkNeuroPlaybackCue::OutputFrameRate() const
 {
-  // ParaView's Save Animation proxy consumes the scene proxy while it saves: use its frame rate.
-  if (this->SceneProxy)
+  vtkSMProxy* save = this->SaveAnimationProxy();
+  const double rate = save ? vtkSMPropertyHelper(save, "FrameRate").GetAsDouble() : 0.0;
+  return rate > 0.0 ? rate : this->DefaultOutputFrameRate;
+}
+
+void vtkNeuroPlaybackCue::MovieWindow(double frameStep, double window[2]) const
+{
+  const double first = this->Scene->GetStartTime();
+  const double last = this->Scene->GetEndTime();
+  window[0] = first;
+  window[1] = last;
+  if (this->MovieTimeRange[0] <= this->MovieTimeRange[1])
   {
-    for (unsigned int i = 0; i < this->SceneProxy->GetNumberOfConsumers(); ++i)
-    {
-      vtkSMProxy* consumer = this->SceneProxy->GetConsumerProxy(i);
-      if (consumer && consumer->GetProperty("FrameRate") && consumer->GetProperty("AnimationScene"))
-      {
-        const double rate = vtkSMPropertyHelper(consumer, "FrameRate").GetAsDouble();
-        if (rate > 0.0)
-        {
-          return rate;
-        }
-      }
-    }
+    window[0] = std::clamp(this->MovieTimeRange[0], first, last);
+    window[1] = std::clamp(this->MovieTimeRange[1], window[0], last);
+    return;
   }
-  return this->DefaultOutputFrameRate;
+  // Save Animation's FrameWindow, in movie frames. ParaView fills it from the scene's own frames when
+  // not given: [0, -1] in Snap To TimeSteps (no time steps are published), [0, NumberOfFrames - 1] in
+  // Sequence; either means the whole session.
+  vtkSMProxy* save = this->SaveAnimationProxy();
+  if (!save || !save->GetProperty("FrameWindow") || !this->SceneProxy)
+  {
+    return;
+  }
+  int frames[2] = { 0, -1 };
+  vtkSMPropertyHelper(save, "FrameWindow").Get(frames, 2);
+  const bool sequenceDefault = vtkSMPropertyHelper(this->SceneProxy, "PlayMode").GetAsInt() == 0 &&
+    frames[0] == 0 && frames[1] == vtkSMPropertyHelper(this->SceneProxy, "NumberOfFrames").GetAsInt() - 1;
+  if (frames[0] < 0 || frames[1] < frames[0] || sequenceDefault)
+  {
+    return;
+  }
+  window[0] = std::min(first + frames[0] * frameStep, last);
+  window[1] = std::clamp(first + frames[1] * frameStep, window[0], last);
 }
 
 void vtkNeuroPlaybackCue::OnFrameDone(vtkObject*, unsigned long, void*)
@@ -459,6 +698,7 @@ void vtkNeuroPlaybackCue::OnFrameDone(vtkObject*, unsigned long, void*)
       this->GetPlayedRange(range);
       const double last = range[1];
       const double next = current + in.Direction * in.SaveStep;
+      this->MovieProgress[0] = std::min(this->MovieProgress[0] + 1, this->MovieProgress[1]);
       if (next > last + 1e-12 * std::abs(last))
       {
         this->FinishPlay(current);
@@ -481,7 +721,7 @@ void vtkNeuroPlaybackCue::OnFrameDone(vtkObject*, unsigned long, void*)
     {
       scheduler.Presented(frame);
     }
-    if (this->PlayForSeconds > 0.0 && in.Clock.Now() - in.PlayStartWall >= this->PlayForSeconds)
+    if (this->PlayForSeconds > 0.0 && in.Clock.Now() - in.PlayPressedWall >= this->PlayForSeconds)
     {
       this->FinishPlay(current);
       this->Scene->Stop();
@@ -531,6 +771,7 @@ void vtkNeuroPlaybackCue::OnPlayEnded(vtkObject*, unsigned long, void*)
   }
   this->Playing = false;
   Internals& in = *this->Internal;
+  this->EndDirectPlayback();
   if (this->Scene && this->Scheduling)
   {
     ScenePlayerAccess::Get(this->Scene)->SetStride(in.SavedStride);
@@ -547,8 +788,9 @@ void vtkNeuroPlaybackCue::OnPlayEnded(vtkObject*, unsigned long, void*)
     std::ofstream out(log, std::ios::app);
     const char* names[NumberOfStatistics] = { "frames_shown", "frames_skipped", "skipped_percent",
       "display_fps", "lag_p50_ms", "lag_p99_ms", "lag_max_ms", "achieved_speed", "display_interval_p50_ms",
-      "seconds_played", "cue_cpu_ms_per_frame" };
+      "seconds_played", "cue_cpu_ms_per_frame", "lag_last_ms", "chart_redraws" };
     out << "{\"speed\": " << this->Speed << ", \"every_frame\": " << this->ShowEveryFrame
+        << ", \"direct\": " << this->DirectPlayback
         << ", \"saving\": " << (in.Saving ? "true" : "false")
         << ", \"last_frame\": " << this->GetCurrentFrame();
     for (int i = 0; i < NumberOfStatistics; ++i)
@@ -577,7 +819,8 @@ void vtkNeuroPlaybackCue::UpdateStatistics()
   const double values[NumberOfStatistics] = { static_cast<double>(stats.FramesShown),
     static_cast<double>(stats.FramesSkipped), stats.SkippedPercent, stats.DisplayRate, stats.LagP50Ms,
     stats.LagP99Ms, stats.LagMaxMs, stats.AchievedSpeed, stats.DisplayIntervalP50Ms, stats.PlayingSeconds,
-    stats.FramesShown > 0 ? 1000.0 * in.CpuSeconds / static_cast<double>(stats.FramesShown) : 0.0 };
+    stats.FramesShown > 0 ? 1000.0 * in.CpuSeconds / static_cast<double>(stats.FramesShown) : 0.0,
+    stats.LagLastMs, in.ChartRedraws };
   std::copy(values, values + NumberOfStatistics, this->Statistics);
 }
 
@@ -588,5 +831,6 @@ void vtkNeuroPlaybackCue::ResetStatistics()
     this->Internal->Scheduler->ResetStatistics();
   }
   this->Internal->CpuSeconds = 0.0;
+  this->Internal->ChartRedraws = 0.0;
   std::fill(this->Statistics, this->Statistics + NumberOfStatistics, 0.0);
 }

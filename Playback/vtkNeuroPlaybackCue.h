@@ -9,6 +9,11 @@
  * cost stays O(log n) at millions of frames. Outside play it keeps the neighbouring frames as the
  * player's steps, so VCR Next/Previous move exactly one data frame. While ParaView saves an
  * animation it samples data time at speed / output frame rate instead.
+ * While playing (DirectPlayback, the default) the views are taken off the TimeKeeper: each due frame is
+ * handed straight to the views on their own processes (view time, view update, render), so ParaView's
+ * per-proxy bookkeeping (domains, data information of every port) does not run per frame, charts redraw
+ * at their update mode's rate, and the arena is drawn before the time toolbar moves. On pause, step,
+ * scrub and save the normal pipeline time applies.
  * The scene's Real Time mode, or disabling the cue, gives ParaView its own behaviour back.
  */
 #ifndef vtkNeuroPlaybackCue_h
@@ -45,6 +50,16 @@ public:
   /// Show every frame (the speed becomes a ceiling) instead of skipping to stay on time.
   void SetShowEveryFrame(int everyFrame);
   vtkGetMacro(ShowEveryFrame, int);
+  /// Data seconds per second of a saved movie (Save Animation), apart from the playing Speed so that a
+  /// slow-motion play does not silently slow the next movie down. Refused like Speed when not positive.
+  void SetMovieSpeed(double speed);
+  vtkGetMacro(MovieSpeed, double);
+  /// The data times a saved movie spans; an empty range (first > last, the default) spans the whole
+  /// session, or Save Animation's FrameWindow counted in movie frames (MovieSpeed / frame rate apart).
+  vtkSetVector2Macro(MovieTimeRange, double);
+  vtkGetVector2Macro(MovieTimeRange, double);
+  /// Frames of the movie being saved: written so far and in all (0, 0 when not saving).
+  vtkGetVector2Macro(MovieProgress, int);
   /// Movie frame rate used when a save does not say (ParaView's Save Animation does).
   vtkSetClampMacro(DefaultOutputFrameRate, double, 1.0, 1000.0);
   vtkGetMacro(DefaultOutputFrameRate, double);
@@ -52,6 +67,10 @@ public:
   vtkSetClampMacro(PlayForSeconds, double, 0.0, 1e9);
   vtkGetMacro(PlayForSeconds, double);
   void SetEnabled(int enabled) override;
+  /// While playing, hand each due frame straight to the views instead of a full ParaView time update
+  /// per frame (on by default; 0 restores the per-frame scene update, for comparison).
+  vtkSetClampMacro(DirectPlayback, int, 0, 1);
+  vtkGetMacro(DirectPlayback, int);
   /// Play only inside the intervals of this interval overlay (trials, epochs), jumping the gaps;
   /// empty plays everything. Takes effect at the next Play.
   vtkSetStringMacro(EpochOverlay);
@@ -64,9 +83,10 @@ public:
 
   /// Statistics of the current or last play, in this order: frames shown, frames skipped,
   /// % skipped, displayed frames per second, lag p50 (ms), lag p99 (ms), lag max (ms), achieved speed,
-  /// median display interval (ms), seconds played, cue CPU time per shown frame (ms).
-  static constexpr int NumberOfStatistics = 11;
-  double* GetStatistics() VTK_SIZEHINT(11);
+  /// median display interval (ms), seconds played, cue CPU time per shown frame (ms), lag of the last
+  /// shown frame (ms), chart redraws.
+  static constexpr int NumberOfStatistics = 13;
+  double* GetStatistics() VTK_SIZEHINT(13);
   void ResetStatistics();
 
   /// True when the cue is scheduling the scene (a session is attached and the mode is not Real Time).
@@ -108,13 +128,22 @@ private:
   void SetStepWindow(double time);
   void FinishPlay(double current);
   double OutputFrameRate() const;
+  vtkSMProxy* SaveAnimationProxy() const;
+  void MovieWindow(double frameStep, double window[2]) const;
   void UpdateStatistics();
+  void BeginDirectPlayback();
+  void EndDirectPlayback();
+  void RenderDirect(double time);
   void Fail(const std::string& message);
 
   double Speed = 1.0;
   int ShowEveryFrame = 0;
   double DefaultOutputFrameRate = 30.0;
   double PlayForSeconds = 0.0;
+  int DirectPlayback = 1;
+  double MovieSpeed = 1.0;
+  double MovieTimeRange[2] = { 0.0, -1.0 };
+  int MovieProgress[2] = { 0, 0 };
   char* EpochOverlay = nullptr;
   double Statistics[NumberOfStatistics] = {};
   std::string LastError;

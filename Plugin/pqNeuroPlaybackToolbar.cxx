@@ -42,6 +42,10 @@ struct pqNeuroPlaybackToolbar::Internals
 {
   neuroplayback::SteadyClock Clock;
   neuroplayback::ScrubDebouncer Scrub{ Clock, 60.0 };
+  // The readout's previous sample while playing: it reports the last second or so, not the whole play.
+  double ReadoutWall = -1.0;
+  double ReadoutShown = 0.0;
+  double ReadoutSkipped = 0.0;
 };
 
 pqNeuroPlaybackToolbar::pqNeuroPlaybackToolbar(QWidget* parentObject)
@@ -362,12 +366,38 @@ void pqNeuroPlaybackToolbar::refresh()
   this->FrameLabel->setText(tr("frame %1 / %2").arg(locale.toString(static_cast<qlonglong>(frame)),
     locale.toString(static_cast<qlonglong>(frames - 1))));
   const double* stats = cue->GetStatistics();
-  if (stats[0] > 1)
+  Internals& in = *this->Internal;
+  const double now = in.Clock.Now();
+  if (!cue->IsPlaying())
   {
+    // Stopped: the whole play's figures.
+    in.ReadoutWall = -1.0;
+    if (stats[0] > 1)
+    {
+      this->Readout->setText(tr("%1 fps · %2% skipped · lag p99 %3 ms")
+                               .arg(stats[3], 0, 'f', 1)
+                               .arg(stats[2], 0, 'f', 0)
+                               .arg(stats[5], 0, 'f', 0));
+    }
+  }
+  else if (in.ReadoutWall < 0.0 || stats[0] < in.ReadoutShown)
+  {
+    in.ReadoutWall = now;
+    in.ReadoutShown = stats[0];
+    in.ReadoutSkipped = stats[1];
+  }
+  else if (now - in.ReadoutWall >= 0.9)
+  {
+    // Playing: what the last second looked like, so a slowdown shows at once.
+    const double shown = stats[0] - in.ReadoutShown;
+    const double skipped = stats[1] - in.ReadoutSkipped;
     this->Readout->setText(tr("%1 fps · %2% skipped · lag %3 ms")
-                             .arg(stats[3], 0, 'f', 1)
-                             .arg(stats[2], 0, 'f', 0)
-                             .arg(stats[5], 0, 'f', 0));
+                             .arg(shown / (now - in.ReadoutWall), 0, 'f', 1)
+                             .arg(shown + skipped > 0 ? 100.0 * skipped / (shown + skipped) : 0.0, 0, 'f', 0)
+                             .arg(stats[11], 0, 'f', 0));
+    in.ReadoutWall = now;
+    in.ReadoutShown = stats[0];
+    in.ReadoutSkipped = stats[1];
   }
   if (std::abs(cue->GetSpeed() - this->Speed->currentData().toDouble()) > 1e-12)
   {

@@ -133,7 +133,13 @@ void pqNeuroSessionStyleBehavior::applyStyle(pqDataRepresentation* representatio
     vtkSMPVRepresentationProxy::SetScalarBarVisibility(reprProxy, view->getProxy(), field != "no_field");
     if (auto* renderView = qobject_cast<pqRenderView*>(view))
     {
-      vtkSMPropertyHelper(renderView->getProxy(), "InteractionMode").Set(1); // 2-D: the arena seen from above
+      vtkSMProxy* viewProxy = renderView->getProxy();
+      vtkSMPropertyHelper(viewProxy, "InteractionMode").Set(1); // 2-D: the arena seen from above
+      // A flat arena drawn in layer order: anti-aliasing, depth peeling and level-of-detail switching
+      // each cost software rendering tens of ms per frame and change nothing visible.
+      vtkSMPropertyHelper(viewProxy, "UseFXAA").Set(0);
+      vtkSMPropertyHelper(viewProxy, "DepthPeeling").Set(0);
+      vtkSMPropertyHelper(viewProxy, "LODThreshold").Set(1e9);
       renderView->getProxy()->UpdateVTKObjects();
       renderView->resetDisplay();
     }

@@ -16,6 +16,7 @@
 #include <vtkImageData.h>
 #include <vtkInformation.h>
 #include <vtkInformationVector.h>
+#include <vtkMultiBlockDataSet.h>
 #include <vtkObjectFactory.h>
 #include <vtkPolyData.h>
 #include <vtkStreamingDemandDrivenPipeline.h>
@@ -46,6 +47,9 @@ struct vtkNeuroSessionReader::Internals
   neuroplayback::OverlayFrame Overlay;
   vtkSmartPointer<vtkPolyData> Regions;
   vtkSmartPointer<vtkPolyData> ScaleBar;
+  // The overlays the session has, in the Overlays output's order: block name and polydata. The
+  // dynamic blocks are refilled per frame; the static ones are the objects above, never touched again.
+  std::vector<std::pair<std::string, vtkSmartPointer<vtkPolyData>>> Blocks;
   // Overlays sit above the field in this order, a small step apart, so none hides another.
   double LayerStep = 0.0;
   std::size_t ReportedWarnings = 0;
@@ -220,6 +224,10 @@ bool vtkNeuroSessionReader::EnsureSession()
   in.LayerStep = 0.003 * (extent > 0 ? extent : 1.0);
   in.Regions = neuroplayback::BuildRegions(session.Env(), 1 * in.LayerStep);
   in.ScaleBar = neuroplayback::BuildScaleBar(bounds, session.Env().Units, 1 * in.LayerStep);
+  vtkNew<vtkDoubleArray> outlineWidth;
+  outlineWidth->SetName("LineWidth");
+  outlineWidth->InsertNextValue(1.5);
+  in.Regions->GetFieldData()->AddArray(outlineWidth);
   neuroplayback::OverlaySet& overlays = session.Overlays();
   auto joined = [](const std::vector<std::string>& lines) {
     std::string text;
@@ -313,41 +321,8 @@ vtkIdType vtkNeuroSessionReader::GetOverlayRowsRead()
 
 void vtkNeuroSessionReader::BuildDisplayHints()
 {
-  neuroplayback::OverlaySet& overlays = this->Internal->OpenSession->Overlays();
-  std::ostringstream hints;
-  auto hint = [&hints](int port, const char* property, const std::string& value) {
-    hints << port << '\t' << property << '\t' << value << '\n';
-  };
-  auto directColors = [&](int port) {
-    hint(port, "ColorArrayName", "POINTS,Color");
-    hint(port, "MapScalars", "0"); // the RGBA of each point as is
-    hint(port, "Ambient", "1");
-    hint(port, "Diffuse", "0");
-  };
-  // Glyphs sized in environment units by an array: a marker's diameter, or an arrow's vector.
-  auto scaleBy = [&](int port, const char* array) {
-    hint(port, "SelectScaleArray", array);
-    hint(port, "Scaling", "1");
-    hint(port, "ScaleMode", "Magnitude");
-    hint(port, "ScaleFactor", "1");
-  };
-  auto markers = [&](int port, bool present) {
-    hint(port, "Representation", "3D Glyphs");
-    hint(port, "GlyphType", "NeuroMarkerShapes");
-    hint(port, "UseGlyphTable", "1");
-    hint(port, "UseCompositeGlyphTable", "1");
-    hint(port, "GlyphTableIndexArray", "Marker");
-    hint(port, "Orient", "0");
-    scaleBy(port, "Size");
-    directColors(port);
-    hint(port, "Visibility", present ? "1" : "0");
-  };
-  auto lines = [&](int port, double width, bool present) {
-    hint(port, "Representation", "Surface");
-    hint(port, "LineWidth", std::to_string(width));
-    directColors(port);
-    hint(port, "Visibility", present ? "1" : "0");
-  };
+  Internals& in = *this->Internal;
+  neuroplayback::OverlaySet& overlays = in.OpenSession->Overlays();
   bool trails = false;
   for (const auto& p : overlays.Positions())
   {
@@ -358,34 +333,27 @@ void vtkNeuroSessionReader::BuildDisplayHints()
   {
     skeleton = skeleton || !b.Edges.empty();
   }
-  double arrowWidth = 2.0;
-  for (const auto& h : overlays.HeadDirections())
-  {
-    arrowWidth = std::max(arrowWidth, h.Width);
-  }
-  markers(PositionPort, !overlays.Positions().empty());
-  lines(TrailPort, 2.0, trails);
-  markers(BodypartPort, !overlays.Bodyparts().empty());
-  lines(SkeletonPort, overlays.SkeletonWidth(), skeleton);
-  hint(HeadDirectionPort, "Representation", "3D Glyphs");
-  hint(HeadDirectionPort, "GlyphType", "Arrow");
-  // The shaft and tip scale with the width attribute (2 = ParaView's default arrow).
-  hint(HeadDirectionPort, "GlyphType.ShaftRadius", std::to_string(0.015 * arrowWidth));
-  hint(HeadDirectionPort, "GlyphType.TipRadius", std::to_string(0.05 * arrowWidth));
-  hint(HeadDirectionPort, "Orient", "1");
-  hint(HeadDirectionPort, "OrientationMode", "Direction");
-  hint(HeadDirectionPort, "SelectOrientationVectors", "Heading");
-  scaleBy(HeadDirectionPort, "Heading");
-  directColors(HeadDirectionPort);
-  hint(HeadDirectionPort, "Visibility", overlays.HeadDirections().empty() ? "0" : "1");
-  markers(EventPort, !overlays.Events().empty());
-  lines(RegionPort, 1.5, !this->Internal->OpenSession->Env().Regions.empty());
-  hint(ScaleBarPort, "Representation", "Surface");
-  hint(ScaleBarPort, "ColorArrayName", "");
-  hint(ScaleBarPort, "AmbientColor", "1 1 1");
-  hint(ScaleBarPort, "DiffuseColor", "1 1 1");
-  hint(ScaleBarPort, "Ambient", "1");
-  hint(ScaleBarPort, "Diffuse", "0");
+  // Only the overlays the session has get a block; the representation draws them all.
+  in.Blocks.clear();
+  auto add = [&in](const char* name, bool present, vtkSmartPointer<vtkPolyData> data = nullptr) {
+    if (present)
+    {
+      in.Blocks.emplace_back(name, data ? data : vtkSmartPointer<vtkPolyData>::New());
+    }
+  };
+  add("Position", !overlays.Positions().empty());
+  add("Trails", trails);
+  add("Bodyparts", !overlays.Bodyparts().empty());
+  add("Skeleton", skeleton);
+  add("Head Direction", !overlays.HeadDirections().empty());
+  add("Events", !overlays.Events().empty());
+  add("Regions", !in.OpenSession->Env().Regions.empty(), in.Regions);
+  add("Scale Bar", true, in.ScaleBar);
+
+  std::ostringstream hints;
+  auto hint = [&hints](int port, const char* property, const std::string& value) {
+    hints << port << '\t' << property << '\t' << value << '\n';
+  };
   hint(AnnotationPort, "WindowLocation", "Upper Left Corner");
   hint(AnnotationPort, "FontSize", "16");
   hint(AnnotationPort, "Justification", "Left"); // readout lines start under the time, not centred
@@ -394,11 +362,11 @@ void vtkNeuroSessionReader::BuildDisplayHints()
 
 int vtkNeuroSessionReader::FillOutputPortInformation(int port, vtkInformation* info)
 {
-  const char* type = "vtkPolyData";
+  const char* type = "vtkDataSet";
   switch (port)
   {
-    case FieldPort:
-      type = "vtkDataSet";
+    case OverlayPort:
+      type = "vtkMultiBlockDataSet";
       break;
     case AnnotationPort:
       type = "vtkTable";
@@ -597,16 +565,55 @@ void vtkNeuroSessionReader::FillOverlays(vtkInformationVector* outputVector, std
   }
   in.ReportedWarnings = overlays.Warnings().size();
 
-  auto polyData = [outputVector](int port) { return vtkPolyData::GetData(outputVector, port); };
   const double step = in.LayerStep;
-  neuroplayback::FillLines(in.Overlay.Trails, 2 * step, polyData(TrailPort));
-  neuroplayback::FillLines(in.Overlay.Skeleton, 3 * step, polyData(SkeletonPort));
-  neuroplayback::FillMarkers(in.Overlay.Bodyparts, 4 * step, polyData(BodypartPort));
-  neuroplayback::FillMarkers(in.Overlay.Events, 5 * step, polyData(EventPort));
-  neuroplayback::FillMarkers(in.Overlay.Positions, 6 * step, polyData(PositionPort));
-  neuroplayback::FillArrows(in.Overlay.Headings, 7 * step, polyData(HeadDirectionPort));
-  polyData(RegionPort)->ShallowCopy(in.Regions);
-  polyData(ScaleBarPort)->ShallowCopy(in.ScaleBar);
+  auto* output = vtkMultiBlockDataSet::GetData(outputVector, OverlayPort);
+  output->SetNumberOfBlocks(static_cast<unsigned int>(in.Blocks.size()));
+  for (std::size_t b = 0; b < in.Blocks.size(); ++b)
+  {
+    const std::string& name = in.Blocks[b].first;
+    vtkPolyData* block = in.Blocks[b].second;
+    // Each kind a small z step above the last, so none hides another; style the representation reads.
+    auto number = [block](const char* arrayName, double value) {
+      vtkNew<vtkDoubleArray> array;
+      array->SetName(arrayName);
+      array->InsertNextValue(value);
+      block->GetFieldData()->AddArray(array);
+    };
+    if (name == "Position")
+    {
+      neuroplayback::FillMarkers(in.Overlay.Positions, 6 * step, block);
+    }
+    else if (name == "Trails")
+    {
+      neuroplayback::FillLines(in.Overlay.Trails, 2 * step, block);
+      number("LineWidth", 2.0);
+    }
+    else if (name == "Bodyparts")
+    {
+      neuroplayback::FillMarkers(in.Overlay.Bodyparts, 4 * step, block);
+    }
+    else if (name == "Skeleton")
+    {
+      neuroplayback::FillLines(in.Overlay.Skeleton, 3 * step, block);
+      number("LineWidth", overlays.SkeletonWidth());
+    }
+    else if (name == "Head Direction")
+    {
+      neuroplayback::FillArrows(in.Overlay.Headings, 7 * step, block);
+      double width = 2.0;
+      for (const auto& h : overlays.HeadDirections())
+      {
+        width = std::max(width, h.Width);
+      }
+      number("ArrowWidth", width);
+    }
+    else if (name == "Events")
+    {
+      neuroplayback::FillMarkers(in.Overlay.Events, 5 * step, block);
+    }
+    output->SetBlock(static_cast<unsigned int>(b), block);
+    output->GetMetaData(static_cast<unsigned int>(b))->Set(vtkCompositeDataSet::NAME(), name.c_str());
+  }
 
   const std::string readout = this->TimeSeriesReadout(frameTime);
   std::ostringstream text;

@@ -4,11 +4,14 @@
  *
  * Output port 0 is the field over the environment: vtkImageData for grid layouts (inactive bins
  * blanked), vtkPolyData for hexagonal, mesh and track layouts. Every field of the session is a cell
- * array on that geometry. Ports 1-8 are the overlays at the same frame, as polydata whose points
- * carry their own RGBA "Color" (see OutputPorts); port 9 is a text annotation with the time
- * and the time series' values. ParaView allows 10 ports, so the time-series charts and the video are
- * filters on this reader (Filters/), which share its open session. Only TIME_RANGE is published (never one TIME_STEP per frame), so time
- * handling costs O(log n) in the number of frames; a requested time shows the frame at or before it.
+ * array on that geometry. Port 1 holds the overlays at the same frame: a vtkMultiBlockDataSet with one
+ * named polydata block per overlay the session has (Position, Trails, Bodyparts, Skeleton, Head
+ * Direction, Events, Regions, Scale Bar), whose points carry their own RGBA "Color"; it is drawn by
+ * one vtkNeuroOverlayRepresentation. Port 2 is a text annotation with the time and the time series'
+ * values. Few ports on purpose: ParaView gathers information for every port of a source on each update.
+ * The time-series charts and the video are filters on this reader (Filters/), which share its open
+ * session. Only TIME_RANGE is published (never one TIME_STEP per frame), so time handling costs
+ * O(log n) in the number of frames; a requested time shows the frame at or before it.
  */
 #ifndef vtkNeuroSessionReader_h
 #define vtkNeuroSessionReader_h
@@ -86,14 +89,7 @@ public:
   enum OutputPorts
   {
     FieldPort = 0,
-    PositionPort,
-    TrailPort,
-    BodypartPort,
-    SkeletonPort,
-    HeadDirectionPort,
-    EventPort,
-    RegionPort,
-    ScaleBarPort,
+    OverlayPort,
     AnnotationPort,
     NumberOfPorts
   };

@@ -248,7 +248,8 @@ def overlay_from_neurospatial(obj):
                                    window_seconds=_get(obj, "window_seconds", default=2.0),
                                    linewidth=_get(obj, "linewidth"), group=_get(obj, "group"),
                                    normalize=bool(_get(obj, "normalize", default=False)), vmin=_get(obj, "vmin"),
-                                   vmax=_get(obj, "vmax"), interp=_get(obj, "interp", default="linear"))
+                                   vmax=_get(obj, "vmax"), interp=_get(obj, "interp", default="linear"),
+                                   update_mode=_get(obj, "update_mode", default="live"))
     if hasattr(obj, "positions") or (data is not None and "Position" in cls):
         overlay = w.PositionOverlay(_get(obj, "positions", "data"), times=_get(obj, "times"),
                                     color=_get(obj, "color", default="red"),

@@ -76,7 +76,7 @@ def open_session(path, exact_color_range=False, cache_size_mb=None, nwb=None):
 
 STATISTICS = ("frames_shown", "frames_skipped", "skipped_percent", "display_fps", "lag_p50_ms",
               "lag_p99_ms", "lag_max_ms", "achieved_speed", "display_interval_p50_ms",
-              "seconds_played", "cue_cpu_ms_per_frame")
+              "seconds_played", "cue_cpu_ms_per_frame", "lag_last_ms", "chart_redraws")
 
 
 def playback_cue(scene=None):
@@ -143,6 +143,53 @@ def play(seconds=0.0, speed=None, every_frame=None, loop=None, reverse=False, sc
     return playback_statistics(cue)
 
 
+def save_movie(path, speed=1.0, frame_rate=30, time_range=None, frame_window=None, progress=True, view=None,
+               scene=None, **save_options):
+    """Saves a movie (or image series) of the session through ParaView's SaveAnimation, with the data
+    speed stated in the call: each movie frame advances `speed` data seconds / `frame_rate` (never every
+    500 Hz frame). `time_range=(t0, t1)` (data seconds) or `frame_window=(first, last)` (movie frames)
+    saves a part; by default the whole session. Prints progress unless progress=False. Other keyword
+    arguments go to SaveAnimation (ImageResolution, Quality, ...). Returns the number of frames written."""
+    simple = _simple()
+    scene = scene or simple.GetAnimationScene()
+    cue = playback_cue(scene)
+    if cue is None:
+        raise SessionError("No session is attached to the animation scene. "
+                           "How to fix: open one with open_session(path) or attach_playback(reader).")
+    if time_range is not None and frame_window is not None:
+        raise SessionError("save_movie got both time_range and frame_window. How to fix: give one of them.")
+    old = (cue.MovieSpeed, list(cue.MovieTimeRange))
+    cue.MovieSpeed = speed
+    cue.UpdateVTKObjects()
+    if time_range is not None:
+        cue.MovieTimeRange = [float(time_range[0]), float(time_range[1])]
+    elif frame_window is not None:
+        step = float(speed) / float(frame_rate)
+        first = float(scene.StartTime)
+        cue.MovieTimeRange = [first + int(frame_window[0]) * step, first + int(frame_window[1]) * step]
+    else:
+        cue.MovieTimeRange = [0.0, -1.0]
+    scene_object = scene.GetClientSideObject()
+    state = {"shown": -1}
+
+    def report(*_):
+        cue.UpdatePropertyInformation()
+        done, total = cue.GetPropertyValue("MovieProgressInfo")
+        percent = int(100 * done / total) if total else 0
+        if progress and percent // 10 != state["shown"] // 10:
+            state["shown"] = percent
+            print(f"Saving {os.path.basename(str(path))}: frame {done} of {total} ({percent}%)", flush=True)
+
+    tag = scene_object.AddObserver("AnimationCueTickEvent", report)
+    try:
+        simple.SaveAnimation(str(path), view or simple.GetActiveView(), FrameRate=int(frame_rate), **save_options)
+    finally:
+        scene_object.RemoveObserver(tag)
+        cue.MovieSpeed, cue.MovieTimeRange = old
+    cue.UpdatePropertyInformation()
+    return int(cue.GetPropertyValue("MovieProgressInfo")[1])
+
+
 def session_info(reader):
     """Frame count, time range, rate, layout, units, default field and colour range."""
     reader.UpdatePropertyInformation()
@@ -177,9 +224,36 @@ def apply_fixed_color_range(display, reader):
     return lut
 
 
-# The reader's output ports after the field (port 0), in order.
-OVERLAY_PORTS = ("Position", "Trails", "Bodyparts", "Skeleton", "Head Direction", "Events", "Regions",
-                 "Scale Bar", "Annotation")
+# The reader's output ports: the field, every overlay (one named block each), the time annotation.
+FIELD_PORT, OVERLAY_PORT, ANNOTATION_PORT = 0, 1, 2
+# The blocks of the Overlays output, in order (a session has only those it uses), and the property-name
+# prefix of each on the overlay display (display.PositionVisibility, display.HeadDirectionSize, ...).
+OVERLAYS = ("Position", "Trails", "Bodyparts", "Skeleton", "Head Direction", "Events", "Regions", "Scale Bar")
+
+
+def overlay_property(name, control):
+    """The overlay display's property for one overlay and control ("Visibility", "Size", "Opacity"):
+    overlay_property("Head Direction", "Size") == "HeadDirectionSize"."""
+    if name not in OVERLAYS:
+        raise SessionError(f"There is no overlay named {name!r}. How to fix: use one of {', '.join(OVERLAYS)}.")
+    return name.replace(" ", "") + control
+
+
+def overlay_data(reader, name, time=None):
+    """One overlay's polydata (points with Color, Size, Marker, Heading... as the reader makes them) at
+    `time` (default: the current time), brought to this process; None when the session has no such
+    overlay."""
+    from paraview import servermanager
+    overlay_property(name, "")  # checks the name
+    if time is not None:
+        reader.UpdatePipeline(time)
+    else:
+        reader.UpdatePipeline(_simple().GetAnimationScene().TimeKeeper.Time)
+    blocks = servermanager.Fetch(reader, idx=OVERLAY_PORT)
+    for index in range(blocks.GetNumberOfBlocks()):
+        if blocks.HasMetaData(index) and blocks.GetMetaData(index).Get(blocks.NAME()) == name:
+            return blocks.GetBlock(index)
+    return None
 
 
 def display_hints(reader):
@@ -293,16 +367,26 @@ def show_time_series(reader, render_view=None, fraction=0.62):
 
 
 def show_overlays(reader, view=None):
-    """Shows every overlay port styled as the file says; returns {port name: display}."""
+    """Shows every overlay (one NeuroPlayback overlay display, styled as the file says) and the time
+    annotation; returns {"Overlays": display, "Annotation": display}. Per-overlay controls are
+    properties of the overlay display: PositionVisibility, TrailsSize, EventsOpacity, ..."""
     simple = _simple()
     view = view or simple.GetActiveViewOrCreate("RenderView")
     hints = display_hints(reader)
     displays = {}
-    for port, name in enumerate(OVERLAY_PORTS, start=1):
+    for port, name in ((OVERLAY_PORT, "Overlays"), (ANNOTATION_PORT, "Annotation")):
         display = simple.Show(simple.OutputPort(reader, port), view)
         apply_display_hints(display, hints.get(port, []))
         displays[name] = display
     return displays
+
+
+def apply_arena_view_settings(view):
+    """A flat 2-D arena needs no anti-aliasing pass, no depth peeling and no level-of-detail switching:
+    each costs software rendering tens of milliseconds per frame for nothing visible."""
+    view.UseFXAA = 0
+    view.DepthPeeling = 0
+    view.LODThreshold = 1e9
 
 
 def show_video(reader, view=None):
@@ -347,6 +431,7 @@ def show_session(reader, view=None, time_series=True, video=True):
     show_overlays(reader, view)
     if video:
         show_video(reader, view)
+    apply_arena_view_settings(view)
     view.InteractionMode = "2D"
     simple.ResetCamera(view)
     if time_series:
@@ -477,6 +562,8 @@ def recommended_settings(reader):
                            "At long sessions the wall clock must win: skip frames rather than drift behind."),
         "LODThreshold": (1e9, "Level of detail swaps geometry while interacting; the field is small, keep it exact."),
         "UseFXAA": (0, "Anti-aliasing costs a full-screen pass per frame on software rendering."),
+        "DepthPeeling": (0, "The arena's layers sit at fixed heights, drawn in order: peeling them costs a "
+                            "dozen passes per frame and changes nothing visible."),
         "OrientationAxesVisibility": (0, "A 2-D arena needs no orientation axes."),
         "SaveAnimationFrameRate": (30, "Save Animation samples data time at speed / frame rate, never every frame."),
     }
@@ -495,6 +582,7 @@ def apply_recommended_settings(reader, view=None, scene=None):
     scene.PlayMode = settings["PlayMode"][0]
     view.LODThreshold = settings["LODThreshold"][0]
     view.UseFXAA = settings["UseFXAA"][0]
+    view.DepthPeeling = settings["DepthPeeling"][0]
     view.OrientationAxesVisibility = settings["OrientationAxesVisibility"][0]
     cue = playback_cue(scene) or attach_playback(reader, scene)
     cue.ShowEveryFrame = settings["ShowEveryFrame"][0]
@@ -520,7 +608,7 @@ def show(session, time_series=True, video=True, recommended=True, view=None):
         apply_recommended_settings(reader, view)
     field = show_session(reader, view, time_series=False, video=False)
     overlays = {name: simple.GetDisplayProperties(simple.OutputPort(reader, port), view)
-                for port, name in enumerate(OVERLAY_PORTS, start=1)}
+                for port, name in ((OVERLAY_PORT, "Overlays"), (ANNOTATION_PORT, "Annotation"))}
     video_display = show_video(reader, view) if video else None
     charts = show_time_series(reader, view) if time_series else []
     simple.SetActiveView(view)

@@ -792,14 +792,17 @@ class _EventPlan(_Plan):
 class TimeSeriesOverlay:
     """A scalar series (speed, LFP, ...) charted under the arena: `data` (n,) with `times` (n,)
     (NaN = gap). Series with the same `group` share a chart; `window_seconds` of data around the
-    current time is shown; `normalize` maps to 0..1; `vmin` / `vmax` fix the y-limits. The
-    multi-resolution min/max summary the reader uses for wide windows is written alongside."""
+    current time is shown; `normalize` maps to 0..1; `vmin` / `vmax` fix the y-limits. `update_mode`
+    (neurospatial's) says when the chart redraws while playing: "live" (a few times a second),
+    "on_pause" (when playback stops) or "manual" (when asked). The multi-resolution min/max summary the
+    reader uses for wide windows is written alongside."""
 
     def __init__(self, data, times=None, label="", color=None, window_seconds=2.0, linewidth=None, group=None,
-                 normalize=False, vmin=None, vmax=None, interp="linear", *, name=None, summary=True):
+                 normalize=False, vmin=None, vmax=None, interp="linear", update_mode="live", *, name=None,
+                 summary=True):
         self.data, self.times, self.label, self.color, self.window_seconds = data, times, label, color, window_seconds
         self.linewidth, self.group, self.normalize, self.vmin, self.vmax = linewidth, group, normalize, vmin, vmax
-        self.interp, self.name, self.summary = interp, name, summary
+        self.interp, self.update_mode, self.name, self.summary = interp, update_mode, name, summary
 
     def _plans(self, ctx):
         base = self.label.replace("/", "_").strip() if isinstance(self.label, str) else ""
@@ -829,9 +832,16 @@ class _SeriesPlan(_Plan):
             fail(f"{where}: vmin = {self.vmin:g} is not below vmax = {self.vmax:g}.", "They are the chart's y-limits.",
                  "Set vmin < vmax, or leave both out for limits from the data.")
         self.interp = check_interp(o.interp, where)
+        modes = ("live", "on_pause", "manual")
+        if o.update_mode not in modes:
+            fail(f"{where}: update_mode = {o.update_mode!r} is not one of {', '.join(modes)}.",
+                 "It says when the chart redraws while playing.",
+                 "Use 'live' (a few times a second), 'on_pause' (when playback stops) or 'manual' (when asked).")
 
     def write(self, g, ctx, compression):
         o = self.owner
+        if o.update_mode != "live":
+            g.attrs["update_mode"] = o.update_mode
         if o.label:
             g.attrs["label"] = o.label
         if o.group:

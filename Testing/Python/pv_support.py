@@ -1,4 +1,4 @@
-"""Helpers the pvpython tests share: the reader's port numbers, fetching a port at a time, points and
+"""Helpers the pvpython tests share: the reader's ports and overlay names, fetching one at a time, points and
 arrays as numpy, the annotation text, file hashes (to prove a file was not modified) and cleaning up
 the pipeline between tests."""
 import hashlib
@@ -9,13 +9,31 @@ import numpy as np
 from paraview import servermanager, simple
 from paraview.vtk.util.numpy_support import vtk_to_numpy
 
-FIELD, POSITION, TRAILS, BODYPARTS, SKELETON, HEADING, EVENTS, REGIONS, SCALEBAR, ANNOTATION = range(10)
+FIELD, OVERLAYS, ANNOTATION = 0, 1, 2
+# Overlays are blocks of the Overlays output, fetched by name.
+POSITION, TRAILS, BODYPARTS, SKELETON, HEADING, EVENTS, REGIONS, SCALEBAR = (
+    "Position", "Trails", "Bodyparts", "Skeleton", "Head Direction", "Events", "Regions", "Scale Bar")
 
 
 def fetch(reader, t, port=FIELD):
-    """The reader's output `port` at time t, brought to this process."""
+    """The reader's output `port` at time t, brought to this process; an overlay name gives that block of
+    the Overlays output (empty polydata when the session has no such overlay)."""
     reader.UpdatePipeline(t)
-    return servermanager.Fetch(reader, idx=port)
+    if not isinstance(port, str):
+        return servermanager.Fetch(reader, idx=port)
+    blocks = servermanager.Fetch(reader, idx=OVERLAYS)
+    for index in range(blocks.GetNumberOfBlocks()):
+        if blocks.HasMetaData(index) and blocks.GetMetaData(index).Get(blocks.NAME()) == port:
+            return blocks.GetBlock(index)
+    from paraview.vtk import vtkPolyData
+    return vtkPolyData()
+
+
+def overlay_names(reader, t=None):
+    """The names of the overlay blocks the session has, in order."""
+    reader.UpdatePipeline(t if t is not None else reader.TimestepValues[0] if reader.TimestepValues else 0.0)
+    blocks = servermanager.Fetch(reader, idx=OVERLAYS)
+    return [blocks.GetMetaData(i).Get(blocks.NAME()) for i in range(blocks.GetNumberOfBlocks())]
 
 
 def xy(data):

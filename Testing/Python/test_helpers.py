@@ -168,7 +168,10 @@ class HelpersTest(unittest.TestCase):
     def test_show_in_one_call(self):
         handles = show(self.path, view=self.view)
         self.assertEqual(handles.reader.GetPropertyValue("FileName"), self.path)
-        self.assertIn("Position", handles.overlays)
+        self.assertEqual(handles.overlays["Overlays"].GetXMLName(), "NeuroOverlayRepresentation")
+        self.assertEqual(handles.overlays["Overlays"].PositionVisibility, 1)
+        self.assertEqual(self.view.UseFXAA, 0)  # a flat arena: no anti-aliasing or depth-peeling passes
+        self.assertEqual(self.view.DepthPeeling, 0)
         self.assertEqual(handles.charts, [])  # the session has no time series
         self.assertIsNone(handles.video)
         self.assertEqual(handles.cue.Session, handles.reader)

@@ -118,7 +118,7 @@ class MutationTest(unittest.TestCase):
             for index, t in enumerate((first, 0.5 * (first + last), last + 1.0)):
                 reader.UpdatePipeline(t)
                 if index == 1:  # every port once, brought to this process as a view would take it
-                    for port in range(10):
+                    for port in range(3):
                         servermanager.Fetch(reader, idx=port)
                 series.UpdatePipeline(t)
                 video.UpdatePipeline(t)

@@ -285,7 +285,7 @@ class NwbTest(unittest.TestCase):
         reader = simple.OpenDataFile(path)
         self.assertEqual(reader.GetXMLName(), "NeuroSessionReader")
         reader.UpdatePipeline(4.0)
-        self.assertEqual(servermanager.Fetch(reader, idx=POSITION).GetNumberOfPoints(), 1)
+        self.assertEqual(fetch(reader, 4.0, POSITION).GetNumberOfPoints(), 1)
         simple.Delete(reader)
 
     def beside(self, name, nwb_path, environment=None, add=None):

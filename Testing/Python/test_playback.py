@@ -15,8 +15,8 @@ from paraview import simple
 import session_factory as sf
 from pv_support import delete_pipeline
 from neuroplayback import SessionError
-from neuroplayback.paraview import (open_session, play, playback_cue, playback_statistics, show_session,
-                                    time_range)
+from neuroplayback.paraview import (open_session, play, playback_cue, playback_statistics, save_movie,
+                                    show_session, time_range)
 
 SAMPLE = os.path.join(os.environ.get("NEUROPLAYBACK_SOURCE_DIR", "."), "Data", "sample.nsp")
 IRREGULAR = np.cumsum(np.r_[0.0, 0.1 + 0.04 * np.sin(np.arange(29))])
@@ -129,13 +129,30 @@ class PlaybackTest(unittest.TestCase):
         reader = self.open(sf.write_session(os.path.join(self.folder, "movie.nsp"), n_frames=30,
                                             frame_times=IRREGULAR))
         span = time_range(reader)[1] - time_range(reader)[0]
+        playback_cue().Speed = 0.25  # a slow-motion play does not slow movies down: MovieSpeed does
         for speed, fps in ((1.0, 10), (2.0, 10)):
-            playback_cue().Speed = speed
+            playback_cue().MovieSpeed = speed
             pattern = os.path.join(self.folder, f"movie-{speed}.png")
             simple.SaveAnimation(pattern, self.view, ImageResolution=[160, 120], FrameRate=fps)
             written = len(glob.glob(os.path.join(self.folder, f"movie-{speed}.*.png")))
             self.assertEqual(written, math.floor(span * fps / speed + 1e-9) + 1, f"speed {speed}")
         playback_cue().Speed = 1.0
+        playback_cue().MovieSpeed = 1.0
+
+    def test_save_animation_respects_the_frame_window_and_time_range(self):
+        reader = self.open(SAMPLE)  # 10 s: 300 movie frames at 30 fps
+        pattern = os.path.join(self.folder, "window.png")
+        simple.SaveAnimation(pattern, self.view, ImageResolution=[160, 120], FrameRate=30, FrameWindow=[76, 150])
+        written = sorted(glob.glob(os.path.join(self.folder, "window.*.png")))
+        self.assertEqual(len(written), 75)  # movie frames 76..150
+        self.assertTrue(written[0].endswith(".0076.png"), written[0])
+        # The helper says its speed and range in the call, and reports progress.
+        first = time_range(reader)[0]
+        frames = save_movie(os.path.join(self.folder, "part.png"), speed=2.0, frame_rate=10,
+                            time_range=(first + 1.0, first + 3.0), ImageResolution=[160, 120], progress=False)
+        self.assertEqual(frames, 11)  # 2 data seconds at 2x and 10 fps: 1 s of movie, both ends included
+        self.assertEqual(len(glob.glob(os.path.join(self.folder, "part.*.png"))), 11)
+        self.assertEqual(playback_cue().MovieSpeed, 1.0)  # the call's speed is not left behind
 
 
 if __name__ == "__main__":

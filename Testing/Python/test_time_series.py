@@ -15,18 +15,12 @@ from paraview import servermanager, simple
 from paraview.vtk.util.numpy_support import vtk_to_numpy
 
 import session_factory as sf
-from pv_support import output_folder, series_tables as tables, sha
+from pv_support import annotation, output_folder, series_tables as tables, sha
 from image_compare import assert_matches_baseline
 from neuroplayback.paraview import chart_hints, open_session, overlay_problems, show_session, time_series
 
 BASELINES = os.path.join(os.environ.get("NEUROPLAYBACK_SOURCE_DIR", "."), "Testing", "Baselines")
-ANNOTATION = 9
 RATE = 500.0  # LFP-like sampling
-
-
-def annotation(reader, t):
-    reader.UpdatePipeline(t)
-    return servermanager.Fetch(reader, idx=ANNOTATION).GetColumnByName("Text").GetValue(0)
 
 
 def raw_window(times, t0, t1):

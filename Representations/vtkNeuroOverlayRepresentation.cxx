@@ -1,0 +1,599 @@
+#include "vtkNeuroOverlayRepresentation.h"
+
+#include "vtkNeuroMarkerShapes.h"
+
+#include <vtkActor.h>
+#include <vtkAlgorithmOutput.h>
+#include <vtkArrowSource.h>
+#include <vtkCellArray.h>
+#include <vtkCompositeDataSet.h>
+#include <vtkDataObjectTree.h>
+#include <vtkDoubleArray.h>
+#include <vtkFieldData.h>
+#include <vtkGlyph3DMapper.h>
+#include <vtkIdTypeArray.h>
+#include <vtkInformation.h>
+#include <vtkInformationVector.h>
+#include <vtkIntArray.h>
+#include <vtkMath.h>
+#include <vtkMultiBlockDataSet.h>
+#include <vtkNew.h>
+#include <vtkObjectFactory.h>
+#include <vtkPVRenderView.h>
+#include <vtkPointData.h>
+#include <vtkPoints.h>
+#include <vtkPolyData.h>
+#include <vtkPolyDataMapper.h>
+#include <vtkProperty.h>
+#include <vtkRenderer.h>
+#include <vtkUnsignedCharArray.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+namespace
+{
+const char* const Names[vtkNeuroOverlayRepresentation::NumberOfOverlays] = { "Position", "Trails", "Bodyparts",
+  "Skeleton", "Head Direction", "Events", "Regions", "Scale Bar" };
+
+// What is drawn, each by one actor: the marker overlays share one glyph mapper, the lines their own.
+enum Layer
+{
+  Markers = 0,
+  Arrows,
+  TrailLines,
+  SkeletonLines,
+  Static, // regions and scale bar: rebuilt only when they or their controls change
+  NumberOfLayers
+};
+
+double FieldNumber(vtkDataObject* block, const char* name, double fallback)
+{
+  vtkDataArray* array = block ? vtkDataArray::SafeDownCast(block->GetFieldData()->GetAbstractArray(name)) : nullptr;
+  return array && array->GetNumberOfTuples() > 0 ? array->GetTuple1(0) : fallback;
+}
+
+unsigned char Faded(unsigned char alpha, double opacity)
+{
+  return static_cast<unsigned char>(std::lround(std::clamp(alpha * opacity, 0.0, 255.0)));
+}
+
+// The merged arrays of one layer, reused from frame to frame (only their sizes change).
+struct LayerArrays
+{
+  vtkNew<vtkPolyData> Data;
+  vtkNew<vtkPoints> Points;
+  vtkNew<vtkUnsignedCharArray> Colors;
+  vtkNew<vtkDoubleArray> Sizes;    // markers
+  vtkNew<vtkIntArray> Shapes;      // markers
+  vtkNew<vtkDoubleArray> Headings; // arrows
+  vtkNew<vtkCellArray> Lines;
+  vtkNew<vtkIdTypeArray> Offsets;
+  vtkNew<vtkIdTypeArray> Connectivity;
+  vtkIdType Count = 0;
+
+  LayerArrays()
+  {
+    this->Points->SetDataTypeToDouble();
+    this->Colors->SetName("Color");
+    this->Colors->SetNumberOfComponents(4);
+    this->Sizes->SetName("Size");
+    this->Shapes->SetName("Marker");
+    this->Headings->SetName("Heading");
+    this->Headings->SetNumberOfComponents(3);
+    this->Data->SetPoints(this->Points);
+    this->Data->GetPointData()->SetScalars(this->Colors);
+  }
+};
+
+vtkIdType PointCount(vtkPolyData* block)
+{
+  return block && block->GetPoints() ? block->GetNumberOfPoints() : 0;
+}
+
+// Copies a block's points and colours (alpha times opacity) to the end of a layer.
+void AppendPoints(vtkPolyData* block, double opacity, LayerArrays& layer, vtkIdType at)
+{
+  const vtkIdType n = PointCount(block);
+  if (n == 0)
+  {
+    return;
+  }
+  vtkPoints* points = block->GetPoints();
+  double* out = static_cast<vtkDoubleArray*>(layer.Points->GetData())->GetPointer(3 * at);
+  if (auto* doubles = vtkDoubleArray::SafeDownCast(points->GetData()))
+  {
+    std::memcpy(out, doubles->GetPointer(0), sizeof(double) * 3 * static_cast<std::size_t>(n));
+  }
+  else
+  {
+    for (vtkIdType i = 0; i < n; ++i)
+    {
+      points->GetPoint(i, out + 3 * i);
+    }
+  }
+  unsigned char* color = layer.Colors->GetPointer(4 * at);
+  auto* colors = vtkUnsignedCharArray::SafeDownCast(block->GetPointData()->GetArray("Color"));
+  if (colors && colors->GetNumberOfComponents() == 4 && colors->GetNumberOfTuples() == n)
+  {
+    const unsigned char* in = colors->GetPointer(0);
+    for (vtkIdType i = 0; i < 4 * n; i += 4)
+    {
+      color[i] = in[i];
+      color[i + 1] = in[i + 1];
+      color[i + 2] = in[i + 2];
+      color[i + 3] = Faded(in[i + 3], opacity);
+    }
+  }
+  else
+  {
+    for (vtkIdType i = 0; i < 4 * n; i += 4) // no colours of its own (the scale bar): white
+    {
+      color[i] = color[i + 1] = color[i + 2] = 255;
+      color[i + 3] = Faded(255, opacity);
+    }
+  }
+}
+
+// Copies the cells of one kind (lines or polygons) of a block, shifted by the layer's point offset.
+void AppendCells(vtkCellArray* cells, vtkIdType pointOffset, std::vector<vtkIdType>& offsets,
+  std::vector<vtkIdType>& connectivity)
+{
+  if (!cells)
+  {
+    return;
+  }
+  const vtkIdType* ids = nullptr;
+  vtkIdType size = 0;
+  for (cells->InitTraversal(); cells->GetNextCell(size, ids);)
+  {
+    for (vtkIdType i = 0; i < size; ++i)
+    {
+      connectivity.push_back(ids[i] + pointOffset);
+    }
+    offsets.push_back(static_cast<vtkIdType>(connectivity.size()));
+  }
+}
+
+void SetCells(const std::vector<vtkIdType>& offsets, const std::vector<vtkIdType>& connectivity, LayerArrays& layer,
+  bool polygons)
+{
+  layer.Offsets->SetNumberOfTuples(static_cast<vtkIdType>(offsets.size()));
+  std::copy(offsets.begin(), offsets.end(), layer.Offsets->GetPointer(0));
+  layer.Connectivity->SetNumberOfTuples(static_cast<vtkIdType>(connectivity.size()));
+  std::copy(connectivity.begin(), connectivity.end(), layer.Connectivity->GetPointer(0));
+  vtkNew<vtkCellArray> cells; // a new cell array: the old one may still be held by a delivered copy
+  cells->SetData(layer.Offsets, layer.Connectivity);
+  if (polygons)
+  {
+    layer.Data->SetPolys(cells);
+  }
+  else
+  {
+    layer.Data->SetLines(cells);
+  }
+}
+} // namespace
+
+struct vtkNeuroOverlayRepresentation::Internals
+{
+  std::array<int, NumberOfOverlays> Visible;
+  std::array<double, NumberOfOverlays> Size;
+  std::array<double, NumberOfOverlays> Opacity;
+  std::array<LayerArrays, NumberOfLayers> Layers;
+  vtkNew<vtkGlyph3DMapper> MarkerMapper;
+  vtkNew<vtkGlyph3DMapper> ArrowMapper;
+  std::array<vtkNew<vtkPolyDataMapper>, 3> LineMappers; // trails, skeleton, static
+  std::array<vtkNew<vtkActor>, NumberOfLayers> Actors;
+  vtkNew<vtkNeuroMarkerShapes> Shapes;
+  vtkNew<vtkArrowSource> Arrow;
+  double ArrowWidth = -1.0;
+  // The static layer's inputs when it was last built: the blocks' modification times and the controls.
+  vtkMTimeType StaticInputTime = 0;
+  vtkMTimeType StaticControlsTime = 0;
+  vtkTimeStamp ControlsChanged;
+  double Bounds[6];
+
+  Internals()
+  {
+    this->Visible.fill(1);
+    this->Size.fill(1.0);
+    this->Opacity.fill(1.0);
+    vtkMath::UninitializeBounds(this->Bounds);
+  }
+};
+
+vtkStandardNewMacro(vtkNeuroOverlayRepresentation);
+
+vtkNeuroOverlayRepresentation::vtkNeuroOverlayRepresentation()
+  : Internal(new Internals)
+{
+  Internals& in = *this->Internal;
+  in.Shapes->Update();
+  in.MarkerMapper->SetUseSourceTableTree(true);
+  in.MarkerMapper->SetSourceTableTree(vtkDataObjectTree::SafeDownCast(in.Shapes->GetOutputDataObject(0)));
+  in.MarkerMapper->SetSourceIndexing(true);
+  in.MarkerMapper->SetSourceIndexArray("Marker");
+  in.MarkerMapper->SetScaleArray("Size");
+  in.MarkerMapper->SetScaleModeToScaleByMagnitude();
+  in.MarkerMapper->SetScaling(true);
+  in.MarkerMapper->SetOrient(false);
+  in.ArrowMapper->SetSourceConnection(in.Arrow->GetOutputPort());
+  in.ArrowMapper->SetOrientationArray("Heading");
+  in.ArrowMapper->SetOrientationModeToDirection();
+  in.ArrowMapper->SetOrient(true);
+  in.ArrowMapper->SetScaleArray("Heading");
+  in.ArrowMapper->SetScaleModeToScaleByMagnitude();
+  in.ArrowMapper->SetScaling(true);
+  vtkMapper* mappers[NumberOfLayers] = { in.MarkerMapper, in.ArrowMapper, in.LineMappers[0], in.LineMappers[1],
+    in.LineMappers[2] };
+  for (int layer = 0; layer < NumberOfLayers; ++layer)
+  {
+    // Each point's RGBA as is: the file's colours and alpha (fades, translucent regions).
+    mappers[layer]->SetScalarVisibility(true);
+    mappers[layer]->SetScalarModeToUsePointFieldData();
+    mappers[layer]->SelectColorArray("Color");
+    mappers[layer]->SetColorModeToDirectScalars();
+    in.Actors[static_cast<std::size_t>(layer)]->SetMapper(mappers[layer]);
+    vtkProperty* property = in.Actors[static_cast<std::size_t>(layer)]->GetProperty();
+    property->SetAmbient(1.0);
+    property->SetDiffuse(0.0);
+    property->SetSpecular(0.0);
+    in.Actors[static_cast<std::size_t>(layer)]->SetPickable(false);
+  }
+}
+
+vtkNeuroOverlayRepresentation::~vtkNeuroOverlayRepresentation() = default;
+
+const char* vtkNeuroOverlayRepresentation::OverlayName(int overlay)
+{
+  return overlay >= 0 && overlay < NumberOfOverlays ? Names[overlay] : "";
+}
+
+int vtkNeuroOverlayRepresentation::FillInputPortInformation(int, vtkInformation* info)
+{
+  info->Set(vtkAlgorithm::INPUT_REQUIRED_DATA_TYPE(), "vtkMultiBlockDataSet");
+  info->Set(vtkAlgorithm::INPUT_IS_OPTIONAL(), 1);
+  return 1;
+}
+
+void vtkNeuroOverlayRepresentation::SetVisibility(bool visible)
+{
+  for (auto& actor : this->Internal->Actors)
+  {
+    actor->SetVisibility(visible);
+  }
+  this->Superclass::SetVisibility(visible);
+}
+
+void vtkNeuroOverlayRepresentation::SetOverlayVisibility(int overlay, int visible)
+{
+  if (overlay >= 0 && overlay < NumberOfOverlays && this->Internal->Visible[overlay] != (visible ? 1 : 0))
+  {
+    this->Internal->Visible[overlay] = visible ? 1 : 0;
+    this->Internal->ControlsChanged.Modified();
+    this->MarkModified();
+  }
+}
+
+void vtkNeuroOverlayRepresentation::SetOverlaySize(int overlay, double factor)
+{
+  factor = std::isfinite(factor) ? std::clamp(factor, 0.0, 100.0) : 1.0;
+  if (overlay >= 0 && overlay < NumberOfOverlays && this->Internal->Size[overlay] != factor)
+  {
+    this->Internal->Size[overlay] = factor;
+    this->Internal->ControlsChanged.Modified();
+    this->MarkModified();
+  }
+}
+
+void vtkNeuroOverlayRepresentation::SetOverlayOpacity(int overlay, double factor)
+{
+  factor = std::isfinite(factor) ? std::clamp(factor, 0.0, 1.0) : 1.0;
+  if (overlay >= 0 && overlay < NumberOfOverlays && this->Internal->Opacity[overlay] != factor)
+  {
+    this->Internal->Opacity[overlay] = factor;
+    this->Internal->ControlsChanged.Modified();
+    this->MarkModified();
+  }
+}
+
+int vtkNeuroOverlayRepresentation::GetOverlayVisibility(int overlay) const
+{
+  return overlay >= 0 && overlay < NumberOfOverlays ? this->Internal->Visible[overlay] : 0;
+}
+
+double vtkNeuroOverlayRepresentation::GetOverlaySize(int overlay) const
+{
+  return overlay >= 0 && overlay < NumberOfOverlays ? this->Internal->Size[overlay] : 0.0;
+}
+
+double vtkNeuroOverlayRepresentation::GetOverlayOpacity(int overlay) const
+{
+  return overlay >= 0 && overlay < NumberOfOverlays ? this->Internal->Opacity[overlay] : 0.0;
+}
+
+int vtkNeuroOverlayRepresentation::RequestData(
+  vtkInformation* request, vtkInformationVector** inputVector, vtkInformationVector* outputVector)
+{
+  Internals& in = *this->Internal;
+  std::array<vtkPolyData*, NumberOfOverlays> blocks{};
+  std::array<vtkDataObject*, NumberOfOverlays> blockObjects{};
+  this->PresentOverlays = 0;
+  vtkMultiBlockDataSet* input =
+    inputVector[0]->GetNumberOfInformationObjects() ? vtkMultiBlockDataSet::GetData(inputVector[0], 0) : nullptr;
+  if (input)
+  {
+    for (unsigned int b = 0; b < input->GetNumberOfBlocks(); ++b)
+    {
+      const char* name = input->HasMetaData(b) ? input->GetMetaData(b)->Get(vtkCompositeDataSet::NAME()) : nullptr;
+      for (int k = 0; name && k < NumberOfOverlays; ++k)
+      {
+        if (std::strcmp(name, Names[k]) == 0)
+        {
+          blockObjects[k] = input->GetBlock(b);
+          blocks[k] = vtkPolyData::SafeDownCast(blockObjects[k]);
+          this->PresentOverlays |= 1 << k;
+        }
+      }
+    }
+  }
+  auto shown = [&](int k) { return blocks[k] && in.Visible[k] ? blocks[k] : nullptr; };
+
+  // Markers: position, bodyparts and events in one glyph layer (their z steps keep the file's order).
+  {
+    LayerArrays& layer = in.Layers[Markers];
+    const int kinds[3] = { Bodyparts, Events, Position };
+    vtkIdType total = 0;
+    for (int k : kinds)
+    {
+      total += PointCount(shown(k));
+    }
+    layer.Points->SetNumberOfPoints(total);
+    layer.Colors->SetNumberOfTuples(total);
+    layer.Sizes->SetNumberOfTuples(total);
+    layer.Shapes->SetNumberOfTuples(total);
+    vtkIdType at = 0;
+    for (int k : kinds)
+    {
+      vtkPolyData* block = shown(k);
+      const vtkIdType n = PointCount(block);
+      if (n == 0)
+      {
+        continue;
+      }
+      AppendPoints(block, in.Opacity[k], layer, at);
+      vtkDataArray* sizes = block->GetPointData()->GetArray("Size");
+      vtkDataArray* shapes = block->GetPointData()->GetArray("Marker");
+      for (vtkIdType i = 0; i < n; ++i)
+      {
+        layer.Sizes->SetValue(at + i, (sizes ? sizes->GetTuple1(i) : 1.0) * in.Size[k]);
+        layer.Shapes->SetValue(at + i, shapes ? static_cast<int>(shapes->GetTuple1(i)) : 0);
+      }
+      at += n;
+    }
+    layer.Data->GetPointData()->AddArray(layer.Sizes);
+    layer.Data->GetPointData()->AddArray(layer.Shapes);
+    layer.Sizes->Modified();
+    layer.Shapes->Modified();
+    layer.Colors->Modified();
+    layer.Points->Modified();
+    layer.Data->Modified();
+  }
+
+  // Heading arrows: the vector is the arrow (its length, times the size factor).
+  {
+    LayerArrays& layer = in.Layers[Arrows];
+    vtkPolyData* block = shown(HeadDirection);
+    const vtkIdType n = PointCount(block);
+    layer.Points->SetNumberOfPoints(n);
+    layer.Colors->SetNumberOfTuples(n);
+    layer.Headings->SetNumberOfTuples(n);
+    if (n > 0)
+    {
+      AppendPoints(block, in.Opacity[HeadDirection], layer, 0);
+      vtkDataArray* headings = block->GetPointData()->GetArray("Heading");
+      for (vtkIdType i = 0; i < n; ++i)
+      {
+        double v[3] = { 0.0, 0.0, 0.0 };
+        if (headings && headings->GetNumberOfComponents() == 3)
+        {
+          headings->GetTuple(i, v);
+        }
+        layer.Headings->SetTuple3(i, v[0] * in.Size[HeadDirection], v[1] * in.Size[HeadDirection], v[2]);
+      }
+      const double width = FieldNumber(block, "ArrowWidth", 2.0);
+      if (width != in.ArrowWidth)
+      {
+        // The shaft and tip scale with the width attribute (2 = VTK's default arrow).
+        in.ArrowWidth = width;
+        in.Arrow->SetShaftRadius(0.015 * width);
+        in.Arrow->SetTipRadius(0.05 * width);
+      }
+    }
+    layer.Data->GetPointData()->AddArray(layer.Headings);
+    layer.Headings->Modified();
+    layer.Colors->Modified();
+    layer.Points->Modified();
+    layer.Data->Modified();
+  }
+
+  // Trails and skeleton: polylines with a colour per vertex.
+  const std::pair<Layer, int> lineLayers[2] = { { TrailLines, Trails }, { SkeletonLines, Skeleton } };
+  for (const auto& [layerIndex, k] : lineLayers)
+  {
+    LayerArrays& layer = in.Layers[layerIndex];
+    vtkPolyData* block = shown(k);
+    const vtkIdType n = PointCount(block);
+    layer.Points->SetNumberOfPoints(n);
+    layer.Colors->SetNumberOfTuples(n);
+    std::vector<vtkIdType> offsets{ 0 };
+    std::vector<vtkIdType> connectivity;
+    if (n > 0)
+    {
+      AppendPoints(block, in.Opacity[k], layer, 0);
+      AppendCells(block->GetLines(), 0, offsets, connectivity);
+    }
+    SetCells(offsets, connectivity, layer, false);
+    const double width = FieldNumber(blocks[k], "LineWidth", 2.0) * in.Size[k];
+    in.Actors[layerIndex]->GetProperty()->SetLineWidth(static_cast<float>(std::max(0.0, width)));
+    layer.Colors->Modified();
+    layer.Points->Modified();
+    layer.Data->Modified();
+  }
+
+  // Regions and scale bar: the reader hands out the same objects every frame, so this is rebuilt only
+  // when they or their controls change.
+  {
+    vtkMTimeType inputTime = 0;
+    for (int k : { Regions, ScaleBar })
+    {
+      inputTime = std::max(inputTime, blockObjects[k] ? blockObjects[k]->GetMTime() : 0);
+    }
+    inputTime += (blockObjects[Regions] ? 1 : 0) + (blockObjects[ScaleBar] ? 2 : 0);
+    if (inputTime != in.StaticInputTime || in.ControlsChanged.GetMTime() != in.StaticControlsTime)
+    {
+      in.StaticInputTime = inputTime;
+      in.StaticControlsTime = in.ControlsChanged.GetMTime();
+      LayerArrays& layer = in.Layers[Static];
+      const vtkIdType n = PointCount(shown(Regions)) + PointCount(shown(ScaleBar));
+      layer.Points->SetNumberOfPoints(n);
+      layer.Colors->SetNumberOfTuples(n);
+      std::vector<vtkIdType> lineOffsets{ 0 };
+      std::vector<vtkIdType> lineIds;
+      std::vector<vtkIdType> polyOffsets{ 0 };
+      std::vector<vtkIdType> polyIds;
+      vtkIdType at = 0;
+      for (int k : { Regions, ScaleBar })
+      {
+        vtkPolyData* block = shown(k);
+        if (PointCount(block) == 0)
+        {
+          continue;
+        }
+        AppendPoints(block, in.Opacity[k], layer, at);
+        AppendCells(block->GetLines(), at, lineOffsets, lineIds);
+        AppendCells(block->GetPolys(), at, polyOffsets, polyIds);
+        at += PointCount(block);
+      }
+      SetCells(lineOffsets, lineIds, layer, false);
+      // Polygons in a cell array of their own.
+      vtkNew<vtkIdTypeArray> offsets;
+      offsets->SetNumberOfTuples(static_cast<vtkIdType>(polyOffsets.size()));
+      std::copy(polyOffsets.begin(), polyOffsets.end(), offsets->GetPointer(0));
+      vtkNew<vtkIdTypeArray> ids;
+      ids->SetNumberOfTuples(static_cast<vtkIdType>(polyIds.size()));
+      std::copy(polyIds.begin(), polyIds.end(), ids->GetPointer(0));
+      vtkNew<vtkCellArray> polys;
+      polys->SetData(offsets, ids);
+      layer.Data->SetPolys(polys);
+      const double width = FieldNumber(blocks[Regions], "LineWidth", 1.5) * in.Size[Regions];
+      in.Actors[Static]->GetProperty()->SetLineWidth(static_cast<float>(std::max(0.0, width)));
+      layer.Colors->Modified();
+      layer.Points->Modified();
+      layer.Data->Modified();
+    }
+  }
+
+  vtkMath::UninitializeBounds(in.Bounds);
+  for (auto& layer : in.Layers)
+  {
+    if (layer.Data->GetNumberOfPoints() == 0)
+    {
+      continue;
+    }
+    double b[6];
+    layer.Data->GetBounds(b);
+    if (!vtkMath::AreBoundsInitialized(in.Bounds))
+    {
+      std::copy(b, b + 6, in.Bounds);
+      continue;
+    }
+    for (int i = 0; i < 3; ++i)
+    {
+      in.Bounds[2 * i] = std::min(in.Bounds[2 * i], b[2 * i]);
+      in.Bounds[2 * i + 1] = std::max(in.Bounds[2 * i + 1], b[2 * i + 1]);
+    }
+  }
+  return this->Superclass::RequestData(request, inputVector, outputVector);
+}
+
+int vtkNeuroOverlayRepresentation::ProcessViewRequest(
+  vtkInformationRequestKey* request, vtkInformation* inInfo, vtkInformation* outInfo)
+{
+  if (!this->Superclass::ProcessViewRequest(request, inInfo, outInfo))
+  {
+    return 0;
+  }
+  Internals& in = *this->Internal;
+  if (request == vtkPVView::REQUEST_UPDATE())
+  {
+    // Each layer is a piece of its own, delivered to the rendering processes only when it changed.
+    for (int layer = 0; layer < NumberOfLayers; ++layer)
+    {
+      vtkPVView::SetPiece(inInfo, this, in.Layers[static_cast<std::size_t>(layer)].Data, 0, layer);
+    }
+    if (vtkMath::AreBoundsInitialized(in.Bounds))
+    {
+      vtkPVRenderView::SetGeometryBounds(inInfo, this, in.Bounds);
+    }
+  }
+  else if (request == vtkPVView::REQUEST_RENDER())
+  {
+    vtkMapper* mappers[NumberOfLayers] = { in.MarkerMapper, in.ArrowMapper, in.LineMappers[0], in.LineMappers[1],
+      in.LineMappers[2] };
+    for (int layer = 0; layer < NumberOfLayers; ++layer)
+    {
+      if (vtkAlgorithmOutput* producer = vtkPVRenderView::GetPieceProducer(inInfo, this, layer))
+      {
+        if (mappers[layer]->GetInputConnection(0, 0) != producer)
+        {
+          mappers[layer]->SetInputConnection(producer);
+        }
+      }
+    }
+  }
+  return 1;
+}
+
+bool vtkNeuroOverlayRepresentation::AddToView(vtkView* view)
+{
+  auto* renderView = vtkPVRenderView::SafeDownCast(view);
+  if (!renderView)
+  {
+    return false;
+  }
+  // Lowest layer first: translucent layers then blend in order without depth peeling.
+  for (int layer : { Static, TrailLines, SkeletonLines, Markers, Arrows })
+  {
+    renderView->GetRenderer()->AddActor(this->Internal->Actors[static_cast<std::size_t>(layer)]);
+  }
+  return this->Superclass::AddToView(view);
+}
+
+bool vtkNeuroOverlayRepresentation::RemoveFromView(vtkView* view)
+{
+  auto* renderView = vtkPVRenderView::SafeDownCast(view);
+  if (!renderView)
+  {
+    return false;
+  }
+  for (auto& actor : this->Internal->Actors)
+  {
+    renderView->GetRenderer()->RemoveActor(actor);
+  }
+  return this->Superclass::RemoveFromView(view);
+}
+
+void vtkNeuroOverlayRepresentation::PrintSelf(ostream& os, vtkIndent indent)
+{
+  this->Superclass::PrintSelf(os, indent);
+  for (int k = 0; k < NumberOfOverlays; ++k)
+  {
+    os << indent << Names[k] << ": visible " << this->Internal->Visible[k] << ", size " << this->Internal->Size[k]
+       << ", opacity " << this->Internal->Opacity[k] << "\n";
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * @class vtkNeuroOverlayRepresentation
+ * @brief Draws every overlay of a NeuroPlayback session (one multiblock input) with a few actors.
+ *
+ * The reader's Overlays output holds one named block per overlay the session has (Position, Trails,
+ * Bodyparts, Skeleton, Head Direction, Events, Regions, Scale Bar). Instead of one ParaView display per
+ * overlay, each paying ParaView's per-display bookkeeping on every frame, this representation merges the
+ * blocks in its own (optimised) code into five layers drawn directly: markers (one glyph mapper with the
+ * marker-shape table), heading arrows (one glyph mapper), trails, skeleton, and the static layer
+ * (regions and scale bar, rebuilt only when they change). Per-overlay visibility, size and opacity are
+ * properties of the representation; a size or opacity is applied to the arrays here, so the GPU draws
+ * the final values. Colours are each point's own RGBA "Color" (no lookup table).
+ */
+#ifndef vtkNeuroOverlayRepresentation_h
+#define vtkNeuroOverlayRepresentation_h
+
+#include "NeuroPlaybackRepresentationsModule.h"
+#include "vtkPVDataRepresentation.h"
+
+#include <memory>
+
+class NEUROPLAYBACKREPRESENTATIONS_EXPORT vtkNeuroOverlayRepresentation : public vtkPVDataRepresentation
+{
+public:
+  static vtkNeuroOverlayRepresentation* New();
+  vtkTypeMacro(vtkNeuroOverlayRepresentation, vtkPVDataRepresentation)
+  void PrintSelf(ostream& os, vtkIndent indent) override;
+
+  /// The overlays, in the order of the reader's block names.
+  enum Overlay
+  {
+    Position = 0,
+    Trails,
+    Bodyparts,
+    Skeleton,
+    HeadDirection,
+    Events,
+    Regions,
+    ScaleBar,
+    NumberOfOverlays
+  };
+  /// The block name of an overlay ("Position", "Head Direction", ...).
+  static const char* OverlayName(int overlay);
+
+  void SetVisibility(bool visible) override;
+
+  /// Per overlay: shown or not, a size factor (marker diameter, arrow length or line width; 1 = as the
+  /// session file says) and an opacity factor (0-1, times the file's alpha).
+  void SetOverlayVisibility(int overlay, int visible);
+  void SetOverlaySize(int overlay, double factor);
+  void SetOverlayOpacity(int overlay, double factor);
+  int GetOverlayVisibility(int overlay) const;
+  double GetOverlaySize(int overlay) const;
+  double GetOverlayOpacity(int overlay) const;
+
+// One setter per overlay and control, so each is a named property in the Properties panel and pvpython.
+#define vtkNeuroOverlayControls(Name)                                                                      \
+  void Set##Name##Visibility(int v) { this->SetOverlayVisibility(Name, v); }                               \
+  void Set##Name##Size(double v) { this->SetOverlaySize(Name, v); }                                        \
+  void Set##Name##Opacity(double v) { this->SetOverlayOpacity(Name, v); }
+  vtkNeuroOverlayControls(Position)
+  vtkNeuroOverlayControls(Trails)
+  vtkNeuroOverlayControls(Bodyparts)
+  vtkNeuroOverlayControls(Skeleton)
+  vtkNeuroOverlayControls(HeadDirection)
+  vtkNeuroOverlayControls(Events)
+  vtkNeuroOverlayControls(Regions)
+  vtkNeuroOverlayControls(ScaleBar)
+#undef vtkNeuroOverlayControls
+
+  /// Which overlays the input has, one bit per Overlay (for the GUI and scripts).
+  int GetPresentOverlays() const { return this->PresentOverlays; }
+
+  int ProcessViewRequest(vtkInformationRequestKey* request, vtkInformation* inInfo, vtkInformation* outInfo) override;
+
+protected:
+  vtkNeuroOverlayRepresentation();
+  ~vtkNeuroOverlayRepresentation() override;
+
+  int FillInputPortInformation(int port, vtkInformation* info) override;
+  int RequestData(vtkInformation*, vtkInformationVector**, vtkInformationVector*) override;
+  bool AddToView(vtkView* view) override;
+  bool RemoveFromView(vtkView* view) override;
+
+private:
+  vtkNeuroOverlayRepresentation(const vtkNeuroOverlayRepresentation&) = delete;
+  void operator=(const vtkNeuroOverlayRepresentation&) = delete;
+
+  int PresentOverlays = 0;
+
+  struct Internals;
+  std::unique_ptr<Internals> Internal;
+};
+
+#endif
