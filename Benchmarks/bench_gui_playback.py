@@ -49,7 +49,8 @@ def main():
     speed = float(os.environ.get("NEUROPLAYBACK_GUI_BENCH_SPEED", "1"))
     cap = float(os.environ.get("NEUROPLAYBACK_GUI_BENCH_SECONDS", "10"))
     extras = os.environ.get("NEUROPLAYBACK_GUI_BENCH_EXTRAS", "on") != "off"
-    result = {"session": path, "mode": mode, "speed": speed, "cap_seconds": cap, "extras": extras}
+    result = {"session": path, "mode": mode, "speed": speed, "cap_seconds": cap, "extras": extras,
+              "direct": os.environ.get("NEUROPLAYBACK_GUI_BENCH_DIRECT", "1") != "0"}
     if not hasattr(inspect, "getargspec"):  # Debian ParaView 5.11 + Python 3.11 (stock reader plugin)
         inspect.getargspec = inspect.getfullargspec
     sys.path.insert(0, os.path.join(os.path.dirname(here), "Python"))
@@ -100,6 +101,24 @@ def main():
             result["realtime_duration_s"] = duration
         else:
             playback_cue().Speed = speed
+            if os.environ.get("NEUROPLAYBACK_GUI_BENCH_DIRECT", "1") == "0":
+                playback_cue().DirectPlayback = 0  # a full ParaView time update per frame, as before
+    # For the frame-cost anatomy: hide parts of the arena (comma-separated: scalarbar, annotation,
+    # overlays, video, field).
+    hidden = [h for h in os.environ.get("NEUROPLAYBACK_GUI_BENCH_HIDE", "").split(",") if h]
+    result["hidden"] = hidden
+    if mode == "cue":
+        if "scalarbar" in hidden:
+            simple.GetDisplayProperties(reader, view).SetScalarBarVisibility(view, False)
+        if "field" in hidden:
+            simple.Hide(reader, view)
+        for name, port in (("overlays", 1), ("annotation", 2)):
+            if name in hidden:
+                simple.Hide(simple.OutputPort(reader, port), view)
+        if "video" in hidden:
+            for source in simple.GetSources().values():
+                if source.GetXMLName() == "NeuroVideo":
+                    simple.Hide(source, view)
     simple.Render(view)
     result["open_show_seconds"] = time.perf_counter() - opened
     result["render_view_size"] = list(view.ViewSize)

@@ -5,12 +5,14 @@ every overlay port), ParaView updates the representations, and the view renders.
         Benchmarks/bench_overlays.py /work/bench-data/np-3600k-50x50.nsp --runs 3 --out overlays.json
 
 Configurations, measured in one process and interleaved per run so they share the machine state:
-  field          the field alone (every overlay display hidden)
-  +<overlay>     the field and one overlay port
-  all            the field and every overlay, as show_session shows a session
-One step is what 1x playback does between displayed frames at 30 fps: the next frame time about
-1/30 s later; then GetTimeKeeper().Time = t and Render(). The median step time per configuration is
-reported; the overlay's own cost is its median minus the field-only median.
+  field          the field alone (the overlay and annotation displays hidden)
+  +<overlay>     the field and one overlay (the overlay display with only that overlay visible)
+  all            the field, every overlay and the annotation, as show_session shows a session
+One step is what a script stepping through time does: the next frame time about 1/30 s later; then
+GetTimeKeeper().Time = t and Render() (the full ParaView update, not the playback cue's direct path).
+The median step time per configuration is reported; the overlay's own cost is its median minus the
+field-only median. The previous design (one port and display per overlay) is measured by running this
+script of that checkout with its plugin (see docs/benchmarks.md §12).
 """
 import argparse
 import json
@@ -22,7 +24,8 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Python"))
 from paraview import simple  # noqa: E402
 
-from neuroplayback.paraview import OVERLAY_PORTS, open_session, session_info, show_overlays, show_session  # noqa: E402
+from neuroplayback.paraview import (OVERLAYS, open_session, overlay_property, session_info,  # noqa: E402
+                                    show_overlays, show_session)
 
 
 def main():
@@ -40,19 +43,24 @@ def main():
     view = simple.CreateRenderView()
     view.ViewSize = [800, 600]
     field = show_session(reader, view)
-    overlays = show_overlays(reader, view)
+    displays = show_overlays(reader, view)
+    overlays, annotation = displays["Overlays"], displays["Annotation"]
     if args.depth_peeling is not None:
         view.DepthPeeling = args.depth_peeling
-    shown = {name: display.Visibility for name, display in overlays.items()}
-    names = [n for n in OVERLAY_PORTS if shown[n] and n not in ("Regions", "Scale Bar", "Annotation")]
+    simple.Render(view)  # the overlay display learns which overlays the session has when it first draws
+    overlays.UpdatePropertyInformation()
+    present = int(overlays.GetPropertyValue("PresentOverlaysInfo"))
+    names = [n for k, n in enumerate(OVERLAYS) if present & (1 << k) and n not in ("Regions", "Scale Bar")]
     configs = ["field"] + ["+" + n for n in names] + ["all"]
     first, last = info["time_range"]
     results = {c: [] for c in configs}
     start = first + 0.37 * (last - first)
     for run in range(args.runs):
         for config in configs:
-            for name, display in overlays.items():
-                display.Visibility = shown[name] if config == "all" else int(config == "+" + name)
+            overlays.Visibility = int(config != "field")
+            annotation.Visibility = int(config == "all")
+            for name in OVERLAYS:
+                setattr(overlays, overlay_property(name, "Visibility"), int(config in ("all", "+" + name)))
             t = start + run * 600.0  # each run plays a fresh 2 s stretch, 10 minutes further on
             simple.GetTimeKeeper().Time = t
             simple.Render(view)

@@ -2,8 +2,11 @@
 # GUI playback benchmark: the NeuroPlayback cue against ParaView's Snap To TimeSteps and Real Time, same
 # sessions, 1x and 0.25x, each play capped at 10 s of wall time. Results: one JSON per run in $OUT,
 # summarised by summarize_playback.py.
-# Usage: Benchmarks/run_playback.sh OUT_DIR RUNS SESSION_LABEL=PATH[:modes] ...
-# Modes: cue, realtime, snap, and bare (the cue without the session's video and time-series charts).
+# Usage: [SPEEDS="1"] Benchmarks/run_playback.sh OUT_DIR RUNS SESSION_LABEL=PATH[:modes] ...
+# Modes: cue, realtime, snap, bare (the cue without the session's video and time-series charts),
+# perframe (the cue with DirectPlayback off: a full ParaView time update per frame) and previous /
+# previousbare (the previous design, built from another checkout: NEUROPLAYBACK_PREVIOUS_SOURCE is its
+# source tree, NEUROPLAYBACK_PREVIOUS_BUILD its build tree; its own bench script and plugin are used).
 set -u
 out="$1"; runs="$2"; shift 2
 mkdir -p "$out"
@@ -13,14 +16,20 @@ for case in "$@"; do
   [[ "$rest" == *:* ]] && modes="${rest#*:}" && modes="${modes//,/ }"
   # Runs outermost: the players being compared alternate, so drift in the machine's load hits them alike.
   for run in $(seq 1 "$runs"); do
-    for speed in 1 0.25; do
+    for speed in ${SPEEDS:-1 0.25}; do
       for mode in $modes; do
-      player=$mode extras=on
+      player=$mode extras=on direct=1 script="$here/bench_gui_playback.py" plugins="${PV_PLUGIN_PATH:-}"
       [[ "$mode" == bare ]] && player=cue extras=off
-        NEUROPLAYBACK_GUI_BENCH_EXTRAS=$extras NEUROPLAYBACK_GUI_BENCH_OUT="$out/$label-$mode-$speed-$run.json" NEUROPLAYBACK_GUI_BENCH_SESSION="$path" \
+      [[ "$mode" == perframe ]] && player=cue direct=0
+      if [[ "$mode" == previous* ]]; then
+        player=cue script="$NEUROPLAYBACK_PREVIOUS_SOURCE/Benchmarks/bench_gui_playback.py"
+        plugins="$NEUROPLAYBACK_PREVIOUS_BUILD/lib/paraview-5.11/plugins/NeuroPlayback"
+        [[ "$mode" == previousbare ]] && extras=off
+      fi
+        PV_PLUGIN_PATH="$plugins" NEUROPLAYBACK_GUI_BENCH_DIRECT=$direct NEUROPLAYBACK_GUI_BENCH_EXTRAS=$extras NEUROPLAYBACK_GUI_BENCH_OUT="$out/$label-$mode-$speed-$run.json" NEUROPLAYBACK_GUI_BENCH_SESSION="$path" \
         NEUROPLAYBACK_GUI_BENCH_MODE=$player NEUROPLAYBACK_GUI_BENCH_SPEED=$speed NEUROPLAYBACK_GUI_BENCH_SECONDS=10 \
-        NEUROPLAYBACK_GUI_BENCH_DIR="$here" \
-          timeout 400 xvfb-run -a -s "-screen 0 1280x1024x24" paraview --dr --script="$here/bench_gui_playback.py" \
+        NEUROPLAYBACK_GUI_BENCH_DIR="$(dirname "$script")" \
+          timeout 400 xvfb-run -a -s "-screen 0 1280x1024x24" paraview --dr --script="$script" \
           >"$out/$label-$mode-$speed-$run.log" 2>&1
         echo "$label $mode ${speed}x run $run: $(test -f "$out/$label-$mode-$speed-$run.json" && echo ok || echo FAILED)"
       done

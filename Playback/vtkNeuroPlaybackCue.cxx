@@ -16,6 +16,7 @@
 #include <vtkSMSessionProxyManager.h>
 #include <vtkSMTimeKeeper.h>
 #include <vtkSMViewProxy.h>
+#include <vtkPVView.h>
 
 #include <algorithm>
 #include <chrono>
@@ -113,6 +114,12 @@ struct vtkNeuroPlaybackCue::Internals
   bool SavedOverrideStillRender = false;
   std::vector<DirectView> DirectViews;
   double ChartRedraws = 0.0;
+  // With a play log: what each clock on screen showed after each drawn frame (tests and benchmarks).
+  bool CheckClocks = false;
+  int ClockSamples = 0;
+  int ArenaMismatches = 0;    // the annotation's frame was not the frame of the toolbar's time
+  double ChartLagMax = 0.0;   // data seconds a chart's cursor trailed the toolbar
+  bool AgreedAfterStop = true;
 };
 
 vtkStandardNewMacro(vtkNeuroPlaybackCue);
@@ -523,6 +530,10 @@ void vtkNeuroPlaybackCue::OnPlayStarted(vtkObject*, unsigned long, void* callDat
     vtkWarningMacro(<< this->LastError);
   }
   this->Playing = true;
+  in.CheckClocks = std::getenv("NEUROPLAYBACK_PLAYBACK_LOG") != nullptr;
+  in.ClockSamples = in.ArenaMismatches = 0;
+  in.ChartLagMax = 0.0;
+  in.AgreedAfterStop = true;
   if (this->DirectPlayback && !in.Saving)
   {
     this->BeginDirectPlayback();
@@ -588,6 +599,42 @@ void vtkNeuroPlaybackCue::RenderDirect(double time)
     view->GetSession()->ExecuteStream(view->GetLocation(), stream);
     view->StillRender();
   }
+  if (in.CheckClocks)
+  {
+    this->CheckClocks(time, false);
+  }
+}
+
+void vtkNeuroPlaybackCue::CheckClocks(double time, bool stopped)
+{
+  // The time toolbar shows the scene time; the annotation the frame the reader made last; a chart's
+  // cursor its view's time. Read back from each, not from what this cue asked for.
+  Internals& in = *this->Internal;
+  if (!in.Times || !this->SessionProxy)
+  {
+    return;
+  }
+  const double due = in.Times->TimeOf(in.Times->FrameAt(time));
+  this->SessionProxy->UpdatePropertyInformation(this->SessionProxy->GetProperty("CurrentFrameInfo"));
+  const auto annotated = vtkSMPropertyHelper(this->SessionProxy, "CurrentFrameInfo").GetAsIdType();
+  const bool arenaAgrees = annotated >= 0 && in.Times->TimeOf(annotated) == due;
+  double chartLag = 0.0;
+  for (DirectView& entry : in.DirectViews)
+  {
+    auto* chart = entry.Chart && entry.View ? vtkPVView::SafeDownCast(entry.View->GetClientSideObject()) : nullptr;
+    if (chart)
+    {
+      chartLag = std::max(chartLag, std::abs(due - in.Times->TimeOf(in.Times->FrameAt(chart->GetViewTime()))));
+    }
+  }
+  if (stopped)
+  {
+    in.AgreedAfterStop = arenaAgrees && chartLag == 0.0;
+    return;
+  }
+  ++in.ClockSamples;
+  in.ArenaMismatches += arenaAgrees ? 0 : 1;
+  in.ChartLagMax = std::max(in.ChartLagMax, chartLag);
 }
 
 void vtkNeuroPlaybackCue::EndDirectPlayback()
@@ -623,6 +670,10 @@ void vtkNeuroPlaybackCue::EndDirectPlayback()
     {
       view->StillRender();
     }
+  }
+  if (in.CheckClocks && this->Scene)
+  {
+    this->CheckClocks(this->Scene->GetSceneTime(), true);
   }
   in.DirectViews.clear();
 }
@@ -790,7 +841,9 @@ void vtkNeuroPlaybackCue::OnPlayEnded(vtkObject*, unsigned long, void*)
       "display_fps", "lag_p50_ms", "lag_p99_ms", "lag_max_ms", "achieved_speed", "display_interval_p50_ms",
       "seconds_played", "cue_cpu_ms_per_frame", "lag_last_ms", "chart_redraws" };
     out << "{\"speed\": " << this->Speed << ", \"every_frame\": " << this->ShowEveryFrame
-        << ", \"direct\": " << this->DirectPlayback
+        << ", \"direct\": " << this->DirectPlayback << ", \"clock_samples\": " << in.ClockSamples
+        << ", \"arena_clock_mismatches\": " << in.ArenaMismatches << ", \"chart_lag_max_s\": " << in.ChartLagMax
+        << ", \"clocks_agree_after_stop\": " << (in.AgreedAfterStop ? "true" : "false")
         << ", \"saving\": " << (in.Saving ? "true" : "false")
         << ", \"last_frame\": " << this->GetCurrentFrame();
     for (int i = 0; i < NumberOfStatistics; ++i)

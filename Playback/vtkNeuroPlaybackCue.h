@@ -134,6 +134,7 @@ private:
   void BeginDirectPlayback();
   void EndDirectPlayback();
   void RenderDirect(double time);
+  void CheckClocks(double time, bool stopped);
   void Fail(const std::string& message);
 
   double Speed = 1.0;

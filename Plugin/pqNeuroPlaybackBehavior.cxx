@@ -20,6 +20,7 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <cstdlib>
 #include <cstring>
 
 namespace
@@ -147,6 +148,11 @@ void pqNeuroPlaybackBehavior::attach(vtkSMProxy* reader)
     cue = created;
   }
   vtkSMPropertyHelper(cue, "Session").Set(reader);
+  // GUI tests and benchmarks bound a play (a looping one never ends) without a widget for it.
+  if (const char* seconds = std::getenv("NEUROPLAYBACK_PLAY_FOR_SECONDS"))
+  {
+    vtkSMPropertyHelper(cue, "PlayForSeconds").Set(std::atof(seconds));
+  }
   cue->UpdateVTKObjects();
   if (auto* cueObject = vtkNeuroPlaybackCue::SafeDownCast(cue->GetClientSideObject()))
   {

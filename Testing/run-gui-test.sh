@@ -13,6 +13,10 @@ out="${NEUROPLAYBACK_TEST_OUTPUT:-/tmp}/gui/$name"
 mkdir -p "$out"
 /usr/bin/python3 "$NEUROPLAYBACK_SOURCE_DIR/Testing/Python/make_gui_session.py" "$out/gui-session.nsp" || exit 1
 export NEUROPLAYBACK_PLAYBACK_LOG="$out/$name.playback.jsonl"
+# NAME.env beside the XML sets what a test needs of the environment (e.g. how long a looping play lasts).
+if [ -f "${script%.xml}.env" ]; then
+  . "${script%.xml}.env"
+fi
 rm -f "$NEUROPLAYBACK_PLAYBACK_LOG"
 image_args=()
 if [ -f "$baseline" ]; then

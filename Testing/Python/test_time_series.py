@@ -17,7 +17,7 @@ from paraview.vtk.util.numpy_support import vtk_to_numpy
 import session_factory as sf
 from pv_support import annotation, output_folder, series_tables as tables, sha
 from image_compare import assert_matches_baseline
-from neuroplayback.paraview import chart_hints, open_session, overlay_problems, show_session, time_series
+from neuroplayback.paraview import chart_hints, open_session, overlay_problems, play, show_session, time_series
 
 BASELINES = os.path.join(os.environ.get("NEUROPLAYBACK_SOURCE_DIR", "."), "Testing", "Baselines")
 RATE = 500.0  # LFP-like sampling
@@ -215,6 +215,60 @@ class TimeSeriesTest(unittest.TestCase):
         series.WindowSeconds = 0.0  # back to the file's window
         low, high = span()
         self.assertAlmostEqual(high - low, 2.0, delta=0.03)
+
+    def test_update_modes_from_the_file_and_the_filter(self):
+        path = self.path("modes.nsp")
+        sf.write_session(path, n_frames=600, rate=10.0)
+        t = np.arange(0, 60, 0.01)
+        sf.add_time_series(path, "speed", t, np.sin(t), {"window_seconds": 2.0})
+        sf.add_time_series(path, "lfp", t, np.cos(t), {"window_seconds": 2.0, "update_mode": "on_pause"})
+        series = time_series(open_session(path))
+        mode = lambda: (series.UpdatePropertyInformation(), series.GetPropertyValue("EffectiveUpdateModeInfo"))[1]
+        self.assertEqual(mode(), 1)  # on_pause wins over live (the most restrictive)
+        series.UpdateMode = "Live"
+        self.assertEqual(mode(), 0)
+        series.UpdateMode = "Manual"
+        self.assertEqual(mode(), 2)
+        # Manual: the window stays where it was drawn until Redraw Charts, whatever the time.
+        centre = lambda time: tables(series, time)["speed"][0].mean()
+        self.assertAlmostEqual(centre(10.0), 10.0, delta=0.02)
+        self.assertAlmostEqual(centre(30.0), 10.0, delta=0.02)
+        series.InvokeCommand("RedrawCharts")
+        self.assertAlmostEqual(centre(30.0), 30.0, delta=0.02)
+        series.UpdateMode = "On pause"
+        self.assertAlmostEqual(centre(40.0), 40.0, delta=0.02)  # a stopped chart is exact
+
+    def test_a_bad_update_mode_is_explained(self):
+        path = self.path("bad-mode.nsp")
+        sf.write_session(path, n_frames=100, rate=10.0)
+        sf.add_time_series(path, "speed", np.arange(0, 10, 0.1), np.zeros(100), {"update_mode": "sometimes"})
+        errors, _ = overlay_problems(open_session(path))
+        self.assertTrue(any("update_mode = 'sometimes'" in e and "on_pause" in e for e in errors), errors)
+
+    def test_charts_redraw_at_their_update_mode_while_playing(self):
+        reader = open_session(self.main)
+        view = simple.CreateRenderView()
+        show_session(reader, view)
+        series = time_series(reader)
+        scene = simple.GetAnimationScene()
+        scene.AnimationTime = 5.0
+        series.UpdateMode = "Live"
+        series.LiveUpdateRate = 4.0
+        stats = play(seconds=2.0, speed=1.0)
+        self.assertGreater(stats["frames_shown"], 8)
+        # Three charts, each at most 4 redraws a second (plus the first), while the arena shows every frame.
+        self.assertLessEqual(stats["chart_redraws"], 3 * (4 * stats["seconds_played"] + 2))
+        self.assertGreater(stats["chart_redraws"], 0)
+        series.UpdateMode = "On pause"
+        stats = play(seconds=1.0, speed=1.0)
+        self.assertEqual(stats["chart_redraws"], 0)
+        # Stopped: the chart shows the frame on screen, as the annotation and the time do.
+        shown = simple.GetTimeKeeper().Time
+        charts = chart_views()
+        for c in charts:
+            self.assertAlmostEqual(c.GetClientSideObject().GetViewTime(), shown, places=9)
+        frame_time = float(annotation(reader, shown).split()[2])
+        self.assertAlmostEqual(frame_time, shown, delta=0.0005)
 
     def test_a_bad_block_met_while_playing_turns_off_only_that_series(self):
         path = self.path("bad-block.nsp")
