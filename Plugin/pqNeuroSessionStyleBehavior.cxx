@@ -131,6 +131,15 @@ void pqNeuroSessionStyleBehavior::applyStyle(pqDataRepresentation* representatio
   {
     // An NWB file opened on its own has only a NaN placeholder field: no colour legend for it.
     vtkSMPVRepresentationProxy::SetScalarBarVisibility(reprProxy, view->getProxy(), field != "no_field");
+    vtkSMProxy* lut = vtkSMPropertyHelper(reprProxy, "LookupTable", true).GetAsProxy();
+    if (vtkSMProxy* bar = lut ? vtkSMTransferFunctionProxy::FindScalarBarRepresentation(lut, view->getProxy()) : nullptr)
+    {
+      // One notation for the ticks and the range ends (ParaView's default mixes "6.6e-02" with "0.04").
+      vtkSMPropertyHelper(bar, "AutomaticLabelFormat").Set(0);
+      vtkSMPropertyHelper(bar, "LabelFormat").Set("%.3g");
+      vtkSMPropertyHelper(bar, "RangeLabelFormat").Set("%.3g");
+      bar->UpdateVTKObjects();
+    }
     if (auto* renderView = qobject_cast<pqRenderView*>(view))
     {
       vtkSMProxy* viewProxy = renderView->getProxy();

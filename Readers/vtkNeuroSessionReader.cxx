@@ -14,6 +14,7 @@
 #include <vtkFloatArray.h>
 #include <vtkIdTypeArray.h>
 #include <vtkImageData.h>
+#include <vtkIntArray.h>
 #include <vtkInformation.h>
 #include <vtkInformationVector.h>
 #include <vtkMultiBlockDataSet.h>
@@ -22,6 +23,7 @@
 #include <vtkStreamingDemandDrivenPipeline.h>
 #include <vtkStringArray.h>
 #include <vtkTable.h>
+#include <vtkUnsignedCharArray.h>
 
 #include <cmath>
 #include <filesystem>
@@ -50,6 +52,10 @@ struct vtkNeuroSessionReader::Internals
   // The overlays the session has, in the Overlays output's order: block name and polydata. The
   // dynamic blocks are refilled per frame; the static ones are the objects above, never touched again.
   std::vector<std::pair<std::string, vtkSmartPointer<vtkPolyData>>> Blocks;
+  // Which colour and marker is which event type or spike unit, for the overlay display's legend.
+  vtkSmartPointer<vtkStringArray> LegendLabels;
+  vtkSmartPointer<vtkUnsignedCharArray> LegendColors;
+  vtkSmartPointer<vtkIntArray> LegendMarkers;
   // Overlays sit above the field in this order, a small step apart, so none hides another.
   double LayerStep = 0.0;
   std::size_t ReportedWarnings = 0;
@@ -350,6 +356,27 @@ void vtkNeuroSessionReader::BuildDisplayHints()
   add("Regions", !in.OpenSession->Env().Regions.empty(), in.Regions);
   add("Scale Bar", true, in.ScaleBar);
 
+  in.LegendLabels = vtkSmartPointer<vtkStringArray>::New();
+  in.LegendLabels->SetName("LegendLabels");
+  in.LegendColors = vtkSmartPointer<vtkUnsignedCharArray>::New();
+  in.LegendColors->SetName("LegendColors");
+  in.LegendColors->SetNumberOfComponents(4);
+  in.LegendMarkers = vtkSmartPointer<vtkIntArray>::New();
+  in.LegendMarkers->SetName("LegendMarkers");
+  const bool severalOverlays = overlays.Events().size() > 1;
+  for (const auto& events : overlays.Events())
+  {
+    for (const auto& type : events.Types)
+    {
+      const bool unnamed = type.Name.empty() || type.Name == events.Name;
+      in.LegendLabels->InsertNextValue(unnamed ? events.Name
+          : severalOverlays ? events.Name + ": " + type.Name : type.Name);
+      const unsigned char rgba[4] = { type.Color.R, type.Color.G, type.Color.B, type.Color.A };
+      in.LegendColors->InsertNextTypedTuple(rgba);
+      in.LegendMarkers->InsertNextValue(static_cast<int>(type.Marker));
+    }
+  }
+
   std::ostringstream hints;
   auto hint = [&hints](int port, const char* property, const std::string& value) {
     hints << port << '\t' << property << '\t' << value << '\n';
@@ -610,6 +637,9 @@ void vtkNeuroSessionReader::FillOverlays(vtkInformationVector* outputVector, std
     else if (name == "Events")
     {
       neuroplayback::FillMarkers(in.Overlay.Events, 5 * step, block);
+      block->GetFieldData()->AddArray(in.LegendLabels);
+      block->GetFieldData()->AddArray(in.LegendColors);
+      block->GetFieldData()->AddArray(in.LegendMarkers);
     }
     output->SetBlock(static_cast<unsigned int>(b), block);
     output->GetMetaData(static_cast<unsigned int>(b))->Set(vtkCompositeDataSet::NAME(), name.c_str());

@@ -15,6 +15,9 @@
 #include <vtkInformation.h>
 #include <vtkInformationVector.h>
 #include <vtkIntArray.h>
+#include <vtkLegendBoxActor.h>
+#include <vtkStringArray.h>
+#include <vtkTextProperty.h>
 #include <vtkMath.h>
 #include <vtkMultiBlockDataSet.h>
 #include <vtkNew.h>
@@ -196,6 +199,10 @@ struct vtkNeuroOverlayRepresentation::Internals
   vtkMTimeType StaticControlsTime = 0;
   vtkTimeStamp ControlsChanged;
   double Bounds[6];
+  // The event legend, rebuilt only when its entries change.
+  vtkNew<vtkLegendBoxActor> Legend;
+  std::string LegendText;
+  bool LegendHasEntries = false;
 
   Internals()
   {
@@ -213,6 +220,16 @@ vtkNeuroOverlayRepresentation::vtkNeuroOverlayRepresentation()
 {
   Internals& in = *this->Internal;
   in.Shapes->Update();
+  in.Legend->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
+  in.Legend->GetPosition2Coordinate()->SetCoordinateSystemToNormalizedViewport();
+  in.Legend->BorderOff();
+  in.Legend->UseBackgroundOn();
+  in.Legend->SetBackgroundColor(0.1, 0.1, 0.12);
+  in.Legend->SetBackgroundOpacity(0.6);
+  in.Legend->GetEntryTextProperty()->SetColor(1.0, 1.0, 1.0);
+  in.Legend->GetEntryTextProperty()->SetFontSize(14);
+  in.Legend->SetVisibility(false);
+  in.Legend->SetPickable(false);
   in.MarkerMapper->SetUseSourceTableTree(true);
   in.MarkerMapper->SetSourceTableTree(vtkDataObjectTree::SafeDownCast(in.Shapes->GetOutputDataObject(0)));
   in.MarkerMapper->SetSourceIndexing(true);
@@ -248,6 +265,73 @@ vtkNeuroOverlayRepresentation::vtkNeuroOverlayRepresentation()
 
 vtkNeuroOverlayRepresentation::~vtkNeuroOverlayRepresentation() = default;
 
+void vtkNeuroOverlayRepresentation::SetEventLegendVisibility(int visible)
+{
+  visible = visible ? 1 : 0;
+  if (this->EventLegendVisibility != visible)
+  {
+    this->EventLegendVisibility = visible;
+    this->MarkModified();
+  }
+}
+
+const char* vtkNeuroOverlayRepresentation::GetEventLegendText()
+{
+  return this->Internal->LegendText.c_str();
+}
+
+namespace
+{
+// Rebuilds the legend from the Events block's LegendLabels / LegendColors / LegendMarkers when they
+// changed; returns whether it has entries.
+bool UpdateLegend(vtkPolyData* events, vtkDataObjectTree* shapes, vtkLegendBoxActor* legend, std::string& text)
+{
+  auto* labels = events ? vtkStringArray::SafeDownCast(events->GetFieldData()->GetAbstractArray("LegendLabels")) : nullptr;
+  auto* colors = events ? vtkUnsignedCharArray::SafeDownCast(events->GetFieldData()->GetAbstractArray("LegendColors")) : nullptr;
+  auto* markers = events ? vtkIntArray::SafeDownCast(events->GetFieldData()->GetAbstractArray("LegendMarkers")) : nullptr;
+  const vtkIdType count = labels && colors && markers && colors->GetNumberOfComponents() == 4 &&
+      colors->GetNumberOfTuples() == labels->GetNumberOfValues() && markers->GetNumberOfValues() == labels->GetNumberOfValues()
+    ? labels->GetNumberOfValues()
+    : 0;
+  // Past a dozen entries a legend stops being read: the rest are counted.
+  constexpr vtkIdType MaxEntries = 12;
+  const vtkIdType shown = std::min(count, MaxEntries);
+  std::string next;
+  for (vtkIdType i = 0; i < count; ++i)
+  {
+    next += labels->GetValue(i) + "\n";
+  }
+  if (next == text && legend->GetNumberOfEntries() == static_cast<int>(shown + (count > shown ? 1 : 0)))
+  {
+    return count > 0;
+  }
+  text = next;
+  legend->SetNumberOfEntries(static_cast<int>(shown + (count > shown ? 1 : 0)));
+  auto* table = vtkMultiBlockDataSet::SafeDownCast(shapes);
+  for (vtkIdType i = 0; i < shown; ++i)
+  {
+    const unsigned char* c = colors->GetPointer(4 * i);
+    double rgb[3] = { c[0] / 255.0, c[1] / 255.0, c[2] / 255.0 };
+    const int marker = markers->GetValue(i);
+    auto* symbol = table && marker >= 0 && static_cast<unsigned int>(marker) < table->GetNumberOfBlocks()
+      ? vtkPolyData::SafeDownCast(table->GetBlock(static_cast<unsigned int>(marker)))
+      : nullptr;
+    legend->SetEntry(static_cast<int>(i), symbol, labels->GetValue(i).c_str(), rgb);
+  }
+  if (count > shown)
+  {
+    double grey[3] = { 0.8, 0.8, 0.8 };
+    const std::string more = "... " + std::to_string(count - shown) + " more";
+    legend->SetEntry(static_cast<int>(shown), static_cast<vtkPolyData*>(nullptr), more.c_str(), grey);
+  }
+  // The box grows with its entries (the text is scaled to fit it), so small views stay readable.
+  const double height = std::min(0.07 * static_cast<double>(shown + (count > shown ? 1 : 0)), 0.6);
+  legend->SetPosition(0.73, 0.97 - height);
+  legend->SetPosition2(0.25, height);
+  return count > 0;
+}
+} // namespace
+
 const char* vtkNeuroOverlayRepresentation::OverlayName(int overlay)
 {
   return overlay >= 0 && overlay < NumberOfOverlays ? Names[overlay] : "";
@@ -262,10 +346,12 @@ int vtkNeuroOverlayRepresentation::FillInputPortInformation(int, vtkInformation*
 
 void vtkNeuroOverlayRepresentation::SetVisibility(bool visible)
 {
-  for (auto& actor : this->Internal->Actors)
+  Internals& in = *this->Internal;
+  for (auto& actor : in.Actors)
   {
     actor->SetVisibility(visible);
   }
+  in.Legend->SetVisibility(visible && in.LegendHasEntries && this->EventLegendVisibility && in.Visible[Events]);
   this->Superclass::SetVisibility(visible);
 }
 
@@ -498,6 +584,11 @@ int vtkNeuroOverlayRepresentation::RequestData(
     }
   }
 
+  const bool legend = UpdateLegend(blocks[Events], vtkDataObjectTree::SafeDownCast(in.Shapes->GetOutputDataObject(0)),
+    in.Legend, in.LegendText);
+  in.LegendHasEntries = legend;
+  in.Legend->SetVisibility(legend && this->EventLegendVisibility && in.Visible[Events] && this->GetVisibility());
+
   vtkMath::UninitializeBounds(in.Bounds);
   for (auto& layer : in.Layers)
   {
@@ -571,6 +662,7 @@ bool vtkNeuroOverlayRepresentation::AddToView(vtkView* view)
   {
     renderView->GetRenderer()->AddActor(this->Internal->Actors[static_cast<std::size_t>(layer)]);
   }
+  renderView->GetNonCompositedRenderer()->AddActor(this->Internal->Legend);
   return this->Superclass::AddToView(view);
 }
 
@@ -585,6 +677,7 @@ bool vtkNeuroOverlayRepresentation::RemoveFromView(vtkView* view)
   {
     renderView->GetRenderer()->RemoveActor(actor);
   }
+  renderView->GetNonCompositedRenderer()->RemoveActor(this->Internal->Legend);
   return this->Superclass::RemoveFromView(view);
 }
 

@@ -68,6 +68,12 @@ public:
   vtkNeuroOverlayControls(ScaleBar)
 #undef vtkNeuroOverlayControls
 
+  /// A legend of the event types and spike units: which colour and marker is which (upper right).
+  void SetEventLegendVisibility(int visible);
+  vtkGetMacro(EventLegendVisibility, int);
+  /// The legend's lines, one per event type (for scripts and tests); empty without events.
+  const char* GetEventLegendText();
+
   /// Which overlays the input has, one bit per Overlay (for the GUI and scripts).
   int GetPresentOverlays() const { return this->PresentOverlays; }
 
@@ -87,6 +93,7 @@ private:
   void operator=(const vtkNeuroOverlayRepresentation&) = delete;
 
   int PresentOverlays = 0;
+  int EventLegendVisibility = 1;
 
   struct Internals;
   std::unique_ptr<Internals> Internal;

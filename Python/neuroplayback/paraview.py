@@ -208,6 +208,10 @@ def session_info(reader):
 NWB_PLACEHOLDER_FIELD = "no_field"
 
 
+# The colour legend's tick and range labels: three significant digits, one notation.
+LEGEND_LABEL_FORMAT = "%.3g"
+
+
 def apply_fixed_color_range(display, reader):
     """Colours by the default field with the session-wide range, kept fixed while time changes."""
     simple = _simple()
@@ -220,7 +224,11 @@ def apply_fixed_color_range(display, reader):
     lut.NanColor = [0.6, 0.6, 0.6]
     simple.GetOpacityTransferFunction(info["field"]).RescaleTransferFunction(*info["color_range"])
     # An NWB file opened on its own has only a NaN placeholder field: no colour legend for it.
-    display.SetScalarBarVisibility(simple.GetActiveViewOrCreate("RenderView"), info["field"] != NWB_PLACEHOLDER_FIELD)
+    view = simple.GetActiveViewOrCreate("RenderView")
+    display.SetScalarBarVisibility(view, info["field"] != NWB_PLACEHOLDER_FIELD)
+    bar = simple.GetScalarBar(lut, view)
+    # One notation for the ticks and the range ends (ParaView's default mixes "6.6e-02" with "0.04").
+    bar.AutomaticLabelFormat, bar.LabelFormat, bar.RangeLabelFormat = 0, LEGEND_LABEL_FORMAT, LEGEND_LABEL_FORMAT
     return lut
 
 
