@@ -486,7 +486,7 @@ class WriterTest(unittest.TestCase):
             EventOverlay([3.0], position_source="rat", mode="decay", decay_seconds=0.5, name="licks"),
             TimeSeriesOverlay(np.hypot(*np.gradient(rat, tt, axis=0).T), tt, label="speed", color="orange",
                               window_seconds=1.0),
-            TimeSeriesOverlay(lfp, long_t, label="CA1", group="LFP", window_seconds=300.0),
+            TimeSeriesOverlay(lfp, long_t, label="CA1", group="LFP", window_seconds=300.0, update_mode="on_pause"),
             VideoOverlay(frames, times=np.arange(20) * 0.25, calibration=calibrate_video(cm_per_px=2.5), alpha=0.4,
                          z_order="below"),
             IntervalOverlay([0.0, 2.0], [1.5, 4.0], labels=["left", "right"], label="trials", color="gold"),
@@ -561,6 +561,8 @@ class WriterTest(unittest.TestCase):
         reader = open_session(path)
         series = time_series(reader)
         series.UpdatePipeline(2.0)
+        series.UpdatePropertyInformation()
+        self.assertEqual(series.GetPropertyValue("EffectiveUpdateModeInfo"), 1)  # CA1's on_pause wins
         output = servermanager.Fetch(series)
         tables = {output.GetMetaData(i).Get(output.NAME()): output.GetBlock(i) for i in range(output.GetNumberOfBlocks())}
         self.assertEqual(sorted(tables), ["CA1", "speed"])
@@ -770,6 +772,8 @@ class WriterTest(unittest.TestCase):
                                                   landmarks_env=[[0, 0], [1, 0], [0, 1]]),
                           ["landmarks_px lie on one line"]),
             "not an overlay": (dict(overlays=[object()]), ["overlays[0] is a object, which is not an overlay"]),
+            "series update mode": (dict(overlays=[TimeSeriesOverlay(np.zeros(10), t, update_mode="paused")]),
+                                   ["update_mode = 'paused' is not one of live, on_pause, manual"]),
         }
         for name, (arguments, expected) in cases.items():
             with self.subTest(case=name):
