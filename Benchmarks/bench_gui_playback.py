@@ -112,9 +112,11 @@ def main():
             simple.GetDisplayProperties(reader, view).SetScalarBarVisibility(view, False)
         if "field" in hidden:
             simple.Hide(reader, view)
-        for name, port in (("overlays", 1), ("annotation", 2)):
-            if name in hidden:
-                simple.Hide(simple.OutputPort(reader, port), view)
+        overlays = simple.GetDisplayProperties(simple.OutputPort(reader, 1), view)
+        if "annotation" in hidden:
+            overlays.AnnotationVisibility = 0
+        if "overlays" in hidden:
+            simple.Hide(simple.OutputPort(reader, 1), view)
         if "video" in hidden:
             for source in simple.GetSources().values():
                 if source.GetXMLName() == "NeuroVideo":

@@ -44,7 +44,7 @@ def main():
     view.ViewSize = [800, 600]
     field = show_session(reader, view)
     displays = show_overlays(reader, view)
-    overlays, annotation = displays["Overlays"], displays["Annotation"]
+    overlays = displays["Overlays"]
     if args.depth_peeling is not None:
         view.DepthPeeling = args.depth_peeling
     simple.Render(view)  # the overlay display learns which overlays the session has when it first draws
@@ -58,7 +58,7 @@ def main():
     for run in range(args.runs):
         for config in configs:
             overlays.Visibility = int(config != "field")
-            annotation.Visibility = int(config == "all")
+            overlays.AnnotationVisibility = int(config == "all")
             for name in OVERLAYS:
                 setattr(overlays, overlay_property(name, "Visibility"), int(config in ("all", "+" + name)))
             t = start + run * 600.0  # each run plays a fresh 2 s stretch, 10 minutes further on

@@ -650,6 +650,11 @@ void vtkNeuroSessionReader::FillOverlays(vtkInformationVector* outputVector, std
   text.setf(std::ios::fixed);
   text.precision(3);
   text << "t = " << frameTime << " s    frame " << frame << " / " << (this->NumberOfFrames - 1) << readout;
+  // The overlay display draws the same text itself (ParaView's text display re-rasterises it at -O0).
+  vtkNew<vtkStringArray> overlayText;
+  overlayText->SetName("Annotation");
+  overlayText->InsertNextValue(text.str());
+  vtkMultiBlockDataSet::GetData(outputVector, OverlayPort)->GetFieldData()->AddArray(overlayText);
   auto* annotation = vtkTable::GetData(outputVector, AnnotationPort);
   vtkNew<vtkStringArray> column;
   column->SetName("Text");

@@ -1,10 +1,15 @@
 #include "vtkNeuroOverlayRepresentation.h"
 
+#include "RasterText.h"
 #include "vtkNeuroMarkerShapes.h"
 
 #include <vtkActor.h>
 #include <vtkAlgorithmOutput.h>
+#include <vtkActor2D.h>
 #include <vtkArrowSource.h>
+#include <vtkCoordinate.h>
+#include <vtkImageData.h>
+#include <vtkImageMapper.h>
 #include <vtkCellArray.h>
 #include <vtkCompositeDataSet.h>
 #include <vtkDataObjectTree.h>
@@ -203,6 +208,16 @@ struct vtkNeuroOverlayRepresentation::Internals
   vtkNew<vtkLegendBoxActor> Legend;
   std::string LegendText;
   bool LegendHasEntries = false;
+  // The annotation: text from the delivered markers piece, drawn by RasterText into an image.
+  std::unique_ptr<neuroplayback::RasterText> Text;
+  int TextFontSize = 0;
+  std::string Font;
+  std::string DrawnText;
+  vtkNew<vtkImageData> TextImage;
+  vtkNew<vtkImageMapper> TextMapper;
+  vtkNew<vtkActor2D> TextActor;
+  vtkNew<vtkCoordinate> TextCorner;
+  std::vector<unsigned char> TextPixels;
 
   Internals()
   {
@@ -220,6 +235,17 @@ vtkNeuroOverlayRepresentation::vtkNeuroOverlayRepresentation()
 {
   Internals& in = *this->Internal;
   in.Shapes->Update();
+  in.Font = neuroplayback::RasterText::FindSystemFont();
+  in.TextMapper->SetInputData(in.TextImage);
+  in.TextMapper->SetColorWindow(255.0);
+  in.TextMapper->SetColorLevel(127.5);
+  in.TextActor->SetMapper(in.TextMapper);
+  in.TextCorner->SetCoordinateSystemToNormalizedViewport();
+  in.TextCorner->SetValue(0.0, 1.0);
+  in.TextActor->GetPositionCoordinate()->SetCoordinateSystemToDisplay();
+  in.TextActor->GetPositionCoordinate()->SetReferenceCoordinate(in.TextCorner);
+  in.TextActor->SetVisibility(false);
+  in.TextActor->SetPickable(false);
   in.Legend->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
   in.Legend->GetPosition2Coordinate()->SetCoordinateSystemToNormalizedViewport();
   in.Legend->BorderOff();
@@ -275,6 +301,31 @@ void vtkNeuroOverlayRepresentation::SetEventLegendVisibility(int visible)
   }
 }
 
+void vtkNeuroOverlayRepresentation::SetAnnotationVisibility(int visible)
+{
+  visible = visible ? 1 : 0;
+  if (this->AnnotationVisibility != visible)
+  {
+    this->AnnotationVisibility = visible;
+    this->MarkModified();
+  }
+}
+
+void vtkNeuroOverlayRepresentation::SetAnnotationFontSize(int size)
+{
+  size = std::clamp(size, 6, 200);
+  if (this->AnnotationFontSize != size)
+  {
+    this->AnnotationFontSize = size;
+    this->MarkModified();
+  }
+}
+
+const char* vtkNeuroOverlayRepresentation::GetAnnotationFont()
+{
+  return this->Internal->Font.c_str();
+}
+
 const char* vtkNeuroOverlayRepresentation::GetEventLegendText()
 {
   return this->Internal->LegendText.c_str();
@@ -325,9 +376,9 @@ bool UpdateLegend(vtkPolyData* events, vtkDataObjectTree* shapes, vtkLegendBoxAc
     legend->SetEntry(static_cast<int>(shown), static_cast<vtkPolyData*>(nullptr), more.c_str(), grey);
   }
   // The box grows with its entries (the text is scaled to fit it), so small views stay readable.
-  const double height = std::min(0.07 * static_cast<double>(shown + (count > shown ? 1 : 0)), 0.6);
-  legend->SetPosition(0.73, 0.97 - height);
-  legend->SetPosition2(0.25, height);
+  const double height = std::min(0.05 * static_cast<double>(shown + (count > shown ? 1 : 0)), 0.45);
+  legend->SetPosition(0.79, 0.97 - height);
+  legend->SetPosition2(0.19, height);
   return count > 0;
 }
 } // namespace
@@ -352,6 +403,10 @@ void vtkNeuroOverlayRepresentation::SetVisibility(bool visible)
     actor->SetVisibility(visible);
   }
   in.Legend->SetVisibility(visible && in.LegendHasEntries && this->EventLegendVisibility && in.Visible[Events]);
+  if (!visible)
+  {
+    in.TextActor->SetVisibility(false);
+  }
   this->Superclass::SetVisibility(visible);
 }
 
@@ -463,6 +518,12 @@ int vtkNeuroOverlayRepresentation::RequestData(
     }
     layer.Data->GetPointData()->AddArray(layer.Sizes);
     layer.Data->GetPointData()->AddArray(layer.Shapes);
+    // The annotation travels with this piece (delivered every frame) to where it is drawn.
+    vtkNew<vtkStringArray> annotation;
+    annotation->SetName("Annotation");
+    auto* text = input ? vtkStringArray::SafeDownCast(input->GetFieldData()->GetAbstractArray("Annotation")) : nullptr;
+    annotation->InsertNextValue(text && text->GetNumberOfValues() > 0 && this->AnnotationVisibility ? text->GetValue(0) : "");
+    layer.Data->GetFieldData()->AddArray(annotation);
     layer.Sizes->Modified();
     layer.Shapes->Modified();
     layer.Colors->Modified();
@@ -646,8 +707,46 @@ int vtkNeuroOverlayRepresentation::ProcessViewRequest(
         }
       }
     }
+    this->DrawAnnotation(vtkPVRenderView::GetPieceProducer(inInfo, this, Markers));
   }
   return 1;
+}
+
+void vtkNeuroOverlayRepresentation::DrawAnnotation(vtkAlgorithmOutput* markers)
+{
+  Internals& in = *this->Internal;
+  std::string text;
+  if (markers && markers->GetProducer())
+  {
+    markers->GetProducer()->Update(markers->GetIndex());
+    vtkDataObject* piece = markers->GetProducer()->GetOutputDataObject(markers->GetIndex());
+    auto* array = piece ? vtkStringArray::SafeDownCast(piece->GetFieldData()->GetAbstractArray("Annotation")) : nullptr;
+    text = array && array->GetNumberOfValues() > 0 ? array->GetValue(0) : "";
+  }
+  if (!in.Text || in.TextFontSize != this->AnnotationFontSize)
+  {
+    in.Text = std::make_unique<neuroplayback::RasterText>(in.Font, this->AnnotationFontSize);
+    in.TextFontSize = this->AnnotationFontSize;
+    in.DrawnText = "\x01"; // redraw
+  }
+  const bool shown = !text.empty() && in.Text->Ok() && this->GetVisibility();
+  in.TextActor->SetVisibility(shown);
+  if (!shown || text == in.DrawnText)
+  {
+    return;
+  }
+  in.DrawnText = text;
+  const unsigned char white[3] = { 255, 255, 255 };
+  int width = 0;
+  int height = 0;
+  in.Text->Render(text, white, in.TextPixels, width, height);
+  in.TextImage->SetDimensions(std::max(1, width), std::max(1, height), 1);
+  in.TextImage->AllocateScalars(VTK_UNSIGNED_CHAR, 4);
+  auto* pixels = static_cast<unsigned char*>(in.TextImage->GetScalarPointer());
+  std::copy(in.TextPixels.begin(), in.TextPixels.end(), pixels);
+  in.TextImage->Modified();
+  // The image's lower left corner, so that its top sits 6 px under the view's upper left corner.
+  in.TextActor->GetPositionCoordinate()->SetValue(6.0, -6.0 - height);
 }
 
 bool vtkNeuroOverlayRepresentation::AddToView(vtkView* view)
@@ -663,6 +762,7 @@ bool vtkNeuroOverlayRepresentation::AddToView(vtkView* view)
     renderView->GetRenderer()->AddActor(this->Internal->Actors[static_cast<std::size_t>(layer)]);
   }
   renderView->GetNonCompositedRenderer()->AddActor(this->Internal->Legend);
+  renderView->GetNonCompositedRenderer()->AddActor(this->Internal->TextActor);
   return this->Superclass::AddToView(view);
 }
 
@@ -678,6 +778,7 @@ bool vtkNeuroOverlayRepresentation::RemoveFromView(vtkView* view)
     renderView->GetRenderer()->RemoveActor(actor);
   }
   renderView->GetNonCompositedRenderer()->RemoveActor(this->Internal->Legend);
+  renderView->GetNonCompositedRenderer()->RemoveActor(this->Internal->TextActor);
   return this->Superclass::RemoveFromView(view);
 }
 

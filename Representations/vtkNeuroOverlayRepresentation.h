@@ -19,6 +19,8 @@
 
 #include <memory>
 
+class vtkAlgorithmOutput;
+
 class NEUROPLAYBACKREPRESENTATIONS_EXPORT vtkNeuroOverlayRepresentation : public vtkPVDataRepresentation
 {
 public:
@@ -74,6 +76,18 @@ public:
   /// The legend's lines, one per event type (for scripts and tests); empty without events.
   const char* GetEventLegendText();
 
+  /// The time annotation (time, frame, readouts, the interval on screen) in the upper left corner, drawn
+  /// from glyphs cached in this plugin's code: ParaView's own text display re-rasterises the whole text
+  /// at -O0 whenever it changes, which is every frame.
+  void SetAnnotationVisibility(int visible);
+  vtkGetMacro(AnnotationVisibility, int);
+  /// Pixel height of the annotation's font.
+  void SetAnnotationFontSize(int size);
+  vtkGetMacro(AnnotationFontSize, int);
+  /// The font file the annotation is drawn with; empty when none was found (then show the reader's
+  /// Annotation output with ParaView's text display instead).
+  const char* GetAnnotationFont();
+
   /// Which overlays the input has, one bit per Overlay (for the GUI and scripts).
   int GetPresentOverlays() const { return this->PresentOverlays; }
 
@@ -89,11 +103,15 @@ protected:
   bool RemoveFromView(vtkView* view) override;
 
 private:
+  // Draws the annotation carried by the delivered markers piece (redrawn only when its text changed).
+  void DrawAnnotation(vtkAlgorithmOutput* markers);
   vtkNeuroOverlayRepresentation(const vtkNeuroOverlayRepresentation&) = delete;
   void operator=(const vtkNeuroOverlayRepresentation&) = delete;
 
   int PresentOverlays = 0;
   int EventLegendVisibility = 1;
+  int AnnotationVisibility = 1;
+  int AnnotationFontSize = 16;
 
   struct Internals;
   std::unique_ptr<Internals> Internal;

@@ -13,7 +13,7 @@ PACKAGES=(
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
   libgdal-dev libnetcdf-dev libtheora-dev libogg-dev libgl2ps-dev libglew-dev
   libdouble-conversion-dev liblz4-dev liblzma-dev libboost-dev libexpat1-dev
-  libfreetype-dev libjpeg-dev libpng-dev libtiff-dev libxml2-dev zlib1g-dev
+  libfreetype-dev fonts-dejavu-core libjpeg-dev libpng-dev libtiff-dev libxml2-dev zlib1g-dev
   libx11-dev libxt-dev libgl-dev python3-dev libeigen3-dev
   # build and test tools
   cmake g++ make libgtest-dev libbenchmark-dev xvfb xauth x11-utils

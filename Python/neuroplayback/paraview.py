@@ -375,17 +375,20 @@ def show_time_series(reader, render_view=None, fraction=0.62):
 
 
 def show_overlays(reader, view=None):
-    """Shows every overlay (one NeuroPlayback overlay display, styled as the file says) and the time
-    annotation; returns {"Overlays": display, "Annotation": display}. Per-overlay controls are
-    properties of the overlay display: PositionVisibility, TrailsSize, EventsOpacity, ..."""
+    """Shows every overlay and the time annotation in one NeuroPlayback overlay display, styled as the
+    file says; returns {"Overlays": display}. Per-overlay controls are properties of that display:
+    PositionVisibility, TrailsSize, EventsOpacity, AnnotationVisibility, ... Only when no font file was
+    found for the annotation is the reader's Annotation output shown with ParaView's text display, as
+    {"Annotation": display} too."""
     simple = _simple()
     view = view or simple.GetActiveViewOrCreate("RenderView")
-    hints = display_hints(reader)
-    displays = {}
-    for port, name in ((OVERLAY_PORT, "Overlays"), (ANNOTATION_PORT, "Annotation")):
-        display = simple.Show(simple.OutputPort(reader, port), view)
-        apply_display_hints(display, hints.get(port, []))
-        displays[name] = display
+    display = simple.Show(simple.OutputPort(reader, OVERLAY_PORT), view)
+    displays = {"Overlays": display}
+    display.UpdatePropertyInformation()
+    if not display.GetPropertyValue("AnnotationFontInfo"):
+        text = simple.Show(simple.OutputPort(reader, ANNOTATION_PORT), view)
+        apply_display_hints(text, display_hints(reader).get(ANNOTATION_PORT, []))
+        displays["Annotation"] = text
     return displays
 
 
@@ -615,8 +618,7 @@ def show(session, time_series=True, video=True, recommended=True, view=None):
     if recommended:
         apply_recommended_settings(reader, view)
     field = show_session(reader, view, time_series=False, video=False)
-    overlays = {name: simple.GetDisplayProperties(simple.OutputPort(reader, port), view)
-                for port, name in ((OVERLAY_PORT, "Overlays"), (ANNOTATION_PORT, "Annotation"))}
+    overlays = {"Overlays": simple.GetDisplayProperties(simple.OutputPort(reader, OVERLAY_PORT), view)}
     video_display = show_video(reader, view) if video else None
     charts = show_time_series(reader, view) if time_series else []
     simple.SetActiveView(view)
@@ -675,7 +677,9 @@ def compare_fields(items, color_range=None, overlays=True, layout=None):
         title_display.FontSize = 14
         if overlays:
             shown = show_overlays(reader, view)
-            shown["Annotation"].Visibility = 1 if index == 0 else 0  # one time readout is enough
+            shown["Overlays"].AnnotationVisibility = 1 if index == 0 else 0  # one time readout is enough
+            if "Annotation" in shown:
+                shown["Annotation"].Visibility = 1 if index == 0 else 0
         view.InteractionMode = "2D"
         view.OrientationAxesVisibility = 0
         simple.ResetCamera(view)
