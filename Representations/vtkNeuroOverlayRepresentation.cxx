@@ -333,13 +333,13 @@ const char* vtkNeuroOverlayRepresentation::GetEventLegendText()
 
 namespace
 {
-// Rebuilds the legend from the Events block's LegendLabels / LegendColors / LegendMarkers when they
-// changed; returns whether it has entries.
-bool UpdateLegend(vtkPolyData* events, vtkDataObjectTree* shapes, vtkLegendBoxActor* legend, std::string& text)
+// Rebuilds the legend from LegendLabels / LegendColors / LegendMarkers (the Events block's, carried by
+// the delivered markers piece) when they changed; returns whether it has entries.
+bool UpdateLegend(vtkFieldData* fields, vtkDataObjectTree* shapes, vtkLegendBoxActor* legend, std::string& text)
 {
-  auto* labels = events ? vtkStringArray::SafeDownCast(events->GetFieldData()->GetAbstractArray("LegendLabels")) : nullptr;
-  auto* colors = events ? vtkUnsignedCharArray::SafeDownCast(events->GetFieldData()->GetAbstractArray("LegendColors")) : nullptr;
-  auto* markers = events ? vtkIntArray::SafeDownCast(events->GetFieldData()->GetAbstractArray("LegendMarkers")) : nullptr;
+  auto* labels = fields ? vtkStringArray::SafeDownCast(fields->GetAbstractArray("LegendLabels")) : nullptr;
+  auto* colors = fields ? vtkUnsignedCharArray::SafeDownCast(fields->GetAbstractArray("LegendColors")) : nullptr;
+  auto* markers = fields ? vtkIntArray::SafeDownCast(fields->GetAbstractArray("LegendMarkers")) : nullptr;
   const vtkIdType count = labels && colors && markers && colors->GetNumberOfComponents() == 4 &&
       colors->GetNumberOfTuples() == labels->GetNumberOfValues() && markers->GetNumberOfValues() == labels->GetNumberOfValues()
     ? labels->GetNumberOfValues()
@@ -645,10 +645,22 @@ int vtkNeuroOverlayRepresentation::RequestData(
     }
   }
 
-  const bool legend = UpdateLegend(blocks[Events], vtkDataObjectTree::SafeDownCast(in.Shapes->GetOutputDataObject(0)),
-    in.Legend, in.LegendText);
-  in.LegendHasEntries = legend;
-  in.Legend->SetVisibility(legend && this->EventLegendVisibility && in.Visible[Events] && this->GetVisibility());
+  // The legend's entries travel with the markers piece too, to where the view renders.
+  for (const char* name : { "LegendLabels", "LegendColors", "LegendMarkers" })
+  {
+    vtkFieldData* target = in.Layers[Markers].Data->GetFieldData();
+    vtkAbstractArray* source = blocks[Events] && in.Visible[Events] && this->EventLegendVisibility
+      ? blocks[Events]->GetFieldData()->GetAbstractArray(name)
+      : nullptr;
+    if (source)
+    {
+      target->AddArray(source);
+    }
+    else
+    {
+      target->RemoveArray(name);
+    }
+  }
 
   vtkMath::UninitializeBounds(in.Bounds);
   for (auto& layer : in.Layers)
@@ -707,22 +719,27 @@ int vtkNeuroOverlayRepresentation::ProcessViewRequest(
         }
       }
     }
-    this->DrawAnnotation(vtkPVRenderView::GetPieceProducer(inInfo, this, Markers));
+    this->DrawTextLayers(vtkPVRenderView::GetPieceProducer(inInfo, this, Markers));
   }
   return 1;
 }
 
-void vtkNeuroOverlayRepresentation::DrawAnnotation(vtkAlgorithmOutput* markers)
+void vtkNeuroOverlayRepresentation::DrawTextLayers(vtkAlgorithmOutput* markers)
 {
   Internals& in = *this->Internal;
   std::string text;
+  vtkFieldData* fields = nullptr;
   if (markers && markers->GetProducer())
   {
     markers->GetProducer()->Update(markers->GetIndex());
     vtkDataObject* piece = markers->GetProducer()->GetOutputDataObject(markers->GetIndex());
-    auto* array = piece ? vtkStringArray::SafeDownCast(piece->GetFieldData()->GetAbstractArray("Annotation")) : nullptr;
+    fields = piece ? piece->GetFieldData() : nullptr;
+    auto* array = fields ? vtkStringArray::SafeDownCast(fields->GetAbstractArray("Annotation")) : nullptr;
     text = array && array->GetNumberOfValues() > 0 ? array->GetValue(0) : "";
   }
+  in.LegendHasEntries = UpdateLegend(fields, vtkDataObjectTree::SafeDownCast(in.Shapes->GetOutputDataObject(0)),
+    in.Legend, in.LegendText);
+  in.Legend->SetVisibility(in.LegendHasEntries && this->GetVisibility());
   if (!in.Text || in.TextFontSize != this->AnnotationFontSize)
   {
     in.Text = std::make_unique<neuroplayback::RasterText>(in.Font, this->AnnotationFontSize);

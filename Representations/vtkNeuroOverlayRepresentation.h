@@ -73,7 +73,8 @@ public:
   /// A legend of the event types and spike units: which colour and marker is which (upper right).
   void SetEventLegendVisibility(int visible);
   vtkGetMacro(EventLegendVisibility, int);
-  /// The legend's lines, one per event type (for scripts and tests); empty without events.
+  /// The legend's lines, one per event type (for scripts and tests); empty without events. Valid after
+  /// a render.
   const char* GetEventLegendText();
 
   /// The time annotation (time, frame, readouts, the interval on screen) in the upper left corner, drawn
@@ -103,8 +104,9 @@ protected:
   bool RemoveFromView(vtkView* view) override;
 
 private:
-  // Draws the annotation carried by the delivered markers piece (redrawn only when its text changed).
-  void DrawAnnotation(vtkAlgorithmOutput* markers);
+  // Draws the annotation and the event legend carried by the delivered markers piece (each redrawn only
+  // when it changed), so they appear wherever the view renders, client or server.
+  void DrawTextLayers(vtkAlgorithmOutput* markers);
   vtkNeuroOverlayRepresentation(const vtkNeuroOverlayRepresentation&) = delete;
   void operator=(const vtkNeuroOverlayRepresentation&) = delete;
 

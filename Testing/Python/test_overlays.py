@@ -154,6 +154,46 @@ class OverlayTest(unittest.TestCase):
         text = fetch(reader, 1.0, ANNOTATION).GetColumnByName("Text").GetValue(0)
         self.assertEqual(text, "t = 1.000 s    frame 10 / 49")
 
+    def test_one_display_with_per_overlay_controls_legend_and_annotation(self):
+        environment = sf.grid_environment(nx=20, ny=15, dx=2.0, dy=2.0, inactive=())
+        path = self.session("display.nsp", environment=environment, n_frames=50, rate=10.0)
+        sf.add_all_overlays(path, environment, n_frames=50, rate=10.0)
+        reader = open_session(path)
+        view = simple.CreateRenderView()
+        view.ViewSize = [400, 300]
+        self.addCleanup(simple.Delete, view)
+        display = simple.Show(simple.OutputPort(reader, 1), view)
+        self.assertEqual(display.GetXMLName(), "NeuroOverlayRepresentation")
+        simple.GetAnimationScene().AnimationTime = 3.0
+        simple.Render(view)
+        display.UpdatePropertyInformation()
+        self.assertEqual(display.GetPropertyValue("EventLegendInfo"), "unit_a\nunit_b\n")
+        self.assertTrue(display.GetPropertyValue("AnnotationFontInfo"), "a font for the annotation is found")
+        # Only the overlays the session has: all eight kinds here.
+        self.assertEqual(int(display.GetPropertyValue("PresentOverlaysInfo")), 0xFF)
+
+        def picture():
+            simple.Render(view)
+            png = self.path("display.png")
+            simple.SaveScreenshot(png, view)
+            return sha(png)
+
+        shown = picture()
+        display.PositionVisibility = 0
+        self.assertNotEqual(picture(), shown, "hiding the position changes the picture")
+        display.PositionVisibility = 1
+        self.assertEqual(picture(), shown, "and showing it again restores it")
+        display.HeadDirectionSize = 3.0
+        self.assertNotEqual(picture(), shown, "a longer heading arrow")
+        display.HeadDirectionSize = 1.0
+        display.RegionsOpacity = 0.0
+        self.assertNotEqual(picture(), shown, "invisible regions")
+        display.RegionsOpacity = 1.0
+        display.AnnotationVisibility = 0
+        self.assertNotEqual(picture(), shown, "no annotation")
+        display.AnnotationVisibility = 1
+        self.assertEqual(picture(), shown)
+
     def test_overlays_stream_by_window(self):
         n = 2_000_000  # 2 h at ~280 Hz
         path = self.session("long.nsp", n_frames=50, rate=0.01)  # frames span 0 .. 4900 s
