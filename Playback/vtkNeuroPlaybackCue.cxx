@@ -173,40 +173,37 @@ void vtkNeuroPlaybackCue::SetAnimationSceneProxy(vtkSMProxy* scene)
   }
 }
 
-void vtkNeuroPlaybackCue::SetSpeed(double speed)
+bool vtkNeuroPlaybackCue::RefuseSpeed(double speed)
 {
   try
   {
-    speed = neuroplayback::PlaybackScheduler::CheckedSpeed(speed);
+    neuroplayback::PlaybackScheduler::CheckedSpeed(speed);
+    return false;
   }
   catch (const neuroplayback::SessionError& error)
   {
-    this->Fail(error.what());
+    this->Fail(error.what()); // the speed in use stays
+    return true;
+  }
+}
+
+void vtkNeuroPlaybackCue::SetSpeed(double speed)
+{
+  if (this->RefuseSpeed(speed) || this->Speed == speed)
+  {
     return;
   }
-  if (this->Speed != speed)
+  this->Speed = speed;
+  if (this->Internal->Scheduler)
   {
-    this->Speed = speed;
-    if (this->Internal->Scheduler)
-    {
-      this->Internal->Scheduler->SetSpeed(speed);
-    }
-    this->Modified();
+    this->Internal->Scheduler->SetSpeed(speed);
   }
+  this->Modified();
 }
 
 void vtkNeuroPlaybackCue::SetMovieSpeed(double speed)
 {
-  try
-  {
-    speed = neuroplayback::PlaybackScheduler::CheckedSpeed(speed);
-  }
-  catch (const neuroplayback::SessionError& error)
-  {
-    this->Fail(error.what());
-    return;
-  }
-  if (this->MovieSpeed != speed)
+  if (!this->RefuseSpeed(speed) && this->MovieSpeed != speed)
   {
     this->MovieSpeed = speed;
     this->Modified();

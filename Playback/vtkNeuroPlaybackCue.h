@@ -136,6 +136,8 @@ private:
   void RenderDirect(double time);
   void CheckClocks(double time, bool stopped);
   void Fail(const std::string& message);
+  // True (and the reason reported) when a speed is zero, negative or not finite.
+  bool RefuseSpeed(double speed);
 
   double Speed = 1.0;
   int ShowEveryFrame = 0;
