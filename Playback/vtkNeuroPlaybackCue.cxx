@@ -24,6 +24,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <limits>
 #include <thread>
 #include <vector>
 
@@ -114,6 +115,7 @@ struct vtkNeuroPlaybackCue::Internals
   bool SavedOverrideStillRender = false;
   std::vector<DirectView> DirectViews;
   double ChartRedraws = 0.0;
+  double LastDirectTime = std::numeric_limits<double>::quiet_NaN(); // NaN: nothing drawn yet this play
   // With a play log: what each clock on screen showed after each drawn frame (tests and benchmarks).
   bool CheckClocks = false;
   int ClockSamples = 0;
@@ -565,6 +567,7 @@ void vtkNeuroPlaybackCue::BeginDirectPlayback()
   // The cue draws each frame itself: after the frame's data, before the time toolbar moves.
   in.SavedOverrideStillRender = this->Scene->GetOverrideStillRender();
   this->Scene->SetOverrideStillRender(true);
+  in.LastDirectTime = std::numeric_limits<double>::quiet_NaN();
   in.Direct = true;
 }
 
@@ -578,10 +581,14 @@ void vtkNeuroPlaybackCue::RenderDirect(double time)
     timeKeeper->UpdateVTKObjects();
   }
   const double now = in.Clock.Now();
+  // A wrap or a jump over a gap between epochs moves the charts at once, not at their next live redraw.
+  const double step = (time - in.LastDirectTime) * in.Direction;
+  const bool jumped = in.LastDirectTime == in.LastDirectTime && (step < 0.0 || step > 0.5 * this->Speed);
+  in.LastDirectTime = time;
   for (DirectView& entry : in.DirectViews)
   {
     vtkSMViewProxy* view = entry.View;
-    if (!view || entry.MinInterval < 0.0 || now - entry.LastRender < entry.MinInterval)
+    if (!view || entry.MinInterval < 0.0 || (!jumped && now - entry.LastRender < entry.MinInterval))
     {
       continue;
     }
