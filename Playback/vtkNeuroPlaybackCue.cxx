@@ -56,9 +56,15 @@ bool SleepFor(double seconds)
   return true;
 }
 
-// The Time Series filter's update modes (Filters/NeuroTimeSeries.xml, EffectiveUpdateModeInfo).
+// The Time Series filter's live update mode (Filters/NeuroTimeSeries.xml, EffectiveUpdateModeInfo).
 constexpr int LiveCharts = 0;
-constexpr int ChartsOnPause = 1;
+
+// The scene's TimeKeeper object (client-side, as the scene itself), or null.
+vtkSMTimeKeeper* TimeKeeperOf(vtkSMAnimationScene* scene)
+{
+  vtkSMProxy* proxy = scene ? scene->GetTimeKeeper() : nullptr;
+  return proxy ? vtkSMTimeKeeper::SafeDownCast(proxy->GetClientSideObject()) : nullptr;
+}
 
 // Seconds between a chart view's redraws while playing, from the update mode of the Time Series filters
 // it shows (the most restrictive wins); negative: not redrawn until playback stops.
@@ -112,7 +118,6 @@ struct vtkNeuroPlaybackCue::Internals
   unsigned long Observers[4] = { 0, 0, 0, 0 };
   // Direct playback: the views taken off the TimeKeeper while playing, and the scene's render switch.
   bool Direct = false;
-  bool SavedOverrideStillRender = false;
   std::vector<DirectView> DirectViews;
   double ChartRedraws = 0.0;
   double LastDirectTime = std::numeric_limits<double>::quiet_NaN(); // NaN: nothing drawn yet this play
@@ -542,8 +547,7 @@ void vtkNeuroPlaybackCue::OnPlayStarted(vtkObject*, unsigned long, void* callDat
 void vtkNeuroPlaybackCue::BeginDirectPlayback()
 {
   Internals& in = *this->Internal;
-  vtkSMProxy* timeKeeperProxy = this->Scene->GetTimeKeeper();
-  auto* timeKeeper = timeKeeperProxy ? vtkSMTimeKeeper::SafeDownCast(timeKeeperProxy->GetClientSideObject()) : nullptr;
+  vtkSMTimeKeeper* timeKeeper = TimeKeeperOf(this->Scene);
   if (in.Direct || !timeKeeper || this->Scene->GetOverrideStillRender())
   {
     return; // already drawing the frames (this cue, or another on the same scene)
@@ -564,8 +568,8 @@ void vtkNeuroPlaybackCue::BeginDirectPlayback()
     entry.MinInterval = entry.Chart ? ChartRedrawInterval(view) : 0.0;
     in.DirectViews.push_back(entry);
   }
-  // The cue draws each frame itself: after the frame's data, before the time toolbar moves.
-  in.SavedOverrideStillRender = this->Scene->GetOverrideStillRender();
+  // The cue draws each frame itself: after the frame's data, before the time toolbar moves. (Not while
+  // something else overrides the scene's renders: returned above.)
   this->Scene->SetOverrideStillRender(true);
   in.LastDirectTime = std::numeric_limits<double>::quiet_NaN();
   in.Direct = true;
@@ -583,7 +587,7 @@ void vtkNeuroPlaybackCue::RenderDirect(double time)
   const double now = in.Clock.Now();
   // A wrap or a jump over a gap between epochs moves the charts at once, not at their next live redraw.
   const double step = (time - in.LastDirectTime) * in.Direction;
-  const bool jumped = in.LastDirectTime == in.LastDirectTime && (step < 0.0 || step > 0.5 * this->Speed);
+  const bool jumped = !std::isnan(in.LastDirectTime) && (step < 0.0 || step > 0.5 * this->Speed);
   in.LastDirectTime = time;
   for (DirectView& entry : in.DirectViews)
   {
@@ -649,11 +653,10 @@ void vtkNeuroPlaybackCue::EndDirectPlayback()
     return;
   }
   in.Direct = false;
-  vtkSMProxy* timeKeeperProxy = this->Scene ? this->Scene->GetTimeKeeper() : nullptr;
-  auto* timeKeeper = timeKeeperProxy ? vtkSMTimeKeeper::SafeDownCast(timeKeeperProxy->GetClientSideObject()) : nullptr;
+  vtkSMTimeKeeper* timeKeeper = TimeKeeperOf(this->Scene);
   if (this->Scene)
   {
-    this->Scene->SetOverrideStillRender(in.SavedOverrideStillRender);
+    this->Scene->SetOverrideStillRender(false);
   }
   // Back on the TimeKeeper at the time on screen; one full update brings every proxy, domain, data
   // information and chart (on pause, manual) up to date with the frame shown.

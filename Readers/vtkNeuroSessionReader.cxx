@@ -49,13 +49,18 @@ struct vtkNeuroSessionReader::Internals
   neuroplayback::OverlayFrame Overlay;
   vtkSmartPointer<vtkPolyData> Regions;
   vtkSmartPointer<vtkPolyData> ScaleBar;
-  // The overlays the session has, in the Overlays output's order: block name and polydata. The
-  // dynamic blocks are refilled per frame; the static ones are the objects above, never touched again.
-  std::vector<std::pair<std::string, vtkSmartPointer<vtkPolyData>>> Blocks;
-  // Which colour and marker is which event type or spike unit, for the overlay display's legend.
-  vtkSmartPointer<vtkStringArray> LegendLabels;
-  vtkSmartPointer<vtkUnsignedCharArray> LegendColors;
-  vtkSmartPointer<vtkIntArray> LegendMarkers;
+  // The overlays the session has, in the Overlays output's order. The dynamic blocks are refilled per
+  // frame, then given back their style arrays (line or arrow width, the event legend), built once per
+  // file; the static blocks are the objects above, never touched again.
+  enum class Fill { Positions, Trails, Bodyparts, Skeleton, Headings, Events, None };
+  struct Block
+  {
+    std::string Name;
+    Fill Kind = Fill::None;
+    vtkSmartPointer<vtkPolyData> Data;
+    std::vector<vtkSmartPointer<vtkAbstractArray>> Style;
+  };
+  std::vector<Block> Blocks;
   // Overlays sit above the field in this order, a small step apart, so none hides another.
   double LayerStep = 0.0;
   std::size_t ReportedWarnings = 0;
@@ -254,7 +259,7 @@ bool vtkNeuroSessionReader::EnsureSession()
     vtkWarningMacro(<< warning);
   }
   in.ReportedWarnings = overlays.Warnings().size();
-  this->BuildDisplayHints();
+  this->BuildOverlayOutputs();
   return true;
 }
 
@@ -325,7 +330,7 @@ vtkIdType vtkNeuroSessionReader::GetOverlayRowsRead()
   return this->EnsureSession() ? this->Internal->OpenSession->Overlays().RowsRead() : 0;
 }
 
-void vtkNeuroSessionReader::BuildDisplayHints()
+void vtkNeuroSessionReader::BuildOverlayOutputs()
 {
   Internals& in = *this->Internal;
   neuroplayback::OverlaySet& overlays = in.OpenSession->Overlays();
@@ -340,42 +345,54 @@ void vtkNeuroSessionReader::BuildDisplayHints()
     skeleton = skeleton || !b.Edges.empty();
   }
   // Only the overlays the session has get a block; the representation draws them all.
-  in.Blocks.clear();
-  auto add = [&in](const char* name, bool present, vtkSmartPointer<vtkPolyData> data = nullptr) {
-    if (present)
-    {
-      in.Blocks.emplace_back(name, data ? data : vtkSmartPointer<vtkPolyData>::New());
-    }
+  auto number = [](const char* name, double value) {
+    auto array = vtkSmartPointer<vtkDoubleArray>::New();
+    array->SetName(name);
+    array->InsertNextValue(value);
+    return vtkSmartPointer<vtkAbstractArray>(array);
   };
-  add("Position", !overlays.Positions().empty());
-  add("Trails", trails);
-  add("Bodyparts", !overlays.Bodyparts().empty());
-  add("Skeleton", skeleton);
-  add("Head Direction", !overlays.HeadDirections().empty());
-  add("Events", !overlays.Events().empty());
-  add("Regions", !in.OpenSession->Env().Regions.empty(), in.Regions);
-  add("Scale Bar", true, in.ScaleBar);
-
-  in.LegendLabels = vtkSmartPointer<vtkStringArray>::New();
-  in.LegendLabels->SetName("LegendLabels");
-  in.LegendColors = vtkSmartPointer<vtkUnsignedCharArray>::New();
-  in.LegendColors->SetName("LegendColors");
-  in.LegendColors->SetNumberOfComponents(4);
-  in.LegendMarkers = vtkSmartPointer<vtkIntArray>::New();
-  in.LegendMarkers->SetName("LegendMarkers");
+  double arrowWidth = 2.0;
+  for (const auto& h : overlays.HeadDirections())
+  {
+    arrowWidth = std::max(arrowWidth, h.Width);
+  }
+  // Which colour and marker is which event type or spike unit, for the overlay display's legend.
+  vtkNew<vtkStringArray> labels;
+  labels->SetName("LegendLabels");
+  vtkNew<vtkUnsignedCharArray> colors;
+  colors->SetName("LegendColors");
+  colors->SetNumberOfComponents(4);
+  vtkNew<vtkIntArray> markers;
+  markers->SetName("LegendMarkers");
   const bool severalOverlays = overlays.Events().size() > 1;
   for (const auto& events : overlays.Events())
   {
     for (const auto& type : events.Types)
     {
       const bool unnamed = type.Name.empty() || type.Name == events.Name;
-      in.LegendLabels->InsertNextValue(unnamed ? events.Name
-          : severalOverlays ? events.Name + ": " + type.Name : type.Name);
+      labels->InsertNextValue(unnamed ? events.Name : severalOverlays ? events.Name + ": " + type.Name : type.Name);
       const unsigned char rgba[4] = { type.Color.R, type.Color.G, type.Color.B, type.Color.A };
-      in.LegendColors->InsertNextTypedTuple(rgba);
-      in.LegendMarkers->InsertNextValue(static_cast<int>(type.Marker));
+      colors->InsertNextTypedTuple(rgba);
+      markers->InsertNextValue(static_cast<int>(type.Marker));
     }
   }
+  using Fill = Internals::Fill;
+  in.Blocks.clear();
+  auto add = [&in](const char* name, bool present, Fill kind, std::vector<vtkSmartPointer<vtkAbstractArray>> style = {},
+               vtkSmartPointer<vtkPolyData> data = nullptr) {
+    if (present)
+    {
+      in.Blocks.push_back({ name, kind, data ? data : vtkSmartPointer<vtkPolyData>::New(), std::move(style) });
+    }
+  };
+  add("Position", !overlays.Positions().empty(), Fill::Positions);
+  add("Trails", trails, Fill::Trails, { number("LineWidth", 2.0) });
+  add("Bodyparts", !overlays.Bodyparts().empty(), Fill::Bodyparts);
+  add("Skeleton", skeleton, Fill::Skeleton, { number("LineWidth", overlays.SkeletonWidth()) });
+  add("Head Direction", !overlays.HeadDirections().empty(), Fill::Headings, { number("ArrowWidth", arrowWidth) });
+  add("Events", !overlays.Events().empty(), Fill::Events, { labels.Get(), colors.Get(), markers.Get() });
+  add("Regions", !in.OpenSession->Env().Regions.empty(), Fill::None, {}, in.Regions);
+  add("Scale Bar", true, Fill::None, {}, in.ScaleBar);
 
   std::ostringstream hints;
   auto hint = [&hints](int port, const char* property, const std::string& value) {
@@ -597,52 +614,37 @@ void vtkNeuroSessionReader::FillOverlays(vtkInformationVector* outputVector, std
   output->SetNumberOfBlocks(static_cast<unsigned int>(in.Blocks.size()));
   for (std::size_t b = 0; b < in.Blocks.size(); ++b)
   {
-    const std::string& name = in.Blocks[b].first;
-    vtkPolyData* block = in.Blocks[b].second;
-    // Each kind a small z step above the last, so none hides another; style the representation reads.
-    auto number = [block](const char* arrayName, double value) {
-      vtkNew<vtkDoubleArray> array;
-      array->SetName(arrayName);
-      array->InsertNextValue(value);
-      block->GetFieldData()->AddArray(array);
-    };
-    if (name == "Position")
+    const Internals::Block& block = in.Blocks[b];
+    // Each kind a small z step above the last, so none hides another.
+    switch (block.Kind)
     {
-      neuroplayback::FillMarkers(in.Overlay.Positions, 6 * step, block);
+      case Internals::Fill::Positions:
+        neuroplayback::FillMarkers(in.Overlay.Positions, 6 * step, block.Data);
+        break;
+      case Internals::Fill::Trails:
+        neuroplayback::FillLines(in.Overlay.Trails, 2 * step, block.Data);
+        break;
+      case Internals::Fill::Bodyparts:
+        neuroplayback::FillMarkers(in.Overlay.Bodyparts, 4 * step, block.Data);
+        break;
+      case Internals::Fill::Skeleton:
+        neuroplayback::FillLines(in.Overlay.Skeleton, 3 * step, block.Data);
+        break;
+      case Internals::Fill::Headings:
+        neuroplayback::FillArrows(in.Overlay.Headings, 7 * step, block.Data);
+        break;
+      case Internals::Fill::Events:
+        neuroplayback::FillMarkers(in.Overlay.Events, 5 * step, block.Data);
+        break;
+      case Internals::Fill::None:
+        break;
     }
-    else if (name == "Trails")
+    for (const auto& array : block.Style)
     {
-      neuroplayback::FillLines(in.Overlay.Trails, 2 * step, block);
-      number("LineWidth", 2.0);
+      block.Data->GetFieldData()->AddArray(array);
     }
-    else if (name == "Bodyparts")
-    {
-      neuroplayback::FillMarkers(in.Overlay.Bodyparts, 4 * step, block);
-    }
-    else if (name == "Skeleton")
-    {
-      neuroplayback::FillLines(in.Overlay.Skeleton, 3 * step, block);
-      number("LineWidth", overlays.SkeletonWidth());
-    }
-    else if (name == "Head Direction")
-    {
-      neuroplayback::FillArrows(in.Overlay.Headings, 7 * step, block);
-      double width = 2.0;
-      for (const auto& h : overlays.HeadDirections())
-      {
-        width = std::max(width, h.Width);
-      }
-      number("ArrowWidth", width);
-    }
-    else if (name == "Events")
-    {
-      neuroplayback::FillMarkers(in.Overlay.Events, 5 * step, block);
-      block->GetFieldData()->AddArray(in.LegendLabels);
-      block->GetFieldData()->AddArray(in.LegendColors);
-      block->GetFieldData()->AddArray(in.LegendMarkers);
-    }
-    output->SetBlock(static_cast<unsigned int>(b), block);
-    output->GetMetaData(static_cast<unsigned int>(b))->Set(vtkCompositeDataSet::NAME(), name.c_str());
+    output->SetBlock(static_cast<unsigned int>(b), block.Data);
+    output->GetMetaData(static_cast<unsigned int>(b))->Set(vtkCompositeDataSet::NAME(), block.Name.c_str());
   }
 
   const std::string readout = this->TimeSeriesReadout(frameTime);
@@ -654,7 +656,7 @@ void vtkNeuroSessionReader::FillOverlays(vtkInformationVector* outputVector, std
   vtkNew<vtkStringArray> overlayText;
   overlayText->SetName("Annotation");
   overlayText->InsertNextValue(text.str());
-  vtkMultiBlockDataSet::GetData(outputVector, OverlayPort)->GetFieldData()->AddArray(overlayText);
+  output->GetFieldData()->AddArray(overlayText);
   auto* annotation = vtkTable::GetData(outputVector, AnnotationPort);
   vtkNew<vtkStringArray> column;
   column->SetName("Text");

@@ -146,7 +146,8 @@ private:
 
   bool EnsureSession();
   void ReportError(const std::string& message);
-  void BuildDisplayHints();
+  // The Overlays output's blocks (with their style arrays) and the annotation's display hints, once per file.
+  void BuildOverlayOutputs();
   void FillOverlays(vtkInformationVector* outputVector, std::int64_t frame, double frameTime);
   // The time series' values at frameTime, one "label: value" line each, for the annotation.
   std::string TimeSeriesReadout(double frameTime);

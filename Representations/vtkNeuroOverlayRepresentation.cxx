@@ -78,9 +78,6 @@ struct LayerArrays
   vtkNew<vtkDoubleArray> Sizes;    // markers
   vtkNew<vtkIntArray> Shapes;      // markers
   vtkNew<vtkDoubleArray> Headings; // arrows
-  vtkNew<vtkCellArray> Lines;
-  vtkNew<vtkIdTypeArray> Offsets;
-  vtkNew<vtkIdTypeArray> Connectivity;
   vtkIdType Count = 0;
 
   LayerArrays()
@@ -166,23 +163,30 @@ void AppendCells(vtkCellArray* cells, vtkIdType pointOffset, std::vector<vtkIdTy
   }
 }
 
-void SetCells(const std::vector<vtkIdType>& offsets, const std::vector<vtkIdType>& connectivity, LayerArrays& layer,
-  bool polygons)
+// A new cell array of its own arrays each time: a delivered copy of the layer may still hold the last.
+vtkSmartPointer<vtkCellArray> CellsOf(const std::vector<vtkIdType>& offsets, const std::vector<vtkIdType>& connectivity)
 {
-  layer.Offsets->SetNumberOfTuples(static_cast<vtkIdType>(offsets.size()));
-  std::copy(offsets.begin(), offsets.end(), layer.Offsets->GetPointer(0));
-  layer.Connectivity->SetNumberOfTuples(static_cast<vtkIdType>(connectivity.size()));
-  std::copy(connectivity.begin(), connectivity.end(), layer.Connectivity->GetPointer(0));
-  vtkNew<vtkCellArray> cells; // a new cell array: the old one may still be held by a delivered copy
-  cells->SetData(layer.Offsets, layer.Connectivity);
-  if (polygons)
+  vtkNew<vtkIdTypeArray> offsetArray;
+  offsetArray->SetNumberOfTuples(static_cast<vtkIdType>(offsets.size()));
+  std::copy(offsets.begin(), offsets.end(), offsetArray->GetPointer(0));
+  vtkNew<vtkIdTypeArray> connectivityArray;
+  connectivityArray->SetNumberOfTuples(static_cast<vtkIdType>(connectivity.size()));
+  std::copy(connectivity.begin(), connectivity.end(), connectivityArray->GetPointer(0));
+  auto cells = vtkSmartPointer<vtkCellArray>::New();
+  cells->SetData(offsetArray, connectivityArray);
+  return cells;
+}
+
+// Sets one overlay's control; true when it changed.
+template <typename T, std::size_t N>
+bool SetControl(std::array<T, N>& controls, int overlay, T value)
+{
+  if (overlay < 0 || overlay >= static_cast<int>(N) || controls[static_cast<std::size_t>(overlay)] == value)
   {
-    layer.Data->SetPolys(cells);
+    return false;
   }
-  else
-  {
-    layer.Data->SetLines(cells);
-  }
+  controls[static_cast<std::size_t>(overlay)] = value;
+  return true;
 }
 } // namespace
 
@@ -200,7 +204,7 @@ struct vtkNeuroOverlayRepresentation::Internals
   vtkNew<vtkArrowSource> Arrow;
   double ArrowWidth = -1.0;
   // The static layer's inputs when it was last built: the blocks' modification times and the controls.
-  vtkMTimeType StaticInputTime = 0;
+  std::array<vtkMTimeType, 2> StaticInputTimes{}; // regions, scale bar
   vtkMTimeType StaticControlsTime = 0;
   vtkTimeStamp ControlsChanged;
   double Bounds[6];
@@ -402,7 +406,7 @@ void vtkNeuroOverlayRepresentation::SetVisibility(bool visible)
   {
     actor->SetVisibility(visible);
   }
-  in.Legend->SetVisibility(visible && in.LegendHasEntries && this->EventLegendVisibility && in.Visible[Events]);
+  in.Legend->SetVisibility(visible && in.LegendHasEntries);
   if (!visible)
   {
     in.TextActor->SetVisibility(false);
@@ -412,34 +416,32 @@ void vtkNeuroOverlayRepresentation::SetVisibility(bool visible)
 
 void vtkNeuroOverlayRepresentation::SetOverlayVisibility(int overlay, int visible)
 {
-  if (overlay >= 0 && overlay < NumberOfOverlays && this->Internal->Visible[overlay] != (visible ? 1 : 0))
+  if (SetControl(this->Internal->Visible, overlay, visible ? 1 : 0))
   {
-    this->Internal->Visible[overlay] = visible ? 1 : 0;
-    this->Internal->ControlsChanged.Modified();
-    this->MarkModified();
+    this->ControlChanged();
   }
 }
 
 void vtkNeuroOverlayRepresentation::SetOverlaySize(int overlay, double factor)
 {
-  factor = std::isfinite(factor) ? std::clamp(factor, 0.0, 100.0) : 1.0;
-  if (overlay >= 0 && overlay < NumberOfOverlays && this->Internal->Size[overlay] != factor)
+  if (SetControl(this->Internal->Size, overlay, std::isfinite(factor) ? std::clamp(factor, 0.0, 100.0) : 1.0))
   {
-    this->Internal->Size[overlay] = factor;
-    this->Internal->ControlsChanged.Modified();
-    this->MarkModified();
+    this->ControlChanged();
   }
 }
 
 void vtkNeuroOverlayRepresentation::SetOverlayOpacity(int overlay, double factor)
 {
-  factor = std::isfinite(factor) ? std::clamp(factor, 0.0, 1.0) : 1.0;
-  if (overlay >= 0 && overlay < NumberOfOverlays && this->Internal->Opacity[overlay] != factor)
+  if (SetControl(this->Internal->Opacity, overlay, std::isfinite(factor) ? std::clamp(factor, 0.0, 1.0) : 1.0))
   {
-    this->Internal->Opacity[overlay] = factor;
-    this->Internal->ControlsChanged.Modified();
-    this->MarkModified();
+    this->ControlChanged();
   }
+}
+
+void vtkNeuroOverlayRepresentation::ControlChanged()
+{
+  this->Internal->ControlsChanged.Modified();
+  this->MarkModified();
 }
 
 int vtkNeuroOverlayRepresentation::GetOverlayVisibility(int overlay) const
@@ -584,7 +586,7 @@ int vtkNeuroOverlayRepresentation::RequestData(
       AppendPoints(block, in.Opacity[k], layer, 0);
       AppendCells(block->GetLines(), 0, offsets, connectivity);
     }
-    SetCells(offsets, connectivity, layer, false);
+    layer.Data->SetLines(CellsOf(offsets, connectivity));
     const double width = FieldNumber(blocks[k], "LineWidth", 2.0) * in.Size[k];
     in.Actors[layerIndex]->GetProperty()->SetLineWidth(static_cast<float>(std::max(0.0, width)));
     layer.Colors->Modified();
@@ -595,15 +597,11 @@ int vtkNeuroOverlayRepresentation::RequestData(
   // Regions and scale bar: the reader hands out the same objects every frame, so this is rebuilt only
   // when they or their controls change.
   {
-    vtkMTimeType inputTime = 0;
-    for (int k : { Regions, ScaleBar })
+    const std::array<vtkMTimeType, 2> inputTimes = { blockObjects[Regions] ? blockObjects[Regions]->GetMTime() : 0,
+      blockObjects[ScaleBar] ? blockObjects[ScaleBar]->GetMTime() : 0 };
+    if (inputTimes != in.StaticInputTimes || in.ControlsChanged.GetMTime() != in.StaticControlsTime)
     {
-      inputTime = std::max(inputTime, blockObjects[k] ? blockObjects[k]->GetMTime() : 0);
-    }
-    inputTime += (blockObjects[Regions] ? 1 : 0) + (blockObjects[ScaleBar] ? 2 : 0);
-    if (inputTime != in.StaticInputTime || in.ControlsChanged.GetMTime() != in.StaticControlsTime)
-    {
-      in.StaticInputTime = inputTime;
+      in.StaticInputTimes = inputTimes;
       in.StaticControlsTime = in.ControlsChanged.GetMTime();
       LayerArrays& layer = in.Layers[Static];
       const vtkIdType n = PointCount(shown(Regions)) + PointCount(shown(ScaleBar));
@@ -626,17 +624,8 @@ int vtkNeuroOverlayRepresentation::RequestData(
         AppendCells(block->GetPolys(), at, polyOffsets, polyIds);
         at += PointCount(block);
       }
-      SetCells(lineOffsets, lineIds, layer, false);
-      // Polygons in a cell array of their own.
-      vtkNew<vtkIdTypeArray> offsets;
-      offsets->SetNumberOfTuples(static_cast<vtkIdType>(polyOffsets.size()));
-      std::copy(polyOffsets.begin(), polyOffsets.end(), offsets->GetPointer(0));
-      vtkNew<vtkIdTypeArray> ids;
-      ids->SetNumberOfTuples(static_cast<vtkIdType>(polyIds.size()));
-      std::copy(polyIds.begin(), polyIds.end(), ids->GetPointer(0));
-      vtkNew<vtkCellArray> polys;
-      polys->SetData(offsets, ids);
-      layer.Data->SetPolys(polys);
+      layer.Data->SetLines(CellsOf(lineOffsets, lineIds));
+      layer.Data->SetPolys(CellsOf(polyOffsets, polyIds));
       const double width = FieldNumber(blocks[Regions], "LineWidth", 1.5) * in.Size[Regions];
       in.Actors[Static]->GetProperty()->SetLineWidth(static_cast<float>(std::max(0.0, width)));
       layer.Colors->Modified();

@@ -104,6 +104,8 @@ protected:
   bool RemoveFromView(vtkView* view) override;
 
 private:
+  // A per-overlay control changed: the layers are rebuilt at the next update.
+  void ControlChanged();
   // Draws the annotation and the event legend carried by the delivered markers piece (each redrawn only
   // when it changed), so they appear wherever the view renders, client or server.
   void DrawTextLayers(vtkAlgorithmOutput* markers);

@@ -106,6 +106,15 @@ def attach_playback(reader, scene=None):
     return cue
 
 
+def _attached_cue(scene):
+    """The scene's cue, or SessionError saying how to attach one."""
+    cue = playback_cue(scene)
+    if cue is None:
+        raise SessionError("No session is attached to the animation scene. "
+                           "How to fix: open one with open_session(path) or attach_playback(reader).")
+    return cue
+
+
 def playback_statistics(cue=None):
     """Statistics of the current or last play as a dict (see STATISTICS)."""
     cue = cue or playback_cue()
@@ -117,10 +126,7 @@ def play(seconds=0.0, speed=None, every_frame=None, loop=None, reverse=False, sc
     """Plays through ParaView's own scene (scene.Play()) for `seconds` of wall time (0: to the end)
     and returns the statistics. `speed` is data seconds per wall second."""
     scene = scene or _simple().GetAnimationScene()
-    cue = playback_cue(scene)
-    if cue is None:
-        raise SessionError("No session is attached to the animation scene. "
-                           "How to fix: open one with open_session(path) or attach_playback(reader).")
+    cue = _attached_cue(scene)
     if speed is not None:
         # The cue judges the speed and explains a refusal; a refused speed leaves the old one in use.
         cue.Speed = speed
@@ -152,10 +158,7 @@ def save_movie(path, speed=1.0, frame_rate=30, time_range=None, frame_window=Non
     arguments go to SaveAnimation (ImageResolution, Quality, ...). Returns the number of frames written."""
     simple = _simple()
     scene = scene or simple.GetAnimationScene()
-    cue = playback_cue(scene)
-    if cue is None:
-        raise SessionError("No session is attached to the animation scene. "
-                           "How to fix: open one with open_session(path) or attach_playback(reader).")
+    cue = _attached_cue(scene)
     if time_range is not None and frame_window is not None:
         raise SessionError("save_movie got both time_range and frame_window. How to fix: give one of them.")
     old = (cue.MovieSpeed, list(cue.MovieTimeRange))
@@ -539,10 +542,7 @@ def play_epochs(overlay, seconds=0.0, scene=None, **play_options):
     """Plays only inside the intervals of the interval overlay `overlay` (e.g. "trials"), jumping the
     gaps between them, and returns the statistics; the other options are play()'s."""
     scene = scene or _simple().GetAnimationScene()
-    cue = playback_cue(scene)
-    if cue is None:
-        raise SessionError("No session is attached to the animation scene. "
-                           "How to fix: open one with open_session(path) or attach_playback(reader).")
+    cue = _attached_cue(scene)
     cue.EpochOverlay = overlay
     try:
         stats = play(seconds=seconds, scene=scene, **play_options)

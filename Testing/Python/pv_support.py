@@ -9,6 +9,8 @@ import numpy as np
 from paraview import servermanager, simple
 from paraview.vtk.util.numpy_support import vtk_to_numpy
 
+from neuroplayback.paraview import overlay_data
+
 FIELD, OVERLAYS, ANNOTATION = 0, 1, 2
 # Overlays are blocks of the Overlays output, fetched by name.
 POSITION, TRAILS, BODYPARTS, SKELETON, HEADING, EVENTS, REGIONS, SCALEBAR = (
@@ -18,22 +20,12 @@ POSITION, TRAILS, BODYPARTS, SKELETON, HEADING, EVENTS, REGIONS, SCALEBAR = (
 def fetch(reader, t, port=FIELD):
     """The reader's output `port` at time t, brought to this process; an overlay name gives that block of
     the Overlays output (empty polydata when the session has no such overlay)."""
+    if isinstance(port, str):
+        from paraview.vtk import vtkPolyData
+        block = overlay_data(reader, port, t)
+        return vtkPolyData() if block is None else block
     reader.UpdatePipeline(t)
-    if not isinstance(port, str):
-        return servermanager.Fetch(reader, idx=port)
-    blocks = servermanager.Fetch(reader, idx=OVERLAYS)
-    for index in range(blocks.GetNumberOfBlocks()):
-        if blocks.HasMetaData(index) and blocks.GetMetaData(index).Get(blocks.NAME()) == port:
-            return blocks.GetBlock(index)
-    from paraview.vtk import vtkPolyData
-    return vtkPolyData()
-
-
-def overlay_names(reader, t=None):
-    """The names of the overlay blocks the session has, in order."""
-    reader.UpdatePipeline(t if t is not None else reader.TimestepValues[0] if reader.TimestepValues else 0.0)
-    blocks = servermanager.Fetch(reader, idx=OVERLAYS)
-    return [blocks.GetMetaData(i).Get(blocks.NAME()) for i in range(blocks.GetNumberOfBlocks())]
+    return servermanager.Fetch(reader, idx=port)
 
 
 def xy(data):
