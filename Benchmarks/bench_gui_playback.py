@@ -121,6 +121,9 @@ def main():
             for source in simple.GetSources().values():
                 if source.GetXMLName() == "NeuroVideo":
                     simple.Hide(source, view)
+    if os.environ.get("NEUROPLAYBACK_GUI_BENCH_AXES") == "1":
+        view.OrientationAxesVisibility = 1  # as before the arena settings hid them, for a side-by-side run
+        result["orientation_axes"] = True
     simple.Render(view)
     result["open_show_seconds"] = time.perf_counter() - opened
     result["render_view_size"] = list(view.ViewSize)

@@ -145,10 +145,12 @@ void pqNeuroSessionStyleBehavior::applyStyle(pqDataRepresentation* representatio
       vtkSMProxy* viewProxy = renderView->getProxy();
       vtkSMPropertyHelper(viewProxy, "InteractionMode").Set(1); // 2-D: the arena seen from above
       // A flat arena drawn in layer order: anti-aliasing, depth peeling and level-of-detail switching
-      // each cost software rendering tens of ms per frame and change nothing visible.
+      // each cost software rendering tens of ms per frame and change nothing visible; the orientation
+      // axes (4 ms a frame) point nowhere useful in a top-down arena.
       vtkSMPropertyHelper(viewProxy, "UseFXAA").Set(0);
       vtkSMPropertyHelper(viewProxy, "DepthPeeling").Set(0);
       vtkSMPropertyHelper(viewProxy, "LODThreshold").Set(1e9);
+      vtkSMPropertyHelper(viewProxy, "OrientationAxesVisibility").Set(0);
       renderView->getProxy()->UpdateVTKObjects();
       renderView->resetDisplay();
     }

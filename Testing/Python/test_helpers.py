@@ -172,6 +172,7 @@ class HelpersTest(unittest.TestCase):
         self.assertEqual(handles.overlays["Overlays"].PositionVisibility, 1)
         self.assertEqual(self.view.UseFXAA, 0)  # a flat arena: no anti-aliasing or depth-peeling passes
         self.assertEqual(self.view.DepthPeeling, 0)
+        self.assertEqual(self.view.OrientationAxesVisibility, 0)
         self.assertEqual(handles.charts, [])  # the session has no time series
         self.assertIsNone(handles.video)
         self.assertEqual(handles.cue.Session, handles.reader)
