@@ -7,6 +7,49 @@
 
 namespace neuroplayback::h5 {
 
+namespace {
+TraceSink Sink = nullptr;
+
+void Trace(hid_t loc, const std::string& name, const char* separator = "/") {
+  if (Sink) {
+    const std::string base = PathOf(loc);
+    Sink(name.empty() ? base : (base == "/" && *separator == '/' ? "" : base) + separator + name);
+  }
+}
+
+std::string DamagedFix() {
+  return "Re-copy the file from its source or write it again; neuroplayback-validate and h5dump show "
+         "the damage. The file was not modified.";
+}
+} // namespace
+
+void SetTraceSink(TraceSink sink) { Sink = sink; }
+
+void TraceFile(const std::string& path) {
+  if (Sink) {
+    Sink("file:" + path);
+  }
+}
+
+std::string PathOf(hid_t object) {
+  ErrorSilencer silence;
+  const ssize_t length = H5Iget_name(object, nullptr, 0);
+  if (length <= 0 || length > 4096) {
+    return "";
+  }
+  std::string name(static_cast<std::size_t>(length), '\0');
+  H5Iget_name(object, name.data(), name.size() + 1);
+  return name;
+}
+
+std::string PathIn(hid_t loc, const std::string& name) {
+  if (!name.empty() && name.front() == '/') {
+    return name;
+  }
+  const std::string base = PathOf(loc);
+  return base.empty() || base == "/" ? "/" + name : base + "/" + name;
+}
+
 Handle& Handle::operator=(Handle&& other) noexcept {
   if (this != &other) {
     Close();
@@ -46,6 +89,7 @@ bool IsHdf5File(const std::string& path) {
 }
 
 bool Exists(hid_t loc, const std::string& path) {
+  Trace(loc, path);
   ErrorSilencer silence;
   // Check each component so "a/b" does not fail when "a" is missing.
   std::string prefix;
@@ -66,20 +110,26 @@ bool Exists(hid_t loc, const std::string& path) {
 }
 
 bool HasAttribute(hid_t obj, const std::string& name) {
+  Trace(obj, name, "@");
   ErrorSilencer silence;
   return H5Aexists(obj, name.c_str()) > 0;
 }
 
 std::vector<std::string> ChildNames(hid_t group) {
+  Trace(group, "");
+  ErrorSilencer silence;
   std::vector<std::string> names;
   H5G_info_t info{};
-  if (H5Gget_info(group, &info) < 0) {
-    return names;
+  const auto damaged = [&] {
+    return SessionError("The group '" + PathOf(group) + "' cannot be listed: the file is damaged there.", DamagedFix());
+  };
+  if (H5Gget_info(group, &info) < 0 || info.nlinks > (1u << 20)) {
+    throw damaged();
   }
   for (hsize_t i = 0; i < info.nlinks; ++i) {
     const ssize_t len = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
-    if (len <= 0) {
-      continue;
+    if (len <= 0 || len > 4096) {
+      throw damaged();
     }
     std::string name(static_cast<std::size_t>(len), '\0');
     H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size() + 1, H5P_DEFAULT);
@@ -89,22 +139,57 @@ std::vector<std::string> ChildNames(hid_t group) {
   return names;
 }
 
+namespace {
+// Why an object could not be opened: missing (or of the wrong kind), or present but unreadable.
+SessionError OpenFailure(hid_t loc, const std::string& path, const char* kind) {
+  const std::string full = PathIn(loc, path);
+  bool linked = false;
+  {
+    ErrorSilencer silence;
+    linked = H5Lexists(loc, path.c_str(), H5P_DEFAULT) > 0;
+  }
+  H5O_type_t type = H5O_TYPE_UNKNOWN;
+  if (linked) {
+    ErrorSilencer silence;
+#if H5_VERSION_GE(1, 12, 0)
+    H5O_info2_t info{};
+    const bool known = H5Oget_info_by_name3(loc, path.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) >= 0;
+#else
+    H5O_info_t info{};
+    const bool known = H5Oget_info_by_name2(loc, path.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) >= 0;
+#endif
+    if (!known) {
+      return SessionError("The " + std::string(kind) + " '" + full + "' cannot be read: the file is damaged there.",
+        DamagedFix());
+    }
+    type = info.type;
+  }
+  const bool wrongKind = linked && type != (std::string(kind) == "group" ? H5O_TYPE_GROUP : H5O_TYPE_DATASET);
+  if (linked && !wrongKind) {
+    return SessionError("The " + std::string(kind) + " '" + full + "' cannot be opened: the file is damaged there.",
+      DamagedFix());
+  }
+  return SessionError("The " + std::string(kind) + " '" + full + "' is " + (wrongKind ? "not a " + std::string(kind) : "missing") + ".",
+    "Write it as described in docs/session-format-v1.md.");
+}
+} // namespace
+
 Handle OpenGroup(hid_t loc, const std::string& path) {
+  Trace(loc, path);
   ErrorSilencer silence;
   Handle group(H5Gopen2(loc, path.c_str(), H5P_DEFAULT));
   if (!group.Valid()) {
-    throw SessionError("The group '" + path + "' is missing or is not a group.",
-      "Write it as described in docs/session-format-v1.md.");
+    throw OpenFailure(loc, path, "group");
   }
   return group;
 }
 
 Handle OpenDataset(hid_t loc, const std::string& path) {
+  Trace(loc, path);
   ErrorSilencer silence;
   Handle dataset(H5Dopen2(loc, path.c_str(), H5P_DEFAULT));
   if (!dataset.Valid()) {
-    throw SessionError("The dataset '" + path + "' is missing or is not a dataset.",
-      "Write it as described in docs/session-format-v1.md.");
+    throw OpenFailure(loc, path, "dataset");
   }
   return dataset;
 }
@@ -155,8 +240,8 @@ template <typename Read>
 std::vector<std::string> ReadStringValues(hid_t fileType, hid_t space, Read read) {
   std::vector<std::string> out;
   const hssize_t count = H5Sget_simple_extent_npoints(space);
-  if (H5Tget_class(fileType) != H5T_STRING || count <= 0) {
-    return out;
+  if (H5Tget_class(fileType) != H5T_STRING || count <= 0 || count > (1 << 24)) {
+    return out; // more than 16 M strings is a damaged header, not text a session keeps
   }
   if (H5Tis_variable_str(fileType) > 0) {
     std::vector<char*> values(static_cast<std::size_t>(count), nullptr);
@@ -172,6 +257,9 @@ std::vector<std::string> ReadStringValues(hid_t fileType, hid_t space, Read read
     return out;
   }
   const std::size_t size = H5Tget_size(fileType);
+  if (size == 0 || size * static_cast<std::uint64_t>(count) > MaxWholeReadBytes) {
+    return out;
+  }
   std::vector<char> buffer(size * static_cast<std::size_t>(count) + 1, '\0');
   if (read(fileType, buffer.data()) >= 0) {
     for (hssize_t i = 0; i < count; ++i) {
@@ -196,6 +284,7 @@ std::vector<std::string> ReadStringArrayAttribute(hid_t obj, const std::string& 
 }
 
 std::vector<std::string> ReadStringDataset(hid_t dataset) {
+  Trace(dataset, "");
   ErrorSilencer silence;
   Handle type(H5Dget_type(dataset));
   Handle space(H5Dget_space(dataset));
@@ -204,6 +293,7 @@ std::vector<std::string> ReadStringDataset(hid_t dataset) {
 }
 
 std::vector<std::string> ReadStrings(hid_t dataset, hsize_t first, hsize_t count) {
+  Trace(dataset, "");
   ErrorSilencer silence;
   const std::vector<hsize_t> dims = Shape(dataset);
   if (dims.size() != 1 || count == 0 || first + count > dims[0]) {
@@ -300,11 +390,19 @@ hsize_t ElementCount(hid_t dataset) {
 
 template <typename T>
 std::vector<T> ReadAll(hid_t dataset, hid_t memType) {
-  std::vector<T> values(ElementCount(dataset));
+  Trace(dataset, "");
+  const hsize_t count = ElementCount(dataset);
+  if (count > MaxWholeReadBytes / sizeof(T)) {
+    throw SessionError("The dataset '" + PathOf(dataset) + "' declares " + std::to_string(count) +
+        " values, far more than it can hold here: its header is damaged.", DamagedFix());
+  }
+  std::vector<T> values(count);
   ErrorSilencer silence;
   if (!values.empty() && H5Dread(dataset, memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0) {
-    throw SessionError("A dataset could not be read (wrong type or a damaged file).",
-      "Check the file with h5dump and rewrite it with the NeuroPlayback writer.");
+    throw SessionError("The dataset '" + PathOf(dataset) + "' could not be read as numbers: it holds another "
+        "type, or the file is damaged there.",
+      "Write it as numbers as described in docs/session-format-v1.md; if it already is, re-copy the file "
+      "(neuroplayback-validate and h5dump show the damage).");
   }
   return values;
 }
@@ -315,6 +413,7 @@ std::vector<std::int64_t> ReadAllInts(hid_t dataset) { return ReadAll<std::int64
 std::vector<std::uint8_t> ReadAllBytes(hid_t dataset) { return ReadAll<std::uint8_t>(dataset, H5T_NATIVE_UINT8); }
 
 void ReadRows(hid_t dataset, hsize_t first, hsize_t count, hid_t memType, void* out) {
+  Trace(dataset, "");
   const std::vector<hsize_t> dims = Shape(dataset);
   std::vector<hsize_t> start(dims.size(), 0);
   std::vector<hsize_t> extent = dims;
@@ -326,18 +425,19 @@ void ReadRows(hid_t dataset, hsize_t first, hsize_t count, hid_t memType, void* 
   Handle memSpace(H5Screate_simple(static_cast<int>(extent.size()), extent.data(), nullptr));
   if (H5Dread(dataset, memType, memSpace.Get(), fileSpace.Get(), H5P_DEFAULT, out) < 0) {
     throw SessionError("Reading rows " + std::to_string(first) + ".." + std::to_string(first + count) +
-        " of a dataset failed: the file may be truncated or damaged.",
-      "Regenerate or re-copy the session file; check it with neuroplayback-validate.");
+        " of the dataset '" + PathOf(dataset) + "' failed: the file is truncated or damaged there.",
+      DamagedFix());
   }
 }
 
 Handle OpenUncachedDataset(hid_t loc, const std::string& path) {
+  Trace(loc, path);
   ErrorSilencer silence;
   Handle access(H5Pcreate(H5P_DATASET_ACCESS));
   H5Pset_chunk_cache(access.Get(), 0, 0, H5D_CHUNK_CACHE_W0_DEFAULT);
   Handle dataset(H5Dopen2(loc, path.c_str(), access.Get()));
   if (!dataset.Valid()) {
-    throw SessionError("The dataset '" + path + "' is missing or is not a dataset.", "See docs/session-format-v1.md.");
+    throw OpenFailure(loc, path, "dataset");
   }
   return dataset;
 }

@@ -45,12 +45,32 @@ private:
   void* OldData = nullptr;
 };
 
+// The damage probe (neuroplayback-probe) reads a file in a child process and reports where it stopped:
+// with a sink set, every helper here first passes the full path of the object it is about to touch
+// ("/overlays/position" or "/overlays/position@units" for an attribute). No sink in ParaView.
+using TraceSink = void (*)(const std::string& object);
+void SetTraceSink(TraceSink sink);
+// Announces a file about to be opened (the probe lists the files a verdict depends on).
+void TraceFile(const std::string& path);
+
+// The full path of an object within its file ("/fields/posterior"), or "" when HDF5 cannot name it.
+std::string PathOf(hid_t object);
+// PathOf(loc) joined with a relative name, for messages.
+std::string PathIn(hid_t loc, const std::string& name);
+
+// Whole-dataset reads are for small datasets (edges, masks, regions, skeletons): a declared size above
+// this is a damaged header, refused with a message naming the dataset instead of an allocation failure.
+constexpr std::uint64_t MaxWholeReadBytes = 1ull << 30;
+
 bool IsHdf5File(const std::string& path);
 bool Exists(hid_t loc, const std::string& path);
 bool HasAttribute(hid_t obj, const std::string& name);
-// Child names of a group, in name order.
+// Child names of a group, in name order. Throws SessionError naming the group when HDF5 cannot list it
+// (a damaged group index), rather than reporting it empty.
 std::vector<std::string> ChildNames(hid_t group);
 
+// Throw SessionError naming the full path: "missing" when no such link exists, "damaged" when it
+// exists but HDF5 cannot open it.
 Handle OpenGroup(hid_t loc, const std::string& path);
 Handle OpenDataset(hid_t loc, const std::string& path);
 

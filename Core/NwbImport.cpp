@@ -130,6 +130,16 @@ double ReadScalarDouble(hid_t group, const std::string& name, const std::string&
   return h5::ReadAllDoubles(dataset.Get()).front();
 }
 
+// How NWB stores a series of this group's own type (a plain TimeSeries is not told to be a SpatialSeries).
+std::string LayoutHintFor(hid_t group) {
+  const std::string type = h5::ReadStringAttribute(group, "neurodata_type").value_or("SpatialSeries");
+  if (type == "SpatialSeries") {
+    return NwbLayoutHint;
+  }
+  return "Store it as NWB 2.x does: a " + type + " group with data (n,) or (n, k) and timestamps (n,) seconds, "
+         "or a starting_time dataset with a rate attribute (Hz).";
+}
+
 Series OpenSeries(hid_t file, const std::string& where) {
   Series s;
   s.Where = where;
@@ -139,7 +149,7 @@ Series OpenSeries(hid_t file, const std::string& where) {
   }
   const hid_t g = group.Get();
   if (!h5::Exists(g, "data")) {
-    throw SessionError(where + " has no 'data' dataset.", NwbLayoutHint);
+    throw SessionError(where + " has no 'data' dataset.", LayoutHintFor(g));
   }
   s.Data = h5::OpenUncachedDataset(g, "data");
   s.Dims = h5::Shape(s.Data.Get());
@@ -380,6 +390,7 @@ NwbImport NwbImport::Read(const std::string& path, std::size_t cacheBytesPerOver
   nwb.FilePath = path;
   nwb.CacheBytes = cacheBytesPerOverlay;
   {
+    h5::TraceFile(path);
     h5::ErrorSilencer silence;
     nwb.File = h5::Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
   }

@@ -465,7 +465,13 @@ OverlaySet OverlaySet::Load(hid_t file, const Environment& environment, double s
 
   std::vector<std::string> headingNames;
   std::vector<std::string> eventNames;
-  for (const std::string& name : h5::ChildNames(group.Get())) {
+  std::vector<std::string> overlayNames;
+  try {
+    overlayNames = h5::ChildNames(group.Get());
+  } catch (const SessionError& error) {
+    set.ErrorList.push_back(std::string("No overlay is shown: ") + error.what()); // the field still plays
+  }
+  for (const std::string& name : overlayNames) {
     const std::string where = "/overlays/" + name;
     h5::ErrorSilencer silence;
     h5::Handle overlay(H5Gopen2(group.Get(), name.c_str(), H5P_DEFAULT));

@@ -81,6 +81,7 @@ std::unique_ptr<Session> Session::Open(const std::string& path, std::size_t cach
   std::unique_ptr<Session> session(new Session());
   session->FilePath = path;
   {
+    h5::TraceFile(path);
     h5::ErrorSilencer silence;
     session->File = h5::Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
   }
@@ -126,6 +127,9 @@ std::unique_ptr<Session> Session::Open(const std::string& path, std::size_t cach
   session->LoadOverlayList();
   session->Overlays_ = OverlaySet::Load(file, session->Environment_, session->Times_->First(), session->Times_->Last(),
     8u << 20, std::filesystem::absolute(path).parent_path().string());
+  for (const std::string& warning : session->OpenWarnings) {
+    session->Overlays_.AddWarning(warning);
+  }
   if (!nwbBeside.empty()) {
     session->AddNwbBeside(nwbBeside, "the reader's NWB File property");
   } else if (const auto nwbPath = h5::ReadStringAttribute(file, "nwb_path"); nwbPath && !nwbPath->empty()) {
@@ -330,17 +334,27 @@ void Session::LoadEnvironment() {
     }
   }
 
+  // Regions are optional decoration: a damaged one is left out with a warning, as a bad overlay is.
   if (h5::Exists(env, "regions")) {
-    h5::Handle regions = h5::OpenGroup(env, "regions");
-    for (const std::string& name : h5::ChildNames(regions.Get())) {
-      h5::Handle region = h5::OpenGroup(regions.Get(), name);
-      Region r;
-      r.Name = name;
-      r.IsPolygon = h5::ReadStringAttribute(region.Get(), "kind").value_or("polygon") != "point";
-      if (h5::Exists(region.Get(), "coords")) {
-        r.Coords = ReadMatrix(region.Get(), "coords", -1, 2, "region coordinates");
+    std::vector<std::string> names;
+    try {
+      names = h5::ChildNames(h5::OpenGroup(env, "regions").Get());
+    } catch (const SessionError& error) {
+      OpenWarnings.push_back("The regions are not shown: " + std::string(error.what()));
+    }
+    for (const std::string& name : names) {
+      try {
+        h5::Handle region = h5::OpenGroup(env, "regions/" + name);
+        Region r;
+        r.Name = name;
+        r.IsPolygon = h5::ReadStringAttribute(region.Get(), "kind").value_or("polygon") != "point";
+        if (h5::Exists(region.Get(), "coords")) {
+          r.Coords = ReadMatrix(region.Get(), "coords", -1, 2, "region coordinates");
+        }
+        e.Regions.push_back(std::move(r));
+      } catch (const SessionError& error) {
+        OpenWarnings.push_back("The region '" + name + "' is not shown: " + std::string(error.what()));
       }
-      e.Regions.push_back(std::move(r));
     }
   }
 }
@@ -414,6 +428,16 @@ void Session::LoadFields(std::size_t cacheBytesPerField) {
         if (H5Pget_chunk(create.Get(), 2, chunk) == 2 && chunk[0] > 0) {
           blockFrames = static_cast<std::int64_t>(chunk[0]);
         }
+        // A frame read inflates or reads its whole chunk: a chunk beyond a few hundred MB cannot be
+        // streamed (and a chunk far larger than the dataset is a damaged header).
+        const double chunkBytes = static_cast<double>(chunk[0]) * static_cast<double>(dims[1]) * (isDouble ? 8.0 : 4.0);
+        if (chunkBytes > 256.0 * (1 << 20)) {
+          throw SessionError(where + " is stored in chunks of " + std::to_string(chunk[0]) + " frames (" +
+              std::to_string(static_cast<long long>(chunkBytes / (1 << 20))) +
+              " MB each): too large to stream one frame at a time, or its header is damaged.",
+            "Write the field chunked along time with a few frames per chunk, as the NeuroPlayback writer does; "
+            "if it already is, re-copy the file.");
+        }
         filtered = H5Pget_nfilters(create.Get()) > 0;
       }
     }
@@ -439,7 +463,13 @@ void Session::LoadOverlayList() {
     return;
   }
   h5::Handle group = h5::OpenGroup(File.Get(), "overlays");
-  for (const std::string& name : h5::ChildNames(group.Get())) {
+  std::vector<std::string> names;
+  try {
+    names = h5::ChildNames(group.Get());
+  } catch (const SessionError&) {
+    return; // OverlaySet::Load reports the damaged group and the field still plays
+  }
+  for (const std::string& name : names) {
     h5::ErrorSilencer silence;
     h5::Handle overlay(H5Oopen(group.Get(), name.c_str(), H5P_DEFAULT));
     OverlayList.push_back({ name, overlay.Valid() ? h5::ReadStringAttribute(overlay.Get(), "kind").value_or("") : "" });

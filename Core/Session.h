@@ -92,6 +92,7 @@ private:
   std::size_t DefaultField = 0;
   std::vector<OverlayInfo> OverlayList;
   OverlaySet Overlays_;
+  std::vector<std::string> OpenWarnings; // from before the overlays load (a damaged region), joined to theirs
 };
 
 } // namespace neuroplayback

@@ -6,6 +6,7 @@
 #include "OverlayGeometry.h"
 #include "Session.h"
 #include "SessionError.h"
+#include "SessionProbe.h"
 
 #include <vtkCellData.h>
 #include <vtkDataSet.h>
@@ -25,7 +26,10 @@
 #include <vtkTable.h>
 #include <vtkUnsignedCharArray.h>
 
+#include <dlfcn.h>
+
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <limits>
 #include <sstream>
@@ -149,10 +153,60 @@ int vtkNeuroSessionReader::CanReadFile(const char* name)
   return Session::LooksLikeSession(path) ? 1 : 0;
 }
 
+namespace
+{
+// This module's own file, so the probe is found beside the plugin wherever it is loaded.
+std::string ThisModuleFile()
+{
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<void*>(&ThisModuleFile), &info) != 0 && info.dli_fname)
+  {
+    return info.dli_fname;
+  }
+  return "";
+}
+} // namespace
+
+bool vtkNeuroSessionReader::GuardFirstOpen(const std::string& file)
+{
+  using neuroplayback::SessionProbe;
+  const char* choice = std::getenv("NEUROPLAYBACK_PROBE");
+  if (choice && std::string(choice) == "off")
+  {
+    return true; // the guard switched off on purpose (benchmarks, debugging)
+  }
+  const std::string probe = SessionProbe::Locate(ThisModuleFile(), NEUROPLAYBACK_PROBE_RELATIVE);
+  neuroplayback::ProbeVerdict verdict;
+  if (!probe.empty())
+  {
+    verdict = SessionProbe::Check(probe, file, this->NWBFileName, SessionProbe::TimeoutSeconds());
+  }
+  this->ProbeSeconds = verdict.Seconds;
+  if (verdict.Result == neuroplayback::ProbeVerdict::Outcome::Unavailable)
+  {
+    static bool warned = false;
+    if (!warned)
+    {
+      warned = true;
+      vtkWarningMacro(<< "The damage check (neuroplayback-probe) could not run"
+                      << (verdict.Detail.empty() ? std::string(" (not found beside the plugin)") : " (" + verdict.Detail + ")")
+                      << ", so session files are opened without it: a damaged file can crash ParaView. How to fix: "
+                         "install neuroplayback-probe with the plugin, or name it in NEUROPLAYBACK_PROBE.");
+    }
+    return true;
+  }
+  if (verdict.Damaged())
+  {
+    this->ReportError(verdict.Message(file));
+    return false;
+  }
+  return true;
+}
+
 void vtkNeuroSessionReader::ReportError(const std::string& message)
 {
-  this->LastError = message;
-  vtkErrorMacro(<< message);
+  this->LastError = neuroplayback::Utf8Safe(message);
+  vtkErrorMacro(<< this->LastError);
 }
 
 bool vtkNeuroSessionReader::EnsureSession()
@@ -171,6 +225,11 @@ bool vtkNeuroSessionReader::EnsureSession()
   }
   in = Internals{};
   this->LastError.clear();
+  if (!this->GuardFirstOpen(file))
+  {
+    in.FailedKey = key;
+    return false;
+  }
   try
   {
     const std::size_t cacheBytes = static_cast<std::size_t>(this->CacheSizeMB) << 20;
@@ -244,7 +303,7 @@ bool vtkNeuroSessionReader::EnsureSession()
     std::string text;
     for (const std::string& line : lines)
     {
-      text += (text.empty() ? "" : "\n") + line;
+      text += (text.empty() ? "" : "\n") + neuroplayback::Utf8Safe(line);
     }
     return text;
   };
@@ -252,11 +311,11 @@ bool vtkNeuroSessionReader::EnsureSession()
   this->OverlayWarnings = joined(overlays.Warnings());
   for (const std::string& error : overlays.Errors())
   {
-    vtkErrorMacro(<< error);
+    vtkErrorMacro(<< neuroplayback::Utf8Safe(error));
   }
   for (const std::string& warning : overlays.Warnings())
   {
-    vtkWarningMacro(<< warning);
+    vtkWarningMacro(<< neuroplayback::Utf8Safe(warning));
   }
   in.ReportedWarnings = overlays.Warnings().size();
   this->BuildOverlayOutputs();

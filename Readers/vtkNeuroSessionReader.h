@@ -146,6 +146,9 @@ private:
 
   bool EnsureSession();
   void ReportError(const std::string& message);
+  // The guarded first open (Core/SessionProbe.h): false, with the error reported, when a child process
+  // reading the file crashed or hung.
+  bool GuardFirstOpen(const std::string& file);
   // The Overlays output's blocks (with their style arrays) and the annotation's display hints, once per file.
   void BuildOverlayOutputs();
   void FillOverlays(vtkInformationVector* outputVector, std::int64_t frame, double frameTime);
@@ -163,6 +166,7 @@ private:
   double FrameRate = 0.0;
   vtkIdType CacheStatistics[4] = { 0, 0, 0, 0 };
   std::string LastError;
+  double ProbeSeconds = 0.0; // the last damage check's duration (0 when cached or off)
   std::string DefaultFieldName;
   std::string LayoutName;
   std::string Units;

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Same set-up as run.sh, then every test through ctest: unit (GoogleTest), pvpython and GUI tests.
+# Same set-up as run.sh, then every test through ctest: unit (GoogleTest), pvpython and GUI tests;
+# then the core, tools and unit tests again under ASan+UBSan and under TSan (scripts/sanitize.sh;
+# only when no ctest arguments are given; NEUROPLAYBACK_SKIP_SANITIZERS=1 skips them).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${NEUROPLAYBACK_BUILD_DIR:-$root/build}"
@@ -10,3 +12,8 @@ cd "$build"
 # One retry: under Xvfb, ParaView intermittently fails XOpenDisplay ("bad X server connection",
 # SIGABRT) before any test code runs. A test that fails twice is a real failure.
 "$root/Testing/with-display.sh" ctest --output-on-failure -j"$(nproc)" --repeat until-pass:2 "$@"
+
+if [ $# -eq 0 ] && [ "${NEUROPLAYBACK_SKIP_SANITIZERS:-0}" != 1 ]; then
+  echo; echo "==> Sanitizer builds (scripts/sanitize.sh)"
+  bash "$root/scripts/sanitize.sh"
+fi

@@ -36,9 +36,17 @@ def time_range(reader):
     return tuple(reader.GetPropertyValue("TimeRange"))
 
 
+def _text(value):
+    """A string property's value as str: text from a damaged file may not be UTF-8, which ParaView
+    hands to Python as bytes; the reader escapes such bytes, and this is the guard behind it."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="backslashreplace")
+    return value or ""
+
+
 def last_error(reader):
     reader.UpdatePropertyInformation()
-    return reader.GetPropertyValue("LastError") or ""
+    return _text(reader.GetPropertyValue("LastError"))
 
 
 def open_session(path, exact_color_range=False, cache_size_mb=None, nwb=None):
@@ -280,7 +288,7 @@ def display_hints(reader):
 def overlay_problems(reader):
     """(errors, warnings) about the session's overlays, one message each."""
     reader.UpdatePropertyInformation()
-    split = lambda name: [m for m in (reader.GetPropertyValue(name) or "").split("\n") if m]
+    split = lambda name: [m for m in _text(reader.GetPropertyValue(name)).split("\n") if m]
     return split("OverlayErrors"), split("OverlayWarnings")
 
 

@@ -254,6 +254,9 @@ class NwbTest(unittest.TestCase):
                 "cube": dict(data=np.ones((100, 2, 2)), timestamps=t),
                 "wide": dict(data=np.ones((100, 40)), rate=10.0),
                 "no_rate": dict(data=np.ones(100), rate=float("nan"))})
+            empty = f["processing/behavior/BehavioralTimeSeries"].create_group("no_data")
+            empty.attrs["neurodata_type"] = "TimeSeries"
+            empty.create_dataset("timestamps", data=t)
 
         path = self.path("bad-series.nwb")
         with nwb.new_file(path) as f:
@@ -265,6 +268,7 @@ class NwbTest(unittest.TestCase):
         where = "/processing/behavior/BehavioralTimeSeries/"
         expected = [where + "cube/data has shape (100, 2, 2); a behavioural time series must be (n,) or (n, k)",
                     where + "nan_times/timestamps has a non-finite value at sample 3",
+                    where + "no_data has no 'data' dataset",
                     where + "no_rate/starting_time has rate = nan Hz",
                     where + "short/timestamps has 90 values but " + where + "short/data has 100 rows",
                     where + "unsorted/timestamps is not strictly increasing at sample 5",
@@ -273,6 +277,9 @@ class NwbTest(unittest.TestCase):
         for message, text in zip(errors, expected):
             self.assertIn(text, message)
             self.assertIn("How to fix", message)
+        no_data = next(m for m in errors if "no_data has no" in m)
+        self.assertIn("a TimeSeries group", no_data)  # the fix names the group's own type
+        self.assertNotIn("SpatialSeries", no_data)
         self.assertFalse(any("Skipped NWB data" in w for w in warnings), warnings)
         series = self.open_series(reader)
         self.assertEqual([dict(c["view"])["ChartTitle"] for c in chart_hints(series)], ["speed (cm/s)"])
