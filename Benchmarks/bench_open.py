@@ -110,7 +110,7 @@ def worker(args):
     rss_before = proc_status_kb("VmRSS")
     start = begin("open")
     registered = False
-    if args.kind == "ours":
+    if args.kind != "stock":
         reader = open_session(args.path)
         registered = register_pipeline_proxy(reader, os.path.basename(args.path))
     else:
@@ -119,7 +119,7 @@ def worker(args):
     end("open", start, registered_by_benchmark=registered)
 
     start = begin("show_render")
-    if args.kind == "ours":
+    if args.kind != "stock":
         show_session(reader, view)
         field = session_info(reader)["field"]
     else:
@@ -152,7 +152,7 @@ def worker(args):
         simple.Render(view)
         extra = {"t": t}
         seconds = time.perf_counter() - start
-        if args.kind == "ours":
+        if args.kind != "stock":
             reader.UpdatePropertyInformation()
             extra["frame"] = int(reader.GetPropertyValue("CurrentFrameInfo"))
         emit(event="end", phase="time_change", seconds=seconds, rss_kb=proc_status_kb("VmRSS"), index=i, **extra)
@@ -174,7 +174,7 @@ def worker(args):
         for _ in range(args.fill_cache):
             reader.UpdatePipeline(rng.uniform(first, last))
         extra = {"updates": args.fill_cache, "rss_added_kb": proc_status_kb("VmRSS") - rss_before}
-        if args.kind == "ours":
+        if args.kind != "stock":
             reader.UpdatePropertyInformation()
             extra["cache_statistics"] = [int(v) for v in reader.GetPropertyValue("CacheStatisticsInfo")]
         end("fill_cache", start, **extra)
@@ -238,13 +238,15 @@ def run_worker(kind, label, path, run, args, work_dir):
     progress_path = os.path.join(work_dir, f"{label}-{kind}-run{run}.jsonl")
     log_path = progress_path[:-len(".jsonl")] + ".log"
     command = [args.pvpython, os.path.abspath(__file__), "--worker", "--kind", kind, "--path", path,
-               "--changes", str(args.changes if kind == "ours" else args.stock_changes),
+               "--changes", str(args.changes if kind != "stock" else args.stock_changes),
                "--seed", str(1000 + run), "--progress", progress_path, "--fill-cache", str(args.fill_cache)]
     retries = 0
     for _ in range(3):
         if args.drop_caches:
             drop_page_cache()
-        result = monitor(command, progress_path, log_path, args.cap)
+        # "unguarded": ours with the damage check switched off, to price the guarded first open.
+        env = dict(os.environ, NEUROPLAYBACK_PROBE="off") if kind == "unguarded" else None
+        result = monitor(command, progress_path, log_path, args.cap, env=env)
         # A worker that died before opening anything (e.g. a transient "bad X server connection")
         # measured nothing: run it again.
         if result["timeout"] or result["exit"] == 0 or "open" in result["phases"]:
@@ -323,7 +325,7 @@ def print_table(table, labels):
               "time change med", "p99", "render only", "UpdatePipeline(t)")
     rows = [header]
     for label in labels:
-        for kind in ("ours", "stock"):
+        for kind in ("ours", "unguarded", "stock"):
             e = table.get(f"{label}/{kind}")
             if not e:
                 continue
@@ -358,7 +360,7 @@ def driver(args):
         sessions.append((label, os.path.abspath(path)))
     work_dir = args.work_dir or os.path.join(os.path.dirname(os.path.abspath(args.out)), "open-runs")
     os.makedirs(work_dir, exist_ok=True)
-    kinds = [k for k in ("ours", "stock") if k in args.readers.split(",")]
+    kinds = [k for k in ("ours", "unguarded", "stock") if k in args.readers.split(",")]
     runs = []
     stock_capped = set()
     for label, path in sessions:
@@ -392,7 +394,7 @@ def driver(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--kind", choices=("ours", "stock"), help=argparse.SUPPRESS)
+    parser.add_argument("--kind", choices=("ours", "unguarded", "stock"), help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
     parser.add_argument("--progress", help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
@@ -404,7 +406,8 @@ def main():
     parser.add_argument("--cap", type=float, default=300.0, help="seconds allowed per phase before a worker is killed")
     parser.add_argument("--fill-cache", type=int, default=600,
                         help="random reader updates after the time changes, to fill the block cache (600; 0 = skip)")
-    parser.add_argument("--readers", default="ours,stock", help="comma list: ours,stock")
+    parser.add_argument("--readers", default="ours,stock",
+                        help="comma list: ours,stock,unguarded (ours without the damage check)")
     parser.add_argument("--drop-caches", action="store_true", help="drop the page cache before every run (root)")
     parser.add_argument("--pvpython", default=os.environ.get("PVPYTHON", "pvpython"))
     parser.add_argument("--out", default="/work/bench-data/results/open.json")

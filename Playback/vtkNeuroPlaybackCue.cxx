@@ -3,16 +3,19 @@
 #include "FrameTimes.h"
 #include "PlaybackScheduler.h"
 #include "SessionError.h"
-#include "vtkNeuroSessionReader.h"
+#include "RowSource.h"
+#include "vtkNeuroSessionInformation.h"
 
 #include <vtkClientServerStream.h>
 #include <vtkCommand.h>
 #include <vtkCompositeAnimationPlayer.h>
+#include <vtkNew.h>
 #include <vtkObjectFactory.h>
 #include <vtkSMAnimationScene.h>
 #include <vtkSMPropertyHelper.h>
 #include <vtkSMProxy.h>
 #include <vtkSMSession.h>
+#include <vtkSMStringVectorProperty.h>
 #include <vtkSMSessionProxyManager.h>
 #include <vtkSMTimeKeeper.h>
 #include <vtkSMViewProxy.h>
@@ -99,12 +102,107 @@ struct DirectView
   double LastRender = -1e300;
   bool Chart = false;
 };
+
+// The session's frame times, asked of the reader through its proxy (vtkNeuroSessionInformation), so the
+// cue works wherever the reader runs: the built-in server or a remote pvserver. FrameTimes caches the
+// blocks, so a block is asked for once.
+class ServerFrameTimes final : public neuroplayback::RowSource
+{
+public:
+  ServerFrameTimes(vtkSMProxy* reader, std::int64_t count)
+    : Reader(reader)
+    , Count(count)
+  {
+  }
+  void ReadRows(std::int64_t first, std::int64_t count, void* out) override
+  {
+    vtkNew<vtkNeuroSessionInformation> info;
+    info->RequestFrameTimes(first, count);
+    if (this->Reader)
+    {
+      this->Reader->GatherInformation(info);
+    }
+    if (!this->Reader || !info->GetProblem().empty() || static_cast<std::int64_t>(info->GetTimes().size()) != count)
+    {
+      throw neuroplayback::SessionError("The session reader did not return frames " + std::to_string(first) + ".." +
+          std::to_string(first + count) + (info->GetProblem().empty() ? "" : ": " + info->GetProblem()) + ".",
+        "Reopen the session file.");
+    }
+    std::copy(info->GetTimes().begin(), info->GetTimes().end(), static_cast<double*>(out));
+  }
+  std::int64_t RowCount() const override { return this->Count; }
+  std::int64_t RowWidth() const override { return 1; }
+
+private:
+  vtkWeakPointer<vtkSMProxy> Reader;
+  std::int64_t Count;
+};
+
+// The epochs of one interval overlay, asked of the reader at each epoch boundary (rare).
+class ServerEpochs final : public neuroplayback::EpochSource
+{
+public:
+  ServerEpochs(vtkSMProxy* reader, std::string overlay)
+    : Reader(reader)
+    , Overlay(std::move(overlay))
+  {
+  }
+  bool EpochFrom(double t, int dir, double& start, double& stop) override
+  {
+    if (!this->Reader)
+    {
+      return false;
+    }
+    vtkNew<vtkNeuroSessionInformation> info;
+    info->RequestEpoch(this->Overlay, t, dir);
+    this->Reader->GatherInformation(info);
+    start = info->GetEpochStart();
+    stop = info->GetEpochStop();
+    return info->GetProblem().empty() && info->GetEpochFound();
+  }
+  // True when the reader knows the overlay (asked once, when play starts).
+  bool Exists()
+  {
+    vtkNew<vtkNeuroSessionInformation> info;
+    info->RequestEpoch(this->Overlay, 0.0, +1);
+    this->Reader->GatherInformation(info);
+    return info->GetProblem().empty();
+  }
+
+private:
+  vtkWeakPointer<vtkSMProxy> Reader;
+  std::string Overlay;
+};
+
+// What makes the reader reopen its session: the frame times are asked for again when it changes.
+std::string SessionKey(vtkSMProxy* reader)
+{
+  std::string key;
+  for (const char* name : { "FileName", "NWBFileName", "ExactColorRange", "CacheSizeMB" })
+  {
+    vtkSMProperty* property = reader->GetProperty(name);
+    if (vtkSMStringVectorProperty::SafeDownCast(property))
+    {
+      const char* value = vtkSMPropertyHelper(property).GetAsString();
+      key += std::string(value ? value : "") + "\n";
+    }
+    else if (property)
+    {
+      key += std::to_string(vtkSMPropertyHelper(property).GetAsDouble()) + "\n";
+    }
+  }
+  return key;
+}
 }
 
 struct vtkNeuroPlaybackCue::Internals
 {
   neuroplayback::SteadyClock Clock;
   neuroplayback::FrameTimes* Times = nullptr;
+  std::unique_ptr<neuroplayback::FrameTimes> SessionTimes; // Times points here while a session is set
+  std::string SessionTimesKey;                             // SessionKey() they were read for
+  vtkWeakPointer<vtkSMProxy> SessionTimesReader;
+  std::unique_ptr<ServerEpochs> Epochs;
   std::unique_ptr<neuroplayback::PlaybackScheduler> Scheduler;
   WaitFunction Wait = SleepFor;
   bool Started = false;
@@ -296,6 +394,36 @@ double vtkNeuroPlaybackCue::GetFrameTime(vtkIdType frame)
   }
 }
 
+neuroplayback::FrameTimes* vtkNeuroPlaybackCue::SessionFrameTimes()
+{
+  Internals& in = *this->Internal;
+  const std::string key = SessionKey(this->SessionProxy);
+  if (in.SessionTimesReader == this->SessionProxy && in.SessionTimesKey == key)
+  {
+    return in.SessionTimes.get(); // null when the reader could not answer for this key: not asked again
+  }
+  in.SessionTimes.reset();
+  in.SessionTimesReader = this->SessionProxy;
+  in.SessionTimesKey = key;
+  vtkNew<vtkNeuroSessionInformation> info;
+  info->RequestFrameTimes(0, 0);
+  this->SessionProxy->GatherInformation(info);
+  if (!info->GetProblem().empty() || info->GetFrameCount() <= 0)
+  {
+    return nullptr;
+  }
+  try
+  {
+    in.SessionTimes = std::make_unique<neuroplayback::FrameTimes>(neuroplayback::FrameTimes::Explicit(
+      std::make_unique<ServerFrameTimes>(this->SessionProxy, info->GetFrameCount()), 4096, "the session's frame times"));
+  }
+  catch (const std::exception& error)
+  {
+    vtkWarningMacro(<< "Playback cannot read the session's frame times: " << error.what());
+  }
+  return in.SessionTimes.get();
+}
+
 bool vtkNeuroPlaybackCue::EnsureScheduling()
 {
   Internals& in = *this->Internal;
@@ -307,16 +435,10 @@ bool vtkNeuroPlaybackCue::EnsureScheduling()
   {
     this->SessionProxy = nullptr;
   }
-  auto* reader = this->SessionProxy
-    ? vtkNeuroSessionReader::SafeDownCast(this->SessionProxy->GetClientSideObject())
-    : nullptr;
   const bool realTime =
     this->SceneProxy && vtkSMPropertyHelper(this->SceneProxy, "PlayMode").GetAsInt() == RealTimeMode;
-  // Reading frame times needs the reader in this process (built-in server); elsewhere ParaView keeps
-  // its own play modes.
-  neuroplayback::FrameTimes* times = (reader && this->Scene && this->Enabled && !realTime)
-    ? reader->GetFrameTimes()
-    : nullptr;
+  neuroplayback::FrameTimes* times =
+    (this->SessionProxy && this->Scene && this->Enabled && !realTime) ? this->SessionFrameTimes() : nullptr;
   if (!times)
   {
     this->Release();
@@ -524,8 +646,16 @@ void vtkNeuroPlaybackCue::OnPlayStarted(vtkObject*, unsigned long, void* callDat
   in.PlayPressedWall = in.PlayStartWall;
   this->LastError.clear();
   const std::string epochs = this->EpochOverlay ? this->EpochOverlay : "";
-  auto* reader = vtkNeuroSessionReader::SafeDownCast(this->SessionProxy->GetClientSideObject());
-  in.Scheduler->SetEpochs(reader ? reader->GetEpochs(epochs.c_str()) : nullptr);
+  in.Epochs.reset();
+  if (!epochs.empty() && this->SessionProxy)
+  {
+    in.Epochs = std::make_unique<ServerEpochs>(this->SessionProxy, epochs);
+    if (!in.Epochs->Exists())
+    {
+      in.Epochs.reset();
+    }
+  }
+  in.Scheduler->SetEpochs(in.Epochs.get());
   if (!epochs.empty() && !in.Scheduler->GetEpochs())
   {
     this->LastError = "The session has no interval overlay named '" + epochs +

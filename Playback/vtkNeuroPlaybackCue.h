@@ -28,6 +28,11 @@
 #include <memory>
 #include <string>
 
+namespace neuroplayback
+{
+class FrameTimes;
+}
+
 class vtkCompositeAnimationPlayer;
 class vtkSMAnimationScene;
 class vtkSMProxy;
@@ -117,6 +122,9 @@ private:
   void operator=(const vtkNeuroPlaybackCue&) = delete;
 
   bool EnsureScheduling();
+  // The session's frame times, read through the reader's proxy (built-in or remote); null when the
+  // reader has no session.
+  neuroplayback::FrameTimes* SessionFrameTimes();
   void Release();
   void ObservePlayer(vtkCompositeAnimationPlayer* player);
   void OnPlayStarted(vtkObject*, unsigned long, void* callData);

@@ -4,7 +4,9 @@
 #include "ScrubDebouncer.h"
 #include "pqNeuroPlaybackBehavior.h"
 #include "vtkNeuroPlaybackCue.h"
-#include "vtkNeuroSessionReader.h"
+#include "vtkNeuroSessionInformation.h"
+
+#include <vtkNew.h>
 
 #include <pqAnimationManager.h>
 #include <pqAnimationScene.h>
@@ -30,11 +32,24 @@ namespace
 constexpr double SpeedPresets[] = { 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0 };
 constexpr int RealTimeIndex = 3;
 
-// The session reader the cue schedules, in this (the client) process.
-vtkNeuroSessionReader* CueReader(vtkSMProxy* cue)
+// The session reader's proxy the cue schedules; the reader itself may run in a remote pvserver.
+vtkSMProxy* CueReader(vtkSMProxy* cue)
 {
-  vtkSMProxy* reader = cue ? vtkSMPropertyHelper(cue, "Session").GetAsProxy() : nullptr;
-  return reader ? vtkNeuroSessionReader::SafeDownCast(reader->GetClientSideObject()) : nullptr;
+  return cue ? vtkSMPropertyHelper(cue, "Session").GetAsProxy() : nullptr;
+}
+
+// One question to the reader through its Query / QueryResult properties (as the Python helpers ask).
+QStringList AskReader(vtkSMProxy* reader, const std::string& query)
+{
+  static unsigned long nonce = 0; // a fresh nonce, so the same question twice reaches the reader
+  vtkSMPropertyHelper(reader, "Query").Set(("#toolbar" + std::to_string(++nonce) + "\t" + query).c_str());
+  reader->UpdateVTKObjects();
+  reader->UpdatePropertyInformation(reader->GetProperty("QueryResult"));
+  const char* answer = vtkSMPropertyHelper(reader, "QueryResult").GetAsString();
+  const QStringList fields = QString::fromUtf8(answer ? answer : "").split('\t');
+  vtkSMPropertyHelper(reader, "Query").Set("");
+  reader->UpdateVTKObjects();
+  return fields;
 }
 }
 
@@ -247,7 +262,7 @@ void pqNeuroPlaybackToolbar::onLoopToggled(bool on)
 void pqNeuroPlaybackToolbar::jumpToEvent(int direction)
 {
   vtkSMProxy* cue = pqNeuroPlaybackBehavior::findCue();
-  vtkNeuroSessionReader* reader = CueReader(cue);
+  vtkSMProxy* reader = CueReader(cue);
   pqAnimationScene* scene = pqNeuroPlaybackBehavior::activeScene();
   if (!reader || !scene)
   {
@@ -255,9 +270,7 @@ void pqNeuroPlaybackToolbar::jumpToEvent(int direction)
   }
   const std::string query = std::string("navigate\t") + (direction > 0 ? "next" : "previous") + "\tevent\t\t" +
     QString::number(scene->getAnimationTime(), 'g', 17).toStdString();
-  reader->SetQuery(query.c_str());
-  const QStringList answer = QString::fromStdString(reader->GetQueryResult()).split('\t');
-  reader->SetQuery("");
+  const QStringList answer = AskReader(reader, query);
   if (answer.value(0) == "ok")
   {
     scene->setAnimationTime(answer.value(1).toDouble());
@@ -313,13 +326,28 @@ void pqNeuroPlaybackToolbar::refresh()
   this->Speed->setEnabled(active);
   this->EveryFrame->setEnabled(active);
   this->Slider->setEnabled(active);
-  vtkNeuroSessionReader* reader = active ? CueReader(pqNeuroPlaybackBehavior::findCue()) : nullptr;
-  const QStringList events =
-    reader ? QString::fromStdString(reader->GetOverlayNames("events")).split('\n', Qt::SkipEmptyParts) : QStringList();
+  vtkSMProxy* reader = active ? CueReader(pqNeuroPlaybackBehavior::findCue()) : nullptr;
+  // Asked of the reader once per session (this runs every 250 ms while playing).
+  const char* file = reader ? vtkSMPropertyHelper(reader, "FileName").GetAsString() : nullptr;
+  const QString namesKey = reader ? QString::number(reinterpret_cast<quintptr>(reader)) + QString::fromUtf8(file ? file : "") : QString();
+  if (namesKey != this->NamesKey)
+  {
+    this->NamesKey = namesKey;
+    this->EventNames.clear();
+    this->IntervalNames.clear();
+    if (reader)
+    {
+      vtkNew<vtkNeuroSessionInformation> names;
+      names->RequestOverlayNames();
+      reader->GatherInformation(names);
+      this->EventNames = QString::fromStdString(names->GetEventOverlays()).split('\n', Qt::SkipEmptyParts);
+      this->IntervalNames = QString::fromStdString(names->GetIntervalOverlays()).split('\n', Qt::SkipEmptyParts);
+    }
+  }
+  const QStringList& events = this->EventNames;
   this->PreviousEvent->setEnabled(!events.isEmpty());
   this->NextEvent->setEnabled(!events.isEmpty());
-  const QStringList intervals =
-    reader ? QString::fromStdString(reader->GetOverlayNames("intervals")).split('\n', Qt::SkipEmptyParts) : QStringList();
+  const QStringList& intervals = this->IntervalNames;
   if (intervals.size() != this->Epochs->count() - 1 ||
     (!intervals.isEmpty() && intervals.last() != this->Epochs->itemData(this->Epochs->count() - 1).toString()))
   {

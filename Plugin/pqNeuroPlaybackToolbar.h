@@ -2,6 +2,8 @@
 // Playback controls for sessions, beside ParaView's VCR toolbar: speed, every-frame mode, loop,
 // a debounced frame slider, jumps to the previous/next event, the epochs to play inside, and a live
 // readout of displayed fps, skipped frames and lag.
+#include <QString>
+#include <QStringList>
 #include <QToolBar>
 
 #include <memory>
@@ -45,6 +47,10 @@ private:
   QLabel* FrameLabel;
   QLabel* Readout;
   QTimer* RefreshTimer;
+  // The session's event and interval overlay names, asked of the reader once per session.
+  QString NamesKey;
+  QStringList EventNames;
+  QStringList IntervalNames;
   QTimer* ScrubTimer;
   struct Internals;
   std::unique_ptr<Internals> Internal;

@@ -1,0 +1,124 @@
+"""pvpython connected to a real pvserver (loopback, the plugin loaded on both sides by PV_PLUGIN_PATH):
+playback, stepping, epochs and event jumps behave as in a built-in session. The cue reaches the reader
+only through its proxy (vtkNeuroSessionInformation, the Query property), never through a pointer into
+the server's memory."""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+import h5py
+import numpy as np
+from paraview import simple
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import session_factory as sf  # noqa: E402
+from neuroplayback import SessionError  # noqa: E402
+from neuroplayback.paraview import (next_event, open_session, play, play_epochs, playback_cue,  # noqa: E402
+                                    show_session)
+
+RATE = 10.0
+FRAMES = 200  # t = 0.0 ... 19.9 s
+TRIAL_STARTS = np.array([2.0, 8.0, 14.0])
+TRIAL_STOPS = np.array([5.0, 11.0, 17.0])
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("localhost", 0))
+        return probe.getsockname()[1]
+
+
+class RemoteTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.folder = tempfile.mkdtemp(prefix="np-remote-")
+        cls.path = sf.write_session(os.path.join(cls.folder, "remote.nsp"), n_frames=FRAMES, rate=RATE)
+        sf.add_overlay(cls.path, "licks", "events",
+                       types={"lick": {"times": np.array([1.05, 3.0, 7.52]), "xy": np.full((3, 2), 15.0)}})
+        with h5py.File(cls.path, "a") as f:
+            trials = f.require_group("overlays").create_group("trials")
+            trials.attrs["kind"] = "intervals"
+            trials.create_dataset("start_time", data=TRIAL_STARTS)
+            trials.create_dataset("stop_time", data=TRIAL_STOPS)
+        port = free_port()
+        # The server's console goes to a file: a pipe nobody reads would block the server once full.
+        cls.server_log = os.path.join(cls.folder, "pvserver.log")
+        with open(cls.server_log, "w") as log:
+            cls.server = subprocess.Popen([shutil.which("pvserver"), "--server-port=%d" % port],
+                                          stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and cls.server.poll() is None:
+            with open(cls.server_log, errors="replace") as log:
+                if "Accepting connection" in log.read():
+                    break
+            time.sleep(0.2)
+        simple.Connect("localhost", port)
+        cls.view = simple.CreateRenderView()
+        cls.view.ViewSize = [240, 180]
+
+    @classmethod
+    def tearDownClass(cls):
+        simple.Delete(cls.view)
+        simple.Disconnect()
+        cls.server.kill()
+        cls.server.wait()
+
+    def setUp(self):
+        self.assertTrue(simple.servermanager.ActiveConnection.IsRemote())
+        self.scene = simple.GetAnimationScene()
+        self.scene.Loop = 0
+        self.reader = open_session(self.path)
+        show_session(self.reader, self.view, time_series=False)
+
+    def tearDown(self):
+        for source in list(simple.GetSources().values()):
+            simple.Delete(source)
+
+    def test_play_follows_the_wall_clock(self):
+        self.scene.AnimationTime = 0.0
+        stats = play(seconds=1.5)
+        self.assertGreater(stats["frames_shown"], 3)  # the cue scheduled the play, not ParaView's Sequence mode
+        self.assertAlmostEqual(stats["achieved_speed"], 1.0, delta=0.15)
+
+    def test_next_and_previous_move_exactly_one_data_frame(self):
+        keeper = simple.GetTimeKeeper()
+        self.scene.AnimationTime = 0.0
+        for expected in (0.1, 0.2, 0.3):
+            self.scene.GoToNext()
+            self.assertAlmostEqual(keeper.Time, expected, places=9)
+        self.scene.GoToPrevious()
+        self.assertAlmostEqual(keeper.Time, 0.2, places=9)
+
+    def test_play_only_inside_epochs(self):
+        self.scene.AnimationTime = 0.0
+        shown = []
+        scene = self.scene.GetClientSideObject()  # the scene lives on the client in every session type
+        tag = scene.AddObserver("AnimationCueTickEvent", lambda o, e: shown.append(o.GetSceneTime()))
+        try:
+            stats = play_epochs("trials", seconds=2.0, speed=4.0)
+        finally:
+            scene.RemoveObserver(tag)
+        shown = shown[1:]  # the first tick redraws the frame on screen when Play was pressed
+        self.assertGreater(stats["frames_shown"], 3)
+        outside = [t for t in shown if not any(a - 1e-9 <= t <= b + 1e-9 for a, b in zip(TRIAL_STARTS, TRIAL_STOPS))]
+        self.assertEqual(outside, [])
+        self.assertAlmostEqual(shown[0], TRIAL_STARTS[0])
+        with self.assertRaisesRegex(SessionError, "no interval overlay named 'nope'"):
+            play_epochs("nope", seconds=0.2)
+
+    def test_event_jump(self):
+        self.scene.AnimationTime = 0.0
+        jump = next_event(self.reader)
+        self.assertAlmostEqual(jump["event_time"], 1.05)
+        self.assertAlmostEqual(jump["time"], 1.1)  # the frame that first shows the event
+        self.assertAlmostEqual(simple.GetTimeKeeper().Time, 1.1)
+        self.assertEqual(playback_cue().Session, self.reader)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
