@@ -201,6 +201,25 @@ def save_movie(path, speed=1.0, frame_rate=30, time_range=None, frame_window=Non
     return int(cue.GetPropertyValue("MovieProgressInfo")[1])
 
 
+def export_movie(path, reader=None, start=None, stop=None, fps=30, speed=1.0, size=(1280, 720), workers=1,
+                 progress=True, crf=18):
+    """Exports the arena of `reader`'s session (the only session when omitted) as a movie, rendered by
+    `workers` pvbatch processes in parallel, each on a contiguous part. Movie frame i shows data time
+    start + i * speed / fps (whole session by default). `path` ending in .mp4 (or .mkv, .mov) gives one
+    H.264 video (neuroplayback-encode, FFmpeg); ending in .png, a numbered sequence path_000000.png...
+    Returns the number of frames."""
+    simple = _simple()
+    if reader is None:
+        readers = [s for s in simple.GetSources().values() if s.GetXMLName() == "NeuroSessionReader"]
+        if len(readers) != 1:
+            raise SessionError(f"export_movie found {len(readers)} open sessions. How to fix: pass reader=.")
+        reader = readers[0]
+    first, last = time_range(reader)
+    from ._movie import export
+    return export(str(reader.GetPropertyValue("FileName")), path, first if start is None else start,
+                  last if stop is None else stop, fps, speed, size, workers, progress, crf)
+
+
 def session_info(reader):
     """Frame count, time range, rate, layout, units, default field and colour range."""
     reader.UpdatePropertyInformation()

@@ -11,15 +11,24 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np
 from paraview import simple
+from vtkmodules.util.numpy_support import vtk_to_numpy
+from vtkmodules.vtkIOImage import vtkPNGReader
 
 import session_factory as sf
 from pv_support import delete_pipeline
 from neuroplayback import SessionError
-from neuroplayback.paraview import (open_session, play, playback_cue, playback_statistics, save_movie,
-                                    show_session, time_range)
+from neuroplayback.paraview import (export_movie, open_session, play, playback_cue, playback_statistics,
+                                    save_movie, show_session, time_range)
 
 SAMPLE = os.path.join(os.environ.get("NEUROPLAYBACK_SOURCE_DIR", "."), "Data", "sample.nsp")
 IRREGULAR = np.cumsum(np.r_[0.0, 0.1 + 0.04 * np.sin(np.arange(29))])
+
+
+def image_pixels(path):
+    reader = vtkPNGReader()
+    reader.SetFileName(path)
+    reader.Update()
+    return bytes(vtk_to_numpy(reader.GetOutput().GetPointData().GetScalars()).tobytes())
 
 
 def current_frame(reader):
@@ -153,6 +162,32 @@ class PlaybackTest(unittest.TestCase):
         self.assertEqual(frames, 11)  # 2 data seconds at 2x and 10 fps: 1 s of movie, both ends included
         self.assertEqual(len(glob.glob(os.path.join(self.folder, "part.*.png"))), 11)
         self.assertEqual(playback_cue().MovieSpeed, 1.0)  # the call's speed is not left behind
+
+    def test_export_movie_splits_the_frames_across_pvbatch_workers(self):
+        reader = self.open(SAMPLE)
+        first = time_range(reader)[0]
+        options = dict(reader=reader, start=first + 2.0, stop=first + 2.5, fps=30, size=(160, 120), progress=False)
+        one = os.path.join(self.folder, "one", "m.png")
+        two = os.path.join(self.folder, "two", "m.png")
+        os.makedirs(os.path.dirname(one))
+        os.makedirs(os.path.dirname(two))
+        self.assertEqual(export_movie(one, workers=1, **options), 16)  # 0.5 s at 30 fps, both ends
+        self.assertEqual(export_movie(two, workers=2, **options), 16)
+        names = sorted(os.listdir(os.path.dirname(two)))
+        self.assertEqual(names, ["m_%06d.png" % i for i in range(16)])  # one numbering across the workers
+        for i in (0, 7, 8, 15):  # the same pictures, whichever worker drew them
+            self.assertEqual(image_pixels(os.path.join(os.path.dirname(one), names[i])),
+                             image_pixels(os.path.join(os.path.dirname(two), names[i])))
+        self.assertNotEqual(image_pixels(os.path.join(os.path.dirname(two), names[0])),
+                            image_pixels(os.path.join(os.path.dirname(two), names[15])))
+        movie = os.path.join(self.folder, "movie.mp4")
+        self.assertEqual(export_movie(movie, workers=2, **options), 16)
+        with open(movie, "rb") as handle:
+            data = handle.read()
+        self.assertIn(b"avc1", data)  # H.264
+        sizes = data.find(b"stsz")
+        self.assertEqual(int.from_bytes(data[sizes + 12:sizes + 16], "big"), 16)  # 16 video samples
+        self.assertFalse(os.path.exists(movie + ".frames"))  # the frames made on the way are gone
 
 
 if __name__ == "__main__":

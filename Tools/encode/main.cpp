@@ -1,0 +1,118 @@
+// neuroplayback-encode: joins numbered frames written by the movie export (export_movie in
+// neuroplayback.paraview; binary PPM, P6) into one video with FFmpeg (H.264 in MP4 by default).
+//
+//   neuroplayback-encode --frames PATTERN --count N --fps F --output movie.mp4 [--crf 18] [--codec h264|mpeg4]
+//
+// PATTERN is a printf pattern such as /tmp/x/frame_%06d.ppm, numbered from 0. The video is written as
+// OUTPUT.partial and renamed when complete. Exit codes: 0 done, 1 failure (message on stderr), 2 usage.
+#include "VideoEncoder.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace {
+
+std::string FramePath(const std::string& pattern, long long index) {
+  std::vector<char> text(pattern.size() + 32);
+  std::snprintf(text.data(), text.size(), pattern.c_str(), index);
+  return text.data();
+}
+
+// A binary PPM (P6, maxval 255): width, height and the RGB rows top-down.
+std::vector<std::uint8_t> ReadPpm(const std::string& path, int& width, int& height) {
+  std::ifstream in(path, std::ios::binary);
+  std::string magic;
+  int maxValue = 0;
+  in >> magic >> width >> height >> maxValue;
+  in.get(); // the single whitespace before the pixels
+  if (!in || magic != "P6" || width <= 0 || height <= 0 || maxValue != 255 || width > 16384 || height > 16384) {
+    throw std::runtime_error(path + " is not a binary 8-bit PPM frame (P6, maxval 255)");
+  }
+  std::vector<std::uint8_t> rgb(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3);
+  in.read(reinterpret_cast<char*>(rgb.data()), static_cast<std::streamsize>(rgb.size()));
+  if (!in) {
+    throw std::runtime_error(path + " is truncated");
+  }
+  return rgb;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  std::string pattern;
+  std::string output;
+  long long count = 0;
+  neuroplayback::VideoEncoderSettings settings;
+  settings.Crf = 18; // a movie of an arena: sharp edges and text
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    const char* value = i + 1 < argc ? argv[i + 1] : nullptr;
+    if (!value) {
+      std::fprintf(stderr, "neuroplayback-encode: %s needs a value\n", flag.c_str());
+      return 2;
+    }
+    ++i;
+    if (flag == "--frames") {
+      pattern = value;
+    } else if (flag == "--count") {
+      count = std::atoll(value);
+    } else if (flag == "--fps") {
+      settings.Fps = std::atof(value);
+    } else if (flag == "--output") {
+      output = value;
+    } else if (flag == "--crf") {
+      settings.Crf = std::atoi(value);
+    } else if (flag == "--codec") {
+      settings.Codec = value;
+    } else {
+      std::fprintf(stderr, "neuroplayback-encode: unknown option %s\n", flag.c_str());
+      return 2;
+    }
+  }
+  if (pattern.empty() || output.empty() || count <= 0 || !(settings.Fps > 0.0)) {
+    std::fprintf(stderr, "usage: neuroplayback-encode --frames PATTERN --count N --fps F --output movie.mp4 "
+                         "[--crf 18] [--codec h264|mpeg4]\n");
+    return 2;
+  }
+  const std::string partial = output + ".partial";
+  try {
+    int width = 0;
+    int height = 0;
+    std::vector<std::uint8_t> rgb = ReadPpm(FramePath(pattern, 0), width, height);
+    if (width % 2 || height % 2) {
+      throw std::runtime_error("frames are " + std::to_string(width) + "x" + std::to_string(height) +
+        "; H.264 in 4:2:0 needs an even width and height");
+    }
+    settings.Output = output;
+    settings.PartialPath = partial;
+    settings.Width = width;
+    settings.Height = height;
+    settings.Gop = std::max(1, static_cast<int>(2.0 * settings.Fps));
+    settings.Faststart = true;
+    neuroplayback::VideoEncoder encoder(settings);
+    for (long long frame = 0; frame < count; ++frame) {
+      int w = 0;
+      int h = 0;
+      if (frame > 0) {
+        rgb = ReadPpm(FramePath(pattern, frame), w, h);
+        if (w != width || h != height) {
+          throw std::runtime_error(FramePath(pattern, frame) + " has another size than the first frame");
+        }
+      }
+      encoder.Add(rgb.data(), frame);
+    }
+    encoder.Finish();
+    std::filesystem::rename(partial, output);
+  } catch (const std::exception& error) {
+    std::error_code ignored;
+    std::filesystem::remove(partial, ignored);
+    std::fprintf(stderr, "neuroplayback-encode: error: %s\n", error.what());
+    return 1;
+  }
+  return 0;
+}
