@@ -510,14 +510,17 @@ int vtkNeuroSessionReader::RequestDataObject(vtkInformation*, vtkInformationVect
 
 int vtkNeuroSessionReader::RequestInformation(vtkInformation*, vtkInformationVector**, vtkInformationVector* outputVector)
 {
+  // A refused file is reported once, by ReportError, and the request "succeeds" with no time range and
+  // empty outputs: a failure returned to the executive would print the message a second time, buried in
+  // a vtkInformation dump. Scripts see LastError (open_session raises it).
   if (!this->FileName)
   {
     this->ReportError("No session file name was given. Choose a .nsp or .nwb file in File > Open.");
-    return 0;
+    return 1;
   }
   if (!this->EnsureSession())
   {
-    return 0;
+    return 1;
   }
   // Only the range: publishing one TIME_STEP per frame makes ParaView's cost grow with the frame count.
   for (int port = 0; port < NumberOfPorts; ++port)
@@ -563,7 +566,7 @@ int vtkNeuroSessionReader::RequestData(vtkInformation*, vtkInformationVector**, 
 {
   if (!this->EnsureSession())
   {
-    return 0;
+    return this->RefuseQuietly(outputVector);
   }
   Internals& in = *this->Internal;
   Session& session = *in.OpenSession;
@@ -642,9 +645,21 @@ int vtkNeuroSessionReader::RequestData(vtkInformation*, vtkInformationVector**, 
   catch (const std::exception& error)
   {
     this->ReportError(error.what());
-    return 0;
+    return this->RefuseQuietly(outputVector);
   }
   this->LastError.clear();
+  return 1;
+}
+
+int vtkNeuroSessionReader::RefuseQuietly(vtkInformationVector* outputVector)
+{
+  for (int port = 0; port < outputVector->GetNumberOfInformationObjects(); ++port)
+  {
+    if (vtkDataObject* output = vtkDataObject::GetData(outputVector, port))
+    {
+      output->Initialize(); // nothing stale from an earlier frame or file
+    }
+  }
   return 1;
 }
 

@@ -146,6 +146,9 @@ private:
 
   bool EnsureSession();
   void ReportError(const std::string& message);
+  // After ReportError in a request: empties the outputs and returns 1, so the executive does not print
+  // the message again inside a vtkInformation dump.
+  int RefuseQuietly(vtkInformationVector* outputVector);
   // The guarded first open (Core/SessionProbe.h): false, with the error reported, when a child process
   // reading the file crashed or hung.
   bool GuardFirstOpen(const std::string& file);

@@ -1,0 +1,79 @@
+"""Movie export time: ParaView's Save Animation in one process (save_movie, what a user would otherwise
+pick) against export_movie with 1 and 2 pvbatch workers, interleaved run by run, each in a fresh pvpython.
+
+    PV_PLUGIN_PATH=build/lib/paraview-5.11/plugins/NeuroPlayback xvfb-run -a -s "-screen 0 1280x1024x24" \\
+        pvpython Benchmarks/bench_export.py Data/sample.nsp --seconds 5 --runs 3 --out export.json
+
+Every way writes `seconds` of data time at 1x and 30 fps, 640x480, from 1 s into the session: save_movie
+writes PNG images (ParaView's AVI writer is not H.264), export_movie an H.264 MP4 (frames rendered by the
+workers, then joined by neuroplayback-encode). Wall time from the call to the finished file.
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "Python"))
+
+
+def worker(args):
+    from paraview import simple
+    from neuroplayback.paraview import export_movie, open_session, save_movie, show_session, time_range
+    reader = open_session(args.session)
+    first = time_range(reader)[0]
+    start, stop = first + 1.0, first + 1.0 + args.seconds
+    folder = tempfile.mkdtemp(prefix="np-export-")
+    began = time.perf_counter()
+    if args.way == "save_movie":
+        view = simple.CreateRenderView()
+        view.ViewSize = [640, 480]
+        show_session(reader, view, time_series=False)
+        frames = save_movie(os.path.join(folder, "m.png"), speed=1.0, frame_rate=30, time_range=(start, stop),
+                            ImageResolution=[640, 480], progress=False, view=view)
+    else:
+        frames = export_movie(os.path.join(folder, "m.mp4"), reader, start=start, stop=stop, fps=30,
+                              size=(640, 480), workers=int(args.way.split("-")[1]), progress=False)
+    seconds = time.perf_counter() - began
+    print("RESULT " + json.dumps({"way": args.way, "frames": frames, "seconds": seconds}), flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("session")
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--out")
+    parser.add_argument("--way", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.way:
+        return worker(args)
+    ways = ["save_movie", "export-1", "export-2"]
+    results = {way: [] for way in ways}
+    for run in range(args.runs):
+        for way in ways:
+            for _attempt in range(3):  # a fresh pvpython sometimes fails to open the display
+                done = subprocess.run([shutil.which("pvpython"), os.path.abspath(__file__), args.session, "--seconds", str(args.seconds),
+                                       "--way", way], capture_output=True, text=True, errors="replace")
+                line = next((l for l in done.stdout.splitlines() if l.startswith("RESULT ")), None)
+                if line:
+                    break
+            result = json.loads(line[7:]) if line else {"way": way, "error": done.stderr[-500:]}
+            results[way].append(result)
+            print(run, result, flush=True)
+    summary = {way: statistics.median(r["seconds"] for r in rows if "seconds" in r) for way, rows in results.items()
+               if any("seconds" in r for r in rows)}
+    print(json.dumps(summary, indent=1))
+    if args.out:
+        with open(args.out, "w") as handle:
+            json.dump({"session": args.session, "seconds": args.seconds, "runs": results, "median_s": summary},
+                      handle, indent=1)
+
+
+if __name__ == "__main__":
+    main()
