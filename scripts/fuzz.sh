@@ -42,4 +42,4 @@ LSAN_OPTIONS="suppressions=$root/Testing/lsan-suppressions.txt" \
   -artifact_prefix="$artifacts/" "$corpus" "$seeds" 2>&1 | tee "$build/fuzz.log" | grep -E "^#[0-9]+.*(DONE|pulse|NEW)" | tail -5 || true
 
 echo "==> Triage: where each artifact stops (first frame outside the sanitizer runtime)"
-python3 "$root/Testing/Fuzz/triage.py" "$build/bin/neuroplayback_fuzz_session_open" "$artifacts" | tee "$build/fuzz-triage.txt"
+python3 "$root/Testing/Fuzz/triage.py" "$build/bin/neuroplayback_fuzz_session_open" "$artifacts" "${NEUROPLAYBACK_TRIAGE_TIMEOUTS:-40}" | tee "$build/fuzz-triage.txt"

@@ -108,39 +108,47 @@ def export(session_path, path, start, stop, fps, speed, size, workers, progress,
 
 
 def _worker(argv):
+    """Renders movie frames first..last through ParaView's Save Animation (with the NeuroPlayback cue's
+    time range), then gives them their global numbers (PNG) or turns them into raw PPM for the encoder."""
     session_path, pattern = argv[0], argv[1]
     first, last = int(argv[2]), int(argv[3])
     start, step = float(argv[4]), float(argv[5])
     width, height, kind = int(argv[6]), int(argv[7]), argv[8]
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    import tempfile
     from paraview import simple
-    from neuroplayback.paraview import open_session, show_session
+    from neuroplayback.paraview import open_session, save_movie, show_session
     reader = open_session(session_path)
     view = simple.CreateRenderView()
     view.ViewSize = [width, height]
     show_session(reader, view, time_series=False)
-    scene = simple.GetAnimationScene()
+    scratch = tempfile.mkdtemp(prefix="slice-", dir=os.path.dirname(pattern))
+    count = save_movie(os.path.join(scratch, "f.png"), speed=step, frame_rate=1, progress=False, view=view,
+                       time_range=(start + first * step, start + last * step), ImageResolution=[width, height])
+    written = sorted(f for f in os.listdir(scratch) if f.endswith(".png"))
+    if count != last - first + 1 or len(written) != count:
+        raise RuntimeError(f"the slice {first}..{last} gave {len(written)} frames, expected {last - first + 1}")
     if kind == "ppm":
         from vtkmodules.util.numpy_support import vtk_to_numpy
         from vtkmodules.vtkIOImage import vtkPNGReader
         png_reader = vtkPNGReader()
-    for index in range(first, last + 1):
-        scene.AnimationTime = start + index * step
-        target = pattern % index
-        png = target if kind == "png" else target[:-4] + ".png"
-        simple.SaveScreenshot(png, view, ImageResolution=[width, height])
-        if kind == "ppm":  # raw RGB for the encoder, rows top-down
-            png_reader.SetFileName(png)
-            png_reader.Modified()
-            png_reader.Update()
-            image = png_reader.GetOutput()
-            w, h, _ = image.GetDimensions()
-            pixels = vtk_to_numpy(image.GetPointData().GetScalars()).reshape(h, w, -1)[::-1, :, :3]
-            with open(target + ".part", "wb") as handle:
-                handle.write(b"P6\n%d %d\n255\n" % (w, h))
-                handle.write(pixels.tobytes())
-            os.replace(target + ".part", target)
-            os.remove(png)
+    for offset, name in enumerate(written):
+        source, target = os.path.join(scratch, name), pattern % (first + offset)
+        if kind == "png":
+            os.replace(source, target)
+            continue
+        png_reader.SetFileName(source)  # raw RGB for the encoder, rows top-down
+        png_reader.Modified()
+        png_reader.Update()
+        image = png_reader.GetOutput()
+        w, h, _ = image.GetDimensions()
+        pixels = vtk_to_numpy(image.GetPointData().GetScalars()).reshape(h, w, -1)[::-1, :, :3]
+        with open(target + ".part", "wb") as handle:
+            handle.write(b"P6\n%d %d\n255\n" % (w, h))
+            handle.write(pixels.tobytes())
+        os.replace(target + ".part", target)
+        os.remove(source)
+    os.rmdir(scratch)
 
 
 if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "--worker":

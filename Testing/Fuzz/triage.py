@@ -1,7 +1,7 @@
 """Sorts libFuzzer artifacts by where they crash: inside the HDF5 library (guarded in ParaView by the
 damage check process) or in NeuroPlayback's own code (a bug to fix). Each artifact is re-run once.
 
-    python3 triage.py FUZZ_BINARY ARTIFACT_FOLDER
+    python3 triage.py FUZZ_BINARY ARTIFACT_FOLDER [MOST_TIMEOUTS]
 """
 import collections
 import os
@@ -10,7 +10,8 @@ import subprocess
 import sys
 
 FRAME = re.compile(r"^\s*#(\d+) 0x[0-9a-f]+ (?:in (\S+) )?(.*)$")
-RUNTIME = ("__sanitizer", "__asan", "__ubsan", "__interceptor", "fuzzer::", "__lsan")
+RUNTIME = ("__sanitizer", "__asan", "__ubsan", "__interceptor", "fuzzer::", "__lsan", "malloc", "calloc",
+           "realloc", "operator new", "free")
 
 
 def first_frames(binary, artifact):
@@ -22,7 +23,7 @@ def first_frames(binary, artifact):
         if not match:
             continue
         function, where = match.group(2) or "?", match.group(3)
-        if function.startswith(RUNTIME) or "libc.so" in where:
+        if function.startswith(RUNTIME) or "libc.so" in where or "sysdeps" in where or function.startswith("__mem"):
             continue  # the sanitizer and fuzzer runtime, and the signal trampoline
         frames.append((function, where))
     kind = next((line.split("ERROR: ")[1][:60] for line in run.stderr.splitlines() if "ERROR: " in line),
@@ -32,7 +33,11 @@ def first_frames(binary, artifact):
 
 def main():
     binary, folder = sys.argv[1], sys.argv[2]
-    artifacts = sorted(f for f in os.listdir(folder) if f.split("-")[0] in ("crash", "timeout", "oom", "leak"))
+    # Optional third argument: re-run at most this many timeouts (each takes the 10 s limit to report).
+    most_timeouts = int(sys.argv[3]) if len(sys.argv) > 3 else None
+    artifacts = sorted(f for f in os.listdir(folder) if f.split("-")[0] in ("crash", "oom", "leak"))
+    timeouts = sorted(f for f in os.listdir(folder) if f.startswith("timeout-"))
+    artifacts += timeouts[:most_timeouts] if most_timeouts is not None else timeouts
     places = collections.Counter()
     for name in artifacts:
         kind, frames = first_frames(binary, os.path.join(folder, name))

@@ -109,6 +109,7 @@ def run_corpus(paths, folder):
                 break
             if line.startswith("READY"):
                 ready = True
+                starts = 0  # only failures in a row count
             elif line.startswith("START "):
                 current = int(line.split()[1])
                 started = time.monotonic()
@@ -123,7 +124,7 @@ def run_corpus(paths, folder):
             starts += 1
             time.sleep(1)
             if starts > 5:
-                raise RuntimeError("the worker pvpython could not start five times; see console.txt")
+                raise RuntimeError("the worker pvpython could not start five times in a row; see console.txt")
             continue
         if current < len(paths) and paths[current] not in results:
             code = worker.returncode
