@@ -392,9 +392,14 @@ template <typename T>
 std::vector<T> ReadAll(hid_t dataset, hid_t memType) {
   Trace(dataset, "");
   const hsize_t count = ElementCount(dataset);
-  if (count > MaxWholeReadBytes / sizeof(T)) {
+  // The declared size against a fixed ceiling and against the bytes the dataset really has in the file
+  // (compressed data rarely shrinks 1000-fold): a damaged header cannot make us allocate gigabytes.
+  const hsize_t stored = H5Dget_storage_size(dataset);
+  const hsize_t plausible = std::max<hsize_t>(hsize_t{ 64 } << 20, stored * 1000);
+  if (count > MaxWholeReadBytes / sizeof(T) || count * sizeof(T) > plausible) {
     throw SessionError("The dataset '" + PathOf(dataset) + "' declares " + std::to_string(count) +
-        " values, far more than it can hold here: its header is damaged.", DamagedFix());
+        " values, far more than the " + std::to_string(stored) + " bytes it has in the file: its header is damaged.",
+      DamagedFix());
   }
   std::vector<T> values(count);
   ErrorSilencer silence;

@@ -59,7 +59,8 @@ std::string PathOf(hid_t object);
 std::string PathIn(hid_t loc, const std::string& name);
 
 // Whole-dataset reads are for small datasets (edges, masks, regions, skeletons): a declared size above
-// this is a damaged header, refused with a message naming the dataset instead of an allocation failure.
+// this, or 1000 times the bytes stored in the file (and over 64 MB), is a damaged header, refused with a
+// message naming the dataset instead of an allocation failure.
 constexpr std::uint64_t MaxWholeReadBytes = 1ull << 30;
 
 bool IsHdf5File(const std::string& path);

@@ -1,5 +1,7 @@
 // The guarded first open: the real neuroplayback-probe child and the real HDF5 library, on files damaged
 // the way a failed copy damages them (HDF5 1.10.8 crashes on the first, spins forever on the second).
+#include "Hdf5.h"
+#include "SessionError.h"
 #include "SessionProbe.h"
 
 #include <gtest/gtest.h>
@@ -117,4 +119,35 @@ TEST(SessionProbe, AMissingProbeProgramIsReportedAsUnavailable) {
   const ProbeVerdict verdict = SessionProbe::Run("/nonexistent/neuroplayback-probe", NEUROPLAYBACK_SAMPLE, "", 5.0);
   EXPECT_EQ(verdict.Result, ProbeVerdict::Outcome::Unavailable);
   EXPECT_FALSE(verdict.Damaged());
+}
+
+// A whole-dataset read (edges, masks, regions) never allocates what a damaged header declares: a
+// dataset of 200 M doubles with nothing stored is refused by name instead of asking for 1.6 GB.
+TEST(BoundedReads, AWholeDatasetLargerThanItsStorageIsRefusedByName) {
+  const std::string path = TempPath("declared-huge.h5");
+  {
+    const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    const hsize_t dims[1] = { 200000000 };
+    const hsize_t chunk[1] = { 1024 };
+    const hid_t space = H5Screate_simple(1, dims, nullptr);
+    const hid_t create = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(create, 1, chunk);
+    const hid_t dataset = H5Dcreate2(file, "edges", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, create, H5P_DEFAULT);
+    H5Dclose(dataset);
+    H5Pclose(create);
+    H5Sclose(space);
+    H5Fclose(file);
+  }
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  neuroplayback::h5::Handle dataset = neuroplayback::h5::OpenDataset(file, "edges");
+  std::string message;
+  try {
+    neuroplayback::h5::ReadAllDoubles(dataset.Get());
+  } catch (const neuroplayback::SessionError& error) {
+    message = error.what();
+  }
+  dataset.Close();
+  H5Fclose(file);
+  EXPECT_NE(message.find("'/edges' declares 200000000 values"), std::string::npos) << message;
+  EXPECT_NE(message.find("damaged"), std::string::npos) << message;
 }
