@@ -5,7 +5,6 @@
 #include "Hdf5.h"
 #include "Overlays.h"
 #include "Session.h"
-#include "SessionError.h"
 #include "TimeSeries.h"
 
 #include <fcntl.h>
@@ -25,7 +24,6 @@
 #include <map>
 #include <mutex>
 #include <new>
-#include <sstream>
 
 extern char** environ;
 
@@ -284,8 +282,7 @@ ProbeVerdict SessionProbe::Check(const std::string& probeExecutable, const std::
   }
   ProbeVerdict verdict = Run(probeExecutable, path, nwbBeside, timeoutSeconds);
   if (verdict.Result != ProbeVerdict::Outcome::Unavailable) {
-    CacheEntry entry{ verdict, {} };
-    entry.Stamps.push_back(StampOf(path));
+    CacheEntry entry{ verdict, {} }; // Files holds the session itself (Run adds it when the child named none)
     for (const std::string& file : verdict.Files) {
       entry.Stamps.push_back(StampOf(file));
     }
@@ -300,9 +297,17 @@ void SessionProbe::ClearCache() {
   Cache().clear();
 }
 
+bool SessionProbe::SwitchedOff() {
+  const char* chosen = std::getenv("NEUROPLAYBACK_PROBE");
+  return chosen && std::string(chosen) == "off";
+}
+
 std::string SessionProbe::Locate(const std::string& moduleFile, const std::string& relativeGuess) {
+  if (SwitchedOff()) {
+    return "";
+  }
   if (const char* chosen = std::getenv("NEUROPLAYBACK_PROBE"); chosen && *chosen) {
-    return std::string(chosen) == "off" ? "" : chosen;
+    return chosen;
   }
   const std::filesystem::path folder = std::filesystem::path(moduleFile).parent_path();
   for (const std::filesystem::path& candidate : { folder / "neuroplayback-probe", folder / relativeGuess }) {
@@ -352,9 +357,6 @@ int SessionProbe::ReadInChild(const std::string& path, const std::string& nwbBes
         series.ValueAt(clock.Time);
       }
     }
-  } catch (const SessionError& error) {
-    WriteAll(TraceFd, "refused\t" + OneLine(error.what()) + "\n");
-    return 3;
   } catch (const std::bad_alloc&) {
     return 4;
   } catch (const std::exception& error) {

@@ -45,6 +45,8 @@ public:
   // `relativeGuess` where the probe sits relative to its folder once installed. NEUROPLAYBACK_PROBE, when
   // set, names the program instead ("off" disables the guard). Returns "" when none is found.
   static std::string Locate(const std::string& moduleFile, const std::string& relativeGuess);
+  // NEUROPLAYBACK_PROBE=off: the guard switched off on purpose.
+  static bool SwitchedOff();
   // The time limit: NEUROPLAYBACK_PROBE_TIMEOUT (seconds) or the default.
   static double TimeoutSeconds(double fallback = 20.0);
 

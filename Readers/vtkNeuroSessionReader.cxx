@@ -170,10 +170,9 @@ std::string ThisModuleFile()
 bool vtkNeuroSessionReader::GuardFirstOpen(const std::string& file)
 {
   using neuroplayback::SessionProbe;
-  const char* choice = std::getenv("NEUROPLAYBACK_PROBE");
-  if (choice && std::string(choice) == "off")
+  if (SessionProbe::SwitchedOff())
   {
-    return true; // the guard switched off on purpose (benchmarks, debugging)
+    return true; // on purpose (benchmarks, debugging): no warning
   }
   const std::string probe = SessionProbe::Locate(ThisModuleFile(), NEUROPLAYBACK_PROBE_RELATIVE);
   neuroplayback::ProbeVerdict verdict;
@@ -181,7 +180,6 @@ bool vtkNeuroSessionReader::GuardFirstOpen(const std::string& file)
   {
     verdict = SessionProbe::Check(probe, file, this->NWBFileName, SessionProbe::TimeoutSeconds());
   }
-  this->ProbeSeconds = verdict.Seconds;
   if (verdict.Result == neuroplayback::ProbeVerdict::Outcome::Unavailable)
   {
     static bool warned = false;

@@ -169,7 +169,6 @@ private:
   double FrameRate = 0.0;
   vtkIdType CacheStatistics[4] = { 0, 0, 0, 0 };
   std::string LastError;
-  double ProbeSeconds = 0.0; // the last damage check's duration (0 when cached or off)
   std::string DefaultFieldName;
   std::string LayoutName;
   std::string Units;
