@@ -1,5 +1,7 @@
 #include "pqNeuroSessionStyleBehavior.h"
 
+#include <cstdlib>
+
 #include <pqActiveObjects.h>
 #include <pqApplicationCore.h>
 #include <pqObjectBuilder.h>
@@ -105,8 +107,10 @@ void pqNeuroSessionStyleBehavior::applyStyle(pqDataRepresentation* representatio
     return;
   }
 
-  // Surface honours hidden (inactive) grid cells, which the Slice representation would draw.
-  vtkSMPropertyHelper(reprProxy, "Representation").Set("Surface");
+  // NeuroPlayback's field display (the bins built once, a colour texture per frame); ParaView's Surface
+  // (the previous design) when NEUROPLAYBACK_FIELD_REPRESENTATION says so. Both honour hidden grid cells.
+  const char* chosen = std::getenv("NEUROPLAYBACK_FIELD_REPRESENTATION");
+  vtkSMPropertyHelper(reprProxy, "Representation").Set(chosen && *chosen ? chosen : "Neuro Field");
   // Unlit, flat colours: the colour of a bin is exactly its colour-map entry.
   vtkSMPropertyHelper(reprProxy, "Ambient").Set(1.0);
   vtkSMPropertyHelper(reprProxy, "Diffuse").Set(0.0);

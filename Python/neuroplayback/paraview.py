@@ -237,6 +237,10 @@ def session_info(reader):
 # The field of an NWB file opened on its own (NaN everywhere; Session::NwbPlaceholderField).
 NWB_PLACEHOLDER_FIELD = "no_field"
 
+# How the field is drawn: NeuroPlayback's own "Neuro Field" (the bins built once, a colour texture per
+# frame), or ParaView's "Surface" (the previous design, kept for side-by-side measurements).
+FIELD_REPRESENTATION = os.environ.get("NEUROPLAYBACK_FIELD_REPRESENTATION") or "Neuro Field"
+
 
 # The colour legend's tick and range labels: three significant digits, one notation.
 LEGEND_LABEL_FORMAT = "%.3g"
@@ -467,7 +471,7 @@ def show_session(reader, view=None, time_series=True, video=True):
     simple = _simple()
     view = view or simple.GetActiveViewOrCreate("RenderView")
     display = simple.Show(reader, view)
-    display.Representation = "Surface"  # honours hidden (inactive) grid cells
+    display.Representation = FIELD_REPRESENTATION  # both honour hidden (inactive) grid cells
     display.Ambient, display.Diffuse = 1.0, 0.0  # unlit: a bin shows exactly its colour-map colour
     apply_fixed_color_range(display, reader)
     show_overlays(reader, view)
@@ -694,7 +698,7 @@ def compare_fields(items, color_range=None, overlays=True, layout=None):
         else:
             layout.AssignView(cell, view)
         display = simple.Show(reader, view)
-        display.Representation = "Surface"
+        display.Representation = FIELD_REPRESENTATION
         display.Ambient, display.Diffuse = 1.0, 0.0
         simple.ColorBy(display, ("CELLS", name))
         display.LookupTable = lut

@@ -1,0 +1,525 @@
+#include "vtkNeuroFieldRepresentation.h"
+
+#include <vtkActor.h>
+#include <vtkAlgorithmOutput.h>
+#include <vtkCellArray.h>
+#include <vtkCellData.h>
+#include <vtkCellType.h>
+#include <vtkCellTypes.h>
+#include <vtkDataSet.h>
+#include <vtkDataSetAttributes.h>
+#include <vtkDoubleArray.h>
+#include <vtkFieldData.h>
+#include <vtkFloatArray.h>
+#include <vtkIdList.h>
+#include <vtkIdTypeArray.h>
+#include <vtkImageData.h>
+#include <vtkInformation.h>
+#include <vtkIntArray.h>
+#include <vtkInformationVector.h>
+#include <vtkMath.h>
+#include <vtkNew.h>
+#include <vtkObjectFactory.h>
+#include <vtkPVRenderView.h>
+#include <vtkPointData.h>
+#include <vtkPoints.h>
+#include <vtkPolyData.h>
+#include <vtkPolyDataMapper.h>
+#include <vtkProperty.h>
+#include <vtkRenderer.h>
+#include <vtkScalarsToColors.h>
+#include <vtkSmartPointer.h>
+#include <vtkTimeStamp.h>
+#include <vtkTexture.h>
+#include <vtkUnsignedCharArray.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace
+{
+// The one piece delivered to the rendering processes: the bins' cells with texture coordinates, plus
+// these field-data arrays. ParaView delivers every piece of a representation whenever it re-executes,
+// so a second, static piece would not save its delivery; the render side instead keeps its own copy of
+// the cells and takes the delivered ones only when their stamp changes (so the GPU buffers stay).
+const char* const ValuesArray = "BinValues";         // one value per texel, cell k at texel k
+const char* const HiddenArray = "HiddenTexels";      // 1 where a texel is not drawn (inactive grid bins)
+const char* const TextureSizeArray = "TextureSize";  // the texture's width and height
+const char* const GeometryStampArray = "CellsStamp"; // changes when the cells change
+
+// What identifies the input's cells: the same numbers mean the same geometry (the reader shallow-copies
+// one geometry per file into every frame's output).
+std::vector<double> StructureStamp(vtkDataSet* input)
+{
+  std::vector<double> stamp = { static_cast<double>(input->GetDataObjectType()),
+    static_cast<double>(input->GetNumberOfCells()), static_cast<double>(input->GetNumberOfPoints()) };
+  double bounds[6];
+  input->GetBounds(bounds);
+  stamp.insert(stamp.end(), bounds, bounds + 6);
+  auto objectStamp = [&stamp](vtkObject* object) {
+    stamp.push_back(static_cast<double>(reinterpret_cast<std::uintptr_t>(object)));
+    stamp.push_back(object ? static_cast<double>(object->GetMTime()) : 0.0);
+  };
+  objectStamp(input->GetCellGhostArray());
+  if (auto* poly = vtkPolyData::SafeDownCast(input))
+  {
+    objectStamp(poly->GetPoints());
+    objectStamp(poly->GetPolys());
+    objectStamp(poly->GetLines());
+  }
+  return stamp;
+}
+
+// What the rendering side draws: the cells with texture coordinates, and the texture's layout.
+struct Cells
+{
+  vtkSmartPointer<vtkPolyData> Geometry;
+  int TextureSize[2] = { 1, 1 };
+  vtkSmartPointer<vtkUnsignedCharArray> Hidden; // per texel, 1 = not drawn; null when every texel is drawn
+};
+
+// A 2-D grid in the XY plane: one quad, one texel per cell (cell i + nx j is texel (i, j)).
+bool BuildGridQuad(vtkDataSet* input, Cells& cells)
+{
+  auto* image = vtkImageData::SafeDownCast(input);
+  int dims[3];
+  if (!image || (image->GetDimensions(dims), dims[2] != 1) || dims[0] < 2 || dims[1] < 2)
+  {
+    return false;
+  }
+  double bounds[6];
+  image->GetBounds(bounds);
+  vtkNew<vtkPoints> points;
+  vtkNew<vtkFloatArray> tcoords;
+  tcoords->SetNumberOfComponents(2);
+  const double corners[4][2] = { { 0, 0 }, { 1, 0 }, { 1, 1 }, { 0, 1 } };
+  vtkNew<vtkCellArray> quad;
+  quad->InsertNextCell(4);
+  for (const auto& c : corners)
+  {
+    quad->InsertCellPoint(points->InsertNextPoint(bounds[c[0] > 0 ? 1 : 0], bounds[c[1] > 0 ? 3 : 2], bounds[4]));
+    tcoords->InsertNextTuple(c);
+  }
+  cells.Geometry = vtkSmartPointer<vtkPolyData>::New();
+  cells.Geometry->SetPoints(points);
+  cells.Geometry->SetPolys(quad);
+  cells.Geometry->GetPointData()->SetTCoords(tcoords);
+  cells.TextureSize[0] = dims[0] - 1;
+  cells.TextureSize[1] = dims[1] - 1;
+  if (vtkUnsignedCharArray* ghosts = image->GetCellGhostArray())
+  {
+    cells.Hidden = vtkSmartPointer<vtkUnsignedCharArray>::New();
+    cells.Hidden->SetNumberOfTuples(ghosts->GetNumberOfTuples());
+    for (vtkIdType k = 0; k < ghosts->GetNumberOfTuples(); ++k)
+    {
+      cells.Hidden->SetValue(k, (ghosts->GetValue(k) & vtkDataSetAttributes::HIDDENCELL) ? 1 : 0);
+    }
+  }
+  return true;
+}
+
+// Any other dataset: each visible cell as its own polygon or line, every vertex carrying the centre of
+// the cell's texel (cell k is texel k of rows TextureWidth long).
+void BuildCellsWithTexels(vtkDataSet* input, Cells& cells)
+{
+  const vtkIdType count = input->GetNumberOfCells();
+  const int width = vtkNeuroFieldRepresentation::TextureWidth;
+  const int height = static_cast<int>(std::max<vtkIdType>(1, (count + width - 1) / width));
+  vtkUnsignedCharArray* ghosts = input->GetCellGhostArray();
+  vtkNew<vtkPoints> points;
+  points->SetDataTypeToFloat();
+  vtkNew<vtkFloatArray> tcoords;
+  tcoords->SetNumberOfComponents(2);
+  vtkNew<vtkCellArray> polys;
+  vtkNew<vtkCellArray> lines;
+  vtkNew<vtkIdList> ids;
+  for (vtkIdType cell = 0; cell < count; ++cell)
+  {
+    if (ghosts && (ghosts->GetValue(cell) & vtkDataSetAttributes::HIDDENCELL))
+    {
+      continue;
+    }
+    const int type = input->GetCellType(cell);
+    const int dimension = vtkCellTypes::GetDimension(static_cast<unsigned char>(type));
+    input->GetCellPoints(cell, ids);
+    const vtkIdType n = ids->GetNumberOfIds();
+    if (dimension < 1 || n < 2)
+    {
+      continue;
+    }
+    if (type == VTK_PIXEL && n == 4)
+    {
+      // A pixel's corners are in raster order; a polygon needs them around its edge.
+      const vtkIdType corner = ids->GetId(2);
+      ids->SetId(2, ids->GetId(3));
+      ids->SetId(3, corner);
+    }
+    const float texel[2] = { static_cast<float>((static_cast<double>(cell % width) + 0.5) / width),
+      static_cast<float>((static_cast<double>(cell / width) + 0.5) / height) };
+    vtkCellArray* target = dimension == 1 ? lines.Get() : polys.Get();
+    target->InsertNextCell(static_cast<int>(n));
+    for (vtkIdType k = 0; k < n; ++k)
+    {
+      target->InsertCellPoint(points->InsertNextPoint(input->GetPoint(ids->GetId(k))));
+      tcoords->InsertNextTuple(texel);
+    }
+  }
+  cells.Geometry = vtkSmartPointer<vtkPolyData>::New();
+  cells.Geometry->SetPoints(points);
+  cells.Geometry->SetPolys(polys);
+  cells.Geometry->SetLines(lines);
+  cells.Geometry->GetPointData()->SetTCoords(tcoords);
+  cells.TextureSize[0] = width;
+  cells.TextureSize[1] = height;
+}
+
+template <typename T>
+void CopyValues(const T* source, vtkIdType count, double* target)
+{
+  std::copy_n(source, count, target);
+}
+} // namespace
+
+struct vtkNeuroFieldRepresentation::Internals
+{
+  // Data side.
+  std::vector<double> Stamp;
+  Cells Built;
+  double GeometryStamp = 0.0;
+  vtkSmartPointer<vtkPolyData> Piece = vtkSmartPointer<vtkPolyData>::New();
+  double Bounds[6] = { 0, -1, 0, -1, 0, -1 };
+
+  // Render side.
+  vtkNew<vtkPolyData> Drawn; // the mapper's input: changed only when the delivered cells' stamp changes
+  double DrawnStamp = -1.0;
+  vtkNew<vtkPolyDataMapper> Mapper;
+  vtkNew<vtkActor> Actor;
+  vtkNew<vtkTexture> Texture;
+  vtkNew<vtkImageData> Colors;
+  vtkSmartPointer<vtkScalarsToColors> LookupTable;
+  vtkDataArray* MappedValues = nullptr; // identity only, never dereferenced
+  bool MappedSolid = false;
+  vtkMTimeType MappedValuesTime = 0;
+  vtkMTimeType MappedTableTime = 0;
+  double SolidColor[3] = { 1.0, 1.0, 1.0 };
+  vtkTimeStamp SolidColorTime;
+  std::string ColorArray; // empty: the solid colour
+};
+
+vtkStandardNewMacro(vtkNeuroFieldRepresentation);
+
+vtkNeuroFieldRepresentation::vtkNeuroFieldRepresentation()
+  : Internal(new Internals)
+{
+  Internals& in = *this->Internal;
+  in.Mapper->ScalarVisibilityOff();
+  in.Mapper->SetInputData(in.Drawn);
+  in.Actor->SetMapper(in.Mapper);
+  in.Texture->InterpolateOff();
+  in.Texture->RepeatOff();
+  in.Texture->EdgeClampOn();
+  in.Texture->SetInputData(in.Colors);
+  // Unlit: a bin shows exactly its colour-map colour (the texture times a white ambient term).
+  vtkProperty* property = in.Actor->GetProperty();
+  property->SetAmbient(1.0);
+  property->SetDiffuse(0.0);
+  property->SetSpecular(0.0);
+  property->SetAmbientColor(1.0, 1.0, 1.0);
+}
+
+vtkNeuroFieldRepresentation::~vtkNeuroFieldRepresentation() = default;
+
+int vtkNeuroFieldRepresentation::FillInputPortInformation(int, vtkInformation* info)
+{
+  info->Set(vtkAlgorithm::INPUT_REQUIRED_DATA_TYPE(), "vtkDataSet");
+  info->Set(vtkAlgorithm::INPUT_IS_OPTIONAL(), 1);
+  return 1;
+}
+
+void vtkNeuroFieldRepresentation::SetVisibility(bool visible)
+{
+  this->Internal->Actor->SetVisibility(visible);
+  this->Superclass::SetVisibility(visible);
+}
+
+void vtkNeuroFieldRepresentation::SetLookupTable(vtkScalarsToColors* table)
+{
+  if (this->Internal->LookupTable != table)
+  {
+    this->Internal->LookupTable = table;
+    this->Internal->MappedTableTime = 0;
+    this->Modified();
+  }
+}
+
+void vtkNeuroFieldRepresentation::SetInputArrayToProcess(
+  int idx, int port, int connection, int association, const char* name)
+{
+  this->Superclass::SetInputArrayToProcess(idx, port, connection, association, name);
+  const bool cells = association == vtkDataObject::FIELD_ASSOCIATION_CELLS;
+  this->Internal->ColorArray = cells && name ? name : "";
+  this->MarkModified();
+}
+
+void vtkNeuroFieldRepresentation::SetOpacity(double opacity)
+{
+  this->Internal->Actor->GetProperty()->SetOpacity(opacity);
+}
+
+void vtkNeuroFieldRepresentation::SetLineWidth(double width)
+{
+  this->Internal->Actor->GetProperty()->SetLineWidth(static_cast<float>(width));
+}
+
+void vtkNeuroFieldRepresentation::SetDiffuseColor(double r, double g, double b)
+{
+  Internals& in = *this->Internal;
+  in.SolidColor[0] = r;
+  in.SolidColor[1] = g;
+  in.SolidColor[2] = b;
+  in.SolidColorTime.Modified();
+}
+
+void vtkNeuroFieldRepresentation::SetPickable(int pickable)
+{
+  this->Internal->Actor->SetPickable(pickable);
+}
+
+void vtkNeuroFieldRepresentation::SetPosition(double x, double y, double z)
+{
+  this->Internal->Actor->SetPosition(x, y, z);
+}
+
+void vtkNeuroFieldRepresentation::SetScale(double x, double y, double z)
+{
+  this->Internal->Actor->SetScale(x, y, z);
+}
+
+void vtkNeuroFieldRepresentation::SetOrientation(double x, double y, double z)
+{
+  this->Internal->Actor->SetOrientation(x, y, z);
+}
+
+void vtkNeuroFieldRepresentation::SetOrigin(double x, double y, double z)
+{
+  this->Internal->Actor->SetOrigin(x, y, z);
+}
+
+int vtkNeuroFieldRepresentation::RequestData(
+  vtkInformation* request, vtkInformationVector** inputVector, vtkInformationVector* outputVector)
+{
+  Internals& in = *this->Internal;
+  vtkDataSet* input = inputVector[0]->GetNumberOfInformationObjects() > 0 ? vtkDataSet::GetData(inputVector[0], 0) : nullptr;
+  if (!input || input->GetNumberOfCells() == 0)
+  {
+    in.Stamp.clear();
+    in.Built = Cells();
+    in.GeometryStamp += 1.0;
+    in.Piece = vtkSmartPointer<vtkPolyData>::New();
+    vtkMath::UninitializeBounds(in.Bounds);
+    return this->Superclass::RequestData(request, inputVector, outputVector);
+  }
+  std::vector<double> stamp = StructureStamp(input);
+  if (stamp != in.Stamp)
+  {
+    in.Built = Cells();
+    if (!BuildGridQuad(input, in.Built))
+    {
+      BuildCellsWithTexels(input, in.Built);
+    }
+    in.GeometryStamp += 1.0;
+    in.Stamp = std::move(stamp);
+    input->GetBounds(in.Bounds);
+  }
+  // A new piece each frame (the cells shared, not copied), so the delivery sees a new object.
+  auto piece = vtkSmartPointer<vtkPolyData>::New();
+  piece->ShallowCopy(in.Built.Geometry);
+  vtkNew<vtkDoubleArray> geometryStamp;
+  geometryStamp->SetName(GeometryStampArray);
+  geometryStamp->InsertNextValue(in.GeometryStamp);
+  piece->GetFieldData()->AddArray(geometryStamp);
+  vtkNew<vtkIntArray> size;
+  size->SetName(TextureSizeArray);
+  size->SetNumberOfComponents(2);
+  size->InsertNextTypedTuple(in.Built.TextureSize);
+  piece->GetFieldData()->AddArray(size);
+  if (in.Built.Hidden)
+  {
+    in.Built.Hidden->SetName(HiddenArray);
+    piece->GetFieldData()->AddArray(in.Built.Hidden);
+  }
+  vtkDataArray* array = in.ColorArray.empty() ? nullptr : input->GetCellData()->GetArray(in.ColorArray.c_str());
+  if (array && array->GetNumberOfComponents() == 1)
+  {
+    const vtkIdType cells = input->GetNumberOfCells();
+    vtkNew<vtkDoubleArray> texels;
+    texels->SetName(ValuesArray);
+    texels->SetNumberOfTuples(static_cast<vtkIdType>(in.Built.TextureSize[0]) * in.Built.TextureSize[1]);
+    double* target = texels->GetPointer(0);
+    const vtkIdType copied = std::min(cells, texels->GetNumberOfTuples());
+    if (auto* floats = vtkFloatArray::SafeDownCast(array))
+    {
+      CopyValues(floats->GetPointer(0), copied, target);
+    }
+    else if (auto* doubles = vtkDoubleArray::SafeDownCast(array))
+    {
+      CopyValues(doubles->GetPointer(0), copied, target);
+    }
+    else
+    {
+      for (vtkIdType k = 0; k < copied; ++k)
+      {
+        target[k] = array->GetComponent(k, 0);
+      }
+    }
+    std::fill(target + copied, target + texels->GetNumberOfTuples(), std::numeric_limits<double>::quiet_NaN());
+    piece->GetFieldData()->AddArray(texels);
+  }
+  in.Piece = piece;
+  return this->Superclass::RequestData(request, inputVector, outputVector);
+}
+
+int vtkNeuroFieldRepresentation::ProcessViewRequest(
+  vtkInformationRequestKey* request, vtkInformation* inInfo, vtkInformation* outInfo)
+{
+  if (!this->Superclass::ProcessViewRequest(request, inInfo, outInfo))
+  {
+    return 0;
+  }
+  Internals& in = *this->Internal;
+  if (request == vtkPVView::REQUEST_UPDATE())
+  {
+    vtkPVView::SetPiece(inInfo, this, in.Piece);
+    if (vtkMath::AreBoundsInitialized(in.Bounds))
+    {
+      vtkPVRenderView::SetGeometryBounds(inInfo, this, in.Bounds);
+    }
+  }
+  else if (request == vtkPVView::REQUEST_RENDER())
+  {
+    auto* piece = vtkPolyData::SafeDownCast(vtkPVView::GetDeliveredPiece(inInfo, this));
+    vtkFieldData* fields = piece ? piece->GetFieldData() : nullptr;
+    vtkDataArray* stamp = fields ? fields->GetArray(GeometryStampArray) : nullptr;
+    const double delivered = stamp && stamp->GetNumberOfTuples() > 0 ? stamp->GetComponent(0, 0) : -1.0;
+    if (delivered != in.DrawnStamp)
+    {
+      // New cells: the GPU buffers are rebuilt once, not on every frame.
+      in.Drawn->Initialize();
+      if (piece)
+      {
+        in.Drawn->CopyStructure(piece);
+        in.Drawn->GetPointData()->PassData(piece->GetPointData());
+        in.Drawn->GetCellData()->PassData(piece->GetCellData());
+      }
+      in.DrawnStamp = delivered;
+    }
+    this->UpdateTexture(fields);
+  }
+  return 1;
+}
+
+void vtkNeuroFieldRepresentation::UpdateTexture(vtkFieldData* fields)
+{
+  Internals& in = *this->Internal;
+  vtkDataArray* texels = fields ? fields->GetArray(ValuesArray) : nullptr;
+  auto* size = fields ? vtkIntArray::SafeDownCast(fields->GetArray(TextureSizeArray)) : nullptr;
+  auto* hidden = fields ? vtkUnsignedCharArray::SafeDownCast(fields->GetArray(HiddenArray)) : nullptr;
+  if (!size || size->GetNumberOfTuples() != 1)
+  {
+    in.Actor->SetTexture(nullptr);
+    in.MappedValues = nullptr;
+    return;
+  }
+  const int width = size->GetValue(0);
+  const int height = size->GetValue(1);
+  const vtkIdType count = static_cast<vtkIdType>(width) * height;
+  const bool solid = !texels || !in.LookupTable || texels->GetNumberOfTuples() != count;
+  const bool changed = solid ? !in.MappedSolid || in.Colors->GetMTime() < in.SolidColorTime
+                             : texels != in.MappedValues || texels->GetMTime() != in.MappedValuesTime ||
+                               in.LookupTable->GetMTime() != in.MappedTableTime;
+  if (!changed && in.Actor->GetTexture())
+  {
+    return;
+  }
+  // RGB when every texel is opaque: VTK then skips scanning the texture for translucency.
+  const bool opaque = !hidden && (solid || in.LookupTable->IsOpaque(texels, VTK_COLOR_MODE_MAP_SCALARS, -1));
+  const int components = opaque ? 3 : 4;
+  vtkSmartPointer<vtkUnsignedCharArray> colors;
+  if (solid)
+  {
+    colors = vtkSmartPointer<vtkUnsignedCharArray>::New();
+    colors->SetNumberOfComponents(components);
+    colors->SetNumberOfTuples(count);
+    unsigned char rgba[4] = { 255, 255, 255, 255 };
+    for (int c = 0; c < 3; ++c)
+    {
+      rgba[c] = static_cast<unsigned char>(std::lround(255.0 * std::clamp(in.SolidColor[c], 0.0, 1.0)));
+    }
+    for (vtkIdType k = 0; k < count; ++k)
+    {
+      colors->SetTypedTuple(k, rgba);
+    }
+  }
+  else
+  {
+    // ParaView's colour map, as its own mappers apply it (log scale, NaN and out-of-range colours).
+    colors.TakeReference(in.LookupTable->MapScalars(texels, VTK_COLOR_MODE_MAP_SCALARS, -1, opaque ? VTK_RGB : VTK_RGBA));
+  }
+  if (hidden && hidden->GetNumberOfTuples() <= count)
+  {
+    // A transparent texel is discarded by VTK's texture shader: the bin is not drawn at all.
+    unsigned char* rgba = colors->GetPointer(0);
+    const unsigned char* mask = hidden->GetPointer(0);
+    for (vtkIdType k = 0; k < hidden->GetNumberOfTuples(); ++k)
+    {
+      if (mask[k])
+      {
+        rgba[4 * k + 3] = 0;
+      }
+    }
+  }
+  in.Colors->SetDimensions(width, height, 1);
+  in.Colors->GetPointData()->SetScalars(colors);
+  in.Colors->Modified();
+  in.MappedSolid = solid;
+  in.MappedValues = solid ? nullptr : texels;
+  in.MappedValuesTime = solid ? 0 : texels->GetMTime();
+  in.MappedTableTime = solid ? 0 : in.LookupTable->GetMTime();
+  in.Actor->SetTexture(in.Texture);
+}
+
+bool vtkNeuroFieldRepresentation::AddToView(vtkView* view)
+{
+  auto* renderView = vtkPVRenderView::SafeDownCast(view);
+  if (!renderView)
+  {
+    return false;
+  }
+  renderView->GetRenderer()->AddActor(this->Internal->Actor);
+  return this->Superclass::AddToView(view);
+}
+
+bool vtkNeuroFieldRepresentation::RemoveFromView(vtkView* view)
+{
+  auto* renderView = vtkPVRenderView::SafeDownCast(view);
+  if (!renderView)
+  {
+    return false;
+  }
+  renderView->GetRenderer()->RemoveActor(this->Internal->Actor);
+  return this->Superclass::RemoveFromView(view);
+}
+
+void vtkNeuroFieldRepresentation::PrintSelf(ostream& os, vtkIndent indent)
+{
+  this->Superclass::PrintSelf(os, indent);
+  const Internals& in = *this->Internal;
+  os << indent << "Cells drawn: " << in.Drawn->GetNumberOfCells() << "\n";
+  os << indent << "Texture: " << in.Built.TextureSize[0] << " x " << in.Built.TextureSize[1] << "\n";
+  os << indent << "LookupTable: " << in.LookupTable.Get() << "\n";
+  os << indent << "Opacity: " << in.Actor->GetProperty()->GetOpacity() << "\n";
+}
