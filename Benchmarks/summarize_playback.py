@@ -13,7 +13,8 @@ for path in glob.glob(os.path.join(sys.argv[1], "*.json")):
     result = json.load(open(path))
     groups[(label, result["speed"], mode)].append(result)
 
-names = {"cue": "NeuroPlayback cue (direct playback, overlay display)", "realtime": "ParaView Real Time",
+names = {"cue": "NeuroPlayback cue (direct playback, overlay display, Neuro Field)",
+         "surface": "NeuroPlayback cue, field as ParaView's Surface", "surfacebare": "Surface field, no video or charts", "realtime": "ParaView Real Time",
          "snap": "ParaView Snap To TimeSteps", "bare": "NeuroPlayback cue, no video or charts",
          "perframe": "NeuroPlayback cue, DirectPlayback off", "previous": "previous design (9 overlay ports, per-frame update)",
          "previousbare": "previous design, no video or charts",
@@ -25,7 +26,7 @@ for (label, speed, mode), runs in sorted(groups.items(), key=lambda item: (item[
     def med(key):
         return statistics.median(run[key] for run in runs)
     cue = statistics.median(run["cue"]["cue_cpu_ms_per_frame"] for run in runs) if "cue" in runs[0] else None
-    print(f"| {label} | {speed:g}x | {names[mode]} | {len(runs)} | {med('display_fps'):.1f} | "
+    print(f"| {label} | {speed:g}x | {names.get(mode, mode)} | {len(runs)} | {med('display_fps'):.1f} | "
           f"{med('skipped_percent'):.1f} % | {med('lag_p50_ms'):.0f} / {med('lag_p99_ms'):.0f} | "
           f"{med('achieved_speed'):.3f} | {med('cpu_outside_render_ms_per_frame'):.1f} | "
           f"{'%.3f' % cue if cue is not None else '-'} |")

@@ -69,19 +69,27 @@ unsigned char Faded(unsigned char alpha, double opacity)
   return static_cast<unsigned char>(std::lround(std::clamp(alpha * opacity, 0.0, 255.0)));
 }
 
-// The merged arrays of one layer, reused from frame to frame (only their sizes change).
+// The merged arrays of one layer. Each rebuild makes new objects rather than editing the last ones: a
+// delivered or cached copy of an earlier frame shares its arrays, and must not see them change under it.
 struct LayerArrays
 {
-  vtkNew<vtkPolyData> Data;
-  vtkNew<vtkPoints> Points;
-  vtkNew<vtkUnsignedCharArray> Colors;
-  vtkNew<vtkDoubleArray> Sizes;    // markers
-  vtkNew<vtkIntArray> Shapes;      // markers
-  vtkNew<vtkDoubleArray> Headings; // arrows
-  vtkIdType Count = 0;
+  vtkSmartPointer<vtkPolyData> Data;
+  vtkSmartPointer<vtkPoints> Points;
+  vtkSmartPointer<vtkUnsignedCharArray> Colors;
+  vtkSmartPointer<vtkDoubleArray> Sizes;    // markers
+  vtkSmartPointer<vtkIntArray> Shapes;      // markers
+  vtkSmartPointer<vtkDoubleArray> Headings; // arrows
 
-  LayerArrays()
+  LayerArrays() { this->Renew(); }
+
+  void Renew()
   {
+    this->Data = vtkSmartPointer<vtkPolyData>::New();
+    this->Points = vtkSmartPointer<vtkPoints>::New();
+    this->Colors = vtkSmartPointer<vtkUnsignedCharArray>::New();
+    this->Sizes = vtkSmartPointer<vtkDoubleArray>::New();
+    this->Shapes = vtkSmartPointer<vtkIntArray>::New();
+    this->Headings = vtkSmartPointer<vtkDoubleArray>::New();
     this->Points->SetDataTypeToDouble();
     this->Colors->SetName("Color");
     this->Colors->SetNumberOfComponents(4);
@@ -207,7 +215,16 @@ struct vtkNeuroOverlayRepresentation::Internals
   std::array<vtkMTimeType, 2> StaticInputTimes{}; // regions, scale bar
   vtkMTimeType StaticControlsTime = 0;
   vtkTimeStamp ControlsChanged;
+  double StaticStamp = 0.0; // counts the static layer's rebuilds; travels with it as "LayerStamp"
   double Bounds[6];
+  // The one delivered piece: the layers as blocks (ParaView delivers every piece of a representation
+  // whenever it re-executes, so five pieces cost five deliveries per frame).
+  vtkSmartPointer<vtkMultiBlockDataSet> Piece;
+  // Render side: each mapper's own copy of its layer. The static layer's is replaced only when its stamp
+  // changes, so its GPU buffers are not rebuilt on every frame.
+  std::array<vtkNew<vtkPolyData>, NumberOfLayers> Drawn;
+  std::array<vtkMTimeType, NumberOfLayers> DrawnTimes{};
+  double DrawnStaticStamp = -1.0;
   // The event legend, rebuilt only when its entries change.
   vtkNew<vtkLegendBoxActor> Legend;
   std::string LegendText;
@@ -284,6 +301,7 @@ vtkNeuroOverlayRepresentation::vtkNeuroOverlayRepresentation()
     mappers[layer]->SetScalarModeToUsePointFieldData();
     mappers[layer]->SelectColorArray("Color");
     mappers[layer]->SetColorModeToDirectScalars();
+    mappers[layer]->SetInputDataObject(in.Drawn[static_cast<std::size_t>(layer)]);
     in.Actors[static_cast<std::size_t>(layer)]->SetMapper(mappers[layer]);
     vtkProperty* property = in.Actors[static_cast<std::size_t>(layer)]->GetProperty();
     property->SetAmbient(1.0);
@@ -489,6 +507,7 @@ int vtkNeuroOverlayRepresentation::RequestData(
   // Markers: position, bodyparts and events in one glyph layer (their z steps keep the file's order).
   {
     LayerArrays& layer = in.Layers[Markers];
+    layer.Renew();
     const int kinds[3] = { Bodyparts, Events, Position };
     vtkIdType total = 0;
     for (int k : kinds)
@@ -536,6 +555,7 @@ int vtkNeuroOverlayRepresentation::RequestData(
   // Heading arrows: the vector is the arrow (its length, times the size factor).
   {
     LayerArrays& layer = in.Layers[Arrows];
+    layer.Renew();
     vtkPolyData* block = shown(HeadDirection);
     const vtkIdType n = PointCount(block);
     layer.Points->SetNumberOfPoints(n);
@@ -575,6 +595,7 @@ int vtkNeuroOverlayRepresentation::RequestData(
   for (const auto& [layerIndex, k] : lineLayers)
   {
     LayerArrays& layer = in.Layers[layerIndex];
+    layer.Renew();
     vtkPolyData* block = shown(k);
     const vtkIdType n = PointCount(block);
     layer.Points->SetNumberOfPoints(n);
@@ -604,6 +625,7 @@ int vtkNeuroOverlayRepresentation::RequestData(
       in.StaticInputTimes = inputTimes;
       in.StaticControlsTime = in.ControlsChanged.GetMTime();
       LayerArrays& layer = in.Layers[Static];
+      layer.Renew();
       const vtkIdType n = PointCount(shown(Regions)) + PointCount(shown(ScaleBar));
       layer.Points->SetNumberOfPoints(n);
       layer.Colors->SetNumberOfTuples(n);
@@ -626,6 +648,10 @@ int vtkNeuroOverlayRepresentation::RequestData(
       }
       layer.Data->SetLines(CellsOf(lineOffsets, lineIds));
       layer.Data->SetPolys(CellsOf(polyOffsets, polyIds));
+      vtkNew<vtkDoubleArray> stamp;
+      stamp->SetName("LayerStamp");
+      stamp->InsertNextValue(in.StaticStamp += 1.0);
+      layer.Data->GetFieldData()->AddArray(stamp);
       const double width = FieldNumber(blocks[Regions], "LineWidth", 1.5) * in.Size[Regions];
       in.Actors[Static]->GetProperty()->SetLineWidth(static_cast<float>(std::max(0.0, width)));
       layer.Colors->Modified();
@@ -671,6 +697,12 @@ int vtkNeuroOverlayRepresentation::RequestData(
       in.Bounds[2 * i + 1] = std::max(in.Bounds[2 * i + 1], b[2 * i + 1]);
     }
   }
+  in.Piece = vtkSmartPointer<vtkMultiBlockDataSet>::New();
+  in.Piece->SetNumberOfBlocks(NumberOfLayers);
+  for (int layer = 0; layer < NumberOfLayers; ++layer)
+  {
+    in.Piece->SetBlock(static_cast<unsigned int>(layer), in.Layers[static_cast<std::size_t>(layer)].Data);
+  }
   return this->Superclass::RequestData(request, inputVector, outputVector);
 }
 
@@ -684,11 +716,7 @@ int vtkNeuroOverlayRepresentation::ProcessViewRequest(
   Internals& in = *this->Internal;
   if (request == vtkPVView::REQUEST_UPDATE())
   {
-    // Each layer is a piece of its own, delivered to the rendering processes only when it changed.
-    for (int layer = 0; layer < NumberOfLayers; ++layer)
-    {
-      vtkPVView::SetPiece(inInfo, this, in.Layers[static_cast<std::size_t>(layer)].Data, 0, layer);
-    }
+    vtkPVView::SetPiece(inInfo, this, in.Piece);
     if (vtkMath::AreBoundsInitialized(in.Bounds))
     {
       vtkPVRenderView::SetGeometryBounds(inInfo, this, in.Bounds);
@@ -696,34 +724,51 @@ int vtkNeuroOverlayRepresentation::ProcessViewRequest(
   }
   else if (request == vtkPVView::REQUEST_RENDER())
   {
-    vtkMapper* mappers[NumberOfLayers] = { in.MarkerMapper, in.ArrowMapper, in.LineMappers[0], in.LineMappers[1],
-      in.LineMappers[2] };
+    auto* piece = vtkMultiBlockDataSet::SafeDownCast(vtkPVView::GetDeliveredPiece(inInfo, this));
     for (int layer = 0; layer < NumberOfLayers; ++layer)
     {
-      if (vtkAlgorithmOutput* producer = vtkPVRenderView::GetPieceProducer(inInfo, this, layer))
+      const auto index = static_cast<std::size_t>(layer);
+      auto* block = piece && static_cast<int>(piece->GetNumberOfBlocks()) == NumberOfLayers
+        ? vtkPolyData::SafeDownCast(piece->GetBlock(static_cast<unsigned int>(layer)))
+        : nullptr;
+      if (!block)
       {
-        if (mappers[layer]->GetInputConnection(0, 0) != producer)
+        if (in.Drawn[index]->GetNumberOfPoints() > 0)
         {
-          mappers[layer]->SetInputConnection(producer);
+          in.Drawn[index]->Initialize();
         }
+        in.DrawnTimes[index] = 0;
+        continue;
       }
+      if (layer == Static)
+      {
+        const double stamp = FieldNumber(block, "LayerStamp", -1.0);
+        if (stamp == in.DrawnStaticStamp)
+        {
+          continue;
+        }
+        in.DrawnStaticStamp = stamp;
+      }
+      else if (block->GetMTime() == in.DrawnTimes[index])
+      {
+        continue;
+      }
+      in.Drawn[index]->ShallowCopy(block);
+      in.DrawnTimes[index] = block->GetMTime();
     }
-    this->DrawTextLayers(vtkPVRenderView::GetPieceProducer(inInfo, this, Markers));
+    this->DrawTextLayers(piece && piece->GetNumberOfBlocks() > Markers ? piece->GetBlock(Markers) : nullptr);
   }
   return 1;
 }
 
-void vtkNeuroOverlayRepresentation::DrawTextLayers(vtkAlgorithmOutput* markers)
+void vtkNeuroOverlayRepresentation::DrawTextLayers(vtkDataObject* markers)
 {
   Internals& in = *this->Internal;
   std::string text;
-  vtkFieldData* fields = nullptr;
-  if (markers && markers->GetProducer())
+  vtkFieldData* fields = markers ? markers->GetFieldData() : nullptr;
+  if (fields)
   {
-    markers->GetProducer()->Update(markers->GetIndex());
-    vtkDataObject* piece = markers->GetProducer()->GetOutputDataObject(markers->GetIndex());
-    fields = piece ? piece->GetFieldData() : nullptr;
-    auto* array = fields ? vtkStringArray::SafeDownCast(fields->GetAbstractArray("Annotation")) : nullptr;
+    auto* array = vtkStringArray::SafeDownCast(fields->GetAbstractArray("Annotation"));
     text = array && array->GetNumberOfValues() > 0 ? array->GetValue(0) : "";
   }
   in.LegendHasEntries = UpdateLegend(fields, vtkDataObjectTree::SafeDownCast(in.Shapes->GetOutputDataObject(0)),

@@ -19,7 +19,7 @@
 
 #include <memory>
 
-class vtkAlgorithmOutput;
+class vtkDataObject;
 
 class NEUROPLAYBACKREPRESENTATIONS_EXPORT vtkNeuroOverlayRepresentation : public vtkPVDataRepresentation
 {
@@ -106,9 +106,9 @@ protected:
 private:
   // A per-overlay control changed: the layers are rebuilt at the next update.
   void ControlChanged();
-  // Draws the annotation and the event legend carried by the delivered markers piece (each redrawn only
+  // Draws the annotation and the event legend carried by the delivered markers layer (each redrawn only
   // when it changed), so they appear wherever the view renders, client or server.
-  void DrawTextLayers(vtkAlgorithmOutput* markers);
+  void DrawTextLayers(vtkDataObject* markers);
   vtkNeuroOverlayRepresentation(const vtkNeuroOverlayRepresentation&) = delete;
   void operator=(const vtkNeuroOverlayRepresentation&) = delete;
 
