@@ -121,6 +121,17 @@ def main():
             for source in simple.GetSources().values():
                 if source.GetXMLName() == "NeuroVideo":
                     simple.Hide(source, view)
+    # For the chart-cost anatomy: every Time Series filter's live redraw rate (Hz), or "pause" (On pause).
+    chart_rate = os.environ.get("NEUROPLAYBACK_GUI_BENCH_CHART_RATE", "")
+    if chart_rate:
+        for source in simple.GetSources().values():
+            if source.GetXMLName() == "NeuroTimeSeries":
+                if chart_rate == "pause":
+                    source.UpdateMode = "On pause"
+                else:
+                    source.UpdateMode = "Live"
+                    source.LiveUpdateRate = float(chart_rate)
+        result["chart_rate"] = chart_rate
     if os.environ.get("NEUROPLAYBACK_GUI_BENCH_AXES") == "1":
         view.OrientationAxesVisibility = 1  # as before the arena settings hid them, for a side-by-side run
         result["orientation_axes"] = True

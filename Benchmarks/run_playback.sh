@@ -6,7 +6,8 @@
 # Modes: cue, realtime, snap, bare (the cue without the session's video and time-series charts),
 # perframe (the cue with DirectPlayback off: a full ParaView time update per frame), surface /
 # surfacebare (cue / bare with the field in ParaView's Surface display instead of Neuro Field),
-# emptyarena (the floor: nothing shown) and previous /
+# charts4 / chartspause (the cue with the charts redrawn at most 4 times a second / only on pause),
+# novideo (the cue with the video hidden), emptyarena (the floor: nothing shown) and previous /
 # previousbare (the previous design, built from another checkout: NEUROPLAYBACK_PREVIOUS_SOURCE is its
 # source tree, NEUROPLAYBACK_PREVIOUS_BUILD its build tree; its own bench script and plugin are used).
 set -u
@@ -20,21 +21,24 @@ for case in "$@"; do
   for run in $(seq 1 "$runs"); do
     for speed in ${SPEEDS:-1 0.25}; do
       for mode in $modes; do
-      player=$mode extras=on direct=1 field="" script="$here/bench_gui_playback.py" plugins="${PV_PLUGIN_PATH:-}"
+      player=$mode extras=on direct=1 field="" chartrate="" script="$here/bench_gui_playback.py" plugins="${PV_PLUGIN_PATH:-}"
       [[ "$mode" == bare ]] && player=cue extras=off
       [[ "$mode" == perframe ]] && player=cue direct=0
       [[ "$mode" == surface ]] && player=cue field=Surface
+      [[ "$mode" == charts4 ]] && player=cue chartrate=4
+      [[ "$mode" == chartspause ]] && player=cue chartrate=pause
       [[ "$mode" == surfacebare ]] && player=cue extras=off field=Surface
       hide=""
       # The floor: the cue playing an arena with nothing shown (no field, overlays, legend, text, video
       # or charts): what one tick of ParaView's GUI costs here whatever is drawn.
       [[ "$mode" == emptyarena ]] && player=cue extras=off hide=scalarbar,annotation,overlays,video,field
+      [[ "$mode" == novideo ]] && player=cue hide=video
       if [[ "$mode" == previous* ]]; then
         player=cue script="$NEUROPLAYBACK_PREVIOUS_SOURCE/Benchmarks/bench_gui_playback.py"
         plugins="$NEUROPLAYBACK_PREVIOUS_BUILD/lib/paraview-5.11/plugins/NeuroPlayback"
         [[ "$mode" == previousbare ]] && extras=off
       fi
-        PV_PLUGIN_PATH="$plugins" NEUROPLAYBACK_FIELD_REPRESENTATION="$field" NEUROPLAYBACK_GUI_BENCH_HIDE="$hide" NEUROPLAYBACK_GUI_BENCH_DIRECT=$direct NEUROPLAYBACK_GUI_BENCH_EXTRAS=$extras NEUROPLAYBACK_GUI_BENCH_OUT="$out/$label-$mode-$speed-$run.json" NEUROPLAYBACK_GUI_BENCH_SESSION="$path" \
+        PV_PLUGIN_PATH="$plugins" NEUROPLAYBACK_FIELD_REPRESENTATION="$field" NEUROPLAYBACK_GUI_BENCH_CHART_RATE="$chartrate" NEUROPLAYBACK_GUI_BENCH_HIDE="$hide" NEUROPLAYBACK_GUI_BENCH_DIRECT=$direct NEUROPLAYBACK_GUI_BENCH_EXTRAS=$extras NEUROPLAYBACK_GUI_BENCH_OUT="$out/$label-$mode-$speed-$run.json" NEUROPLAYBACK_GUI_BENCH_SESSION="$path" \
         NEUROPLAYBACK_GUI_BENCH_MODE=$player NEUROPLAYBACK_GUI_BENCH_SPEED=$speed NEUROPLAYBACK_GUI_BENCH_SECONDS=10 \
         NEUROPLAYBACK_GUI_BENCH_DIR="$(dirname "$script")" \
           timeout 400 xvfb-run -a -s "-screen 0 1280x1024x24" paraview --dr --script="$script" \

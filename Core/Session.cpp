@@ -1,5 +1,7 @@
 #include "Session.h"
 
+#include "MissingFile.h"
+
 #include "NwbImport.h"
 #include "RowAdapters.h"
 #include "SessionError.h"
@@ -70,9 +72,12 @@ std::unique_ptr<Session> Session::Open(const std::string& path, std::size_t cach
   if (path.empty()) {
     throw SessionError("No session file name was given.", "Choose a .nsp file in File > Open or pass FileName.");
   }
+  if (!std::filesystem::exists(path)) {
+    throw SessionError(DescribeMissingFile(path), "Correct the file name (File > Open lists what is there).");
+  }
   if (!std::ifstream(path).good()) {
-    throw SessionError("Cannot open '" + path + "': the file does not exist or is not readable.",
-      "Check the path and the file permissions.");
+    throw SessionError("Cannot read '" + path + "': the file exists but is not readable by this user.",
+      "Check the file's permissions (ls -l), or copy it somewhere readable.");
   }
   if (!h5::IsHdf5File(path)) {
     throw SessionError("'" + path + "' is not an HDF5 file, or it is truncated.",

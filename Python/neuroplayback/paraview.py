@@ -49,6 +49,27 @@ def last_error(reader):
     return _text(reader.GetPropertyValue("LastError"))
 
 
+def _describe_missing_file(path):
+    """As the reader says it (Core/MissingFile.cpp): the full path, whether its folder exists, and the
+    closest names in that folder."""
+    import difflib
+    full = os.path.abspath(path)
+    folder, name = os.path.split(full)
+    message = f"Session file not found: '{full}' does not exist"
+    if not os.path.isdir(folder):
+        existing = folder
+        while existing and existing != os.path.dirname(existing) and not os.path.isdir(existing):
+            existing = os.path.dirname(existing)
+        message += f": its folder '{folder}' does not exist either (the deepest folder that does is '{existing}')."
+    else:
+        nearest = difflib.get_close_matches(name, sorted(os.listdir(folder))[:10000], n=3, cutoff=0.6)
+        if nearest:
+            message += "; in its folder the closest names are " + ", ".join(f"'{n}'" for n in nearest) + "."
+        else:
+            message += " (its folder exists but has no file with a similar name)."
+    return message + " How to fix: correct the file name."
+
+
 def open_session(path, exact_color_range=False, cache_size_mb=None, nwb=None):
     """Opens a session file and returns the reader proxy.
 
@@ -58,7 +79,7 @@ def open_session(path, exact_color_range=False, cache_size_mb=None, nwb=None):
     """
     path = os.fspath(path)
     if not os.path.exists(path):
-        raise FileNotFoundError(f"Session file not found: {path}. Check the path.")
+        raise FileNotFoundError(_describe_missing_file(path))
     ensure_plugin()
     simple = _simple()
     # Through paraview.simple, so the pipeline controller registers it with the TimeKeeper

@@ -52,6 +52,17 @@ TEST(Session, OpensTheBundledSample) {
 TEST(Session, RejectsAMissingFile) {
   const std::string message = OpenError("/nonexistent/session.nsp");
   EXPECT_NE(message.find("does not exist"), std::string::npos) << message;
+  EXPECT_NE(message.find("folder '/nonexistent' does not exist either"), std::string::npos) << message;
+}
+
+TEST(Session, AMistypedNameSuggestsTheClosestFiles) {
+  const std::string real = TempPath("rat12-day3.nsp");
+  std::ofstream(real) << "x";
+  std::ofstream(TempPath("unrelated-notes.txt")) << "x";
+  const std::string message = OpenError(TempPath("rat12-day2.nsp"));
+  EXPECT_NE(message.find("closest names are 'rat12-day3.nsp'"), std::string::npos) << message;
+  EXPECT_EQ(message.find("unrelated-notes"), std::string::npos) << message;
+  EXPECT_NE(message.find("How to fix"), std::string::npos) << message;
 }
 
 TEST(Session, RejectsANonHdf5File) {

@@ -144,6 +144,15 @@ class BadInputTest(unittest.TestCase):
     def test_missing_file(self):
         with self.assertRaises(FileNotFoundError):
             open_session(self.path("does-not-exist.nsp"))
+        # A mistyped name: the message gives the full path and the closest names in its folder.
+        sf.write_session(self.path("rat12-day3.nsp"))
+        with self.assertRaises(FileNotFoundError) as caught:
+            open_session(self.path("rat12-day2.nsp"))
+        self.assertIn(os.path.abspath(self.path("rat12-day2.nsp")), str(caught.exception))
+        self.assertIn("closest names are 'rat12-day3.nsp'", str(caught.exception))
+        with self.assertRaises(FileNotFoundError) as caught:
+            open_session(self.path(os.path.join("no-such-folder", "s.nsp")))
+        self.assertIn("no-such-folder' does not exist either", str(caught.exception))
 
     def test_reader_recovers_after_a_bad_file(self):
         bad = self.path("recover.nsp")
