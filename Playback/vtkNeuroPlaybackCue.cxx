@@ -28,6 +28,8 @@
 #include <ctime>
 #include <fstream>
 #include <limits>
+#include <sstream>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -173,6 +175,30 @@ private:
   vtkWeakPointer<vtkSMProxy> Reader;
   std::string Overlay;
 };
+
+// The fix for a wrong epoch overlay name: the interval overlays the session has, asked through the proxy.
+std::string IntervalOverlaysOf(vtkSMProxy* reader)
+{
+  std::string names;
+  if (reader)
+  {
+    vtkNew<vtkNeuroSessionInformation> info;
+    info->RequestOverlayNames();
+    reader->GatherInformation(info);
+    std::istringstream lines(info->GetIntervalOverlays());
+    for (std::string name; std::getline(lines, name);)
+    {
+      names += (names.empty() ? "'" : ", '") + name + "'";
+    }
+  }
+  if (names.empty())
+  {
+    return "It has no interval overlays at all: add one (kind intervals, e.g. trials) to the session, or set "
+           "EpochOverlay to an empty string to play everything.";
+  }
+  return "Its interval overlays are " + names + ": set EpochOverlay to one of them, or to an empty string to "
+         "play everything.";
+}
 
 // What makes the reader reopen its session: the frame times are asked for again when it changes.
 std::string SessionKey(vtkSMProxy* reader)
@@ -659,8 +685,7 @@ void vtkNeuroPlaybackCue::OnPlayStarted(vtkObject*, unsigned long, void* callDat
   if (!epochs.empty() && !in.Scheduler->GetEpochs())
   {
     this->LastError = "The session has no interval overlay named '" + epochs +
-      "', so playback is not limited to epochs. Set EpochOverlay to the name of an overlay of kind "
-      "intervals (trials, epochs), or to an empty string to play everything.";
+      "', so playback is not limited to epochs. " + IntervalOverlaysOf(this->SessionProxy);
     vtkWarningMacro(<< this->LastError);
   }
   this->Playing = true;
