@@ -98,8 +98,11 @@ def check_real(array, where, name):
 def check_shape(array, where, name, trailing, text):
     """`trailing` is the shape after the first dimension, e.g. (2,) for (n, 2)."""
     if len(array.shape) != 1 + len(trailing) or tuple(array.shape[1:]) != tuple(trailing):
-        fail(f"{where}: {name} has shape {shape_text(array.shape)} but needs {text}.", "",
-             f"Reshape {name} to {text}, one row per sample.")
+        # (2, n) where (n, 2) is wanted: the rows and columns are swapped, the commonest slip.
+        transposed = (len(trailing) == 1 and len(array.shape) == 2 and array.shape[0] == trailing[0]
+                      and array.shape[1] != trailing[0])
+        fix = f"Pass {name}.T (it looks transposed)" if transposed else f"Reshape {name} to {text}, one row per sample"
+        fail(f"{where}: {name} has shape {shape_text(array.shape)} but needs {text}.", "", fix + ".")
     check_real(array, where, name)
 
 

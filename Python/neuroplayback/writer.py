@@ -159,10 +159,14 @@ def _optional(value, where, name, **checks):
 
 def _check_overlap(first, last, where, ctx, what="its times"):
     if last < ctx.first or first > ctx.last:
+        # Milliseconds: a span a thousand times the session's that lands on it once divided by 1000.
+        in_ms = (last - first) >= 100.0 * (ctx.last - ctx.first) and not (last / 1000.0 < ctx.first
+                                                                          or first / 1000.0 > ctx.last)
+        fix = ("They look like milliseconds: divide them by 1000 (times are in seconds)." if in_ms else
+               "Put its times on the session clock (shift them by the clock offset), or leave the overlay out.")
         fail(f"{where}: {what} ({first:g} s to {last:g} s) do not overlap the session's frames "
              f"({ctx.first:g} s to {ctx.last:g} s).",
-             "An overlay is drawn only inside the session's time span, so it would never be shown.",
-             "Put its times on the session clock (shift them by the clock offset), or leave the overlay out.")
+             "An overlay is drawn only inside the session's time span, so it would never be shown.", fix)
 
 
 def _sample_times(times, n, where, ctx, what="the data"):
@@ -362,6 +366,11 @@ class _PositionPlan(_Plan):
             self.trail = number(o._trail_frames, where, "trail_length (frames)", non_negative=True) / ctx.rate
         else:
             self.trail = _optional(o.trail_length, where, "trail_length (seconds)", non_negative=True) or 0.0
+            duration = ctx.last - ctx.first
+            if duration > 0 and self.trail > duration:
+                warnings.warn(f"{where}: trail_length = {self.trail:g} s is longer than the whole session "
+                              f"({duration:g} s). trail_length is in seconds here (neurospatial's was in frames: "
+                              f"{self.trail:g} frames would be trail_length={self.trail / ctx.rate:g}).", stacklevel=3)
         self.trail_color = None if o.trail_color is None else check_color(o.trail_color, where, "trail_color")
         self.interp = check_interp(o.interp, where)
 
@@ -817,6 +826,10 @@ class _SeriesPlan(_Plan):
     def check(self, ctx):
         o, where = self.owner, self.where
         self.values = _sample_array(o.data, where, "data", (), "(n,)")
+        if o.times is None:
+            fail(f"{where}: times is not given.", "A time series has its own clock (speed at 30 Hz, LFP at 1 kHz); "
+                 "neurospatial's TimeSeriesOverlay requires times too.",
+                 "Give times (n,) in seconds on the session clock, one per sample.")
         self.times, _, _ = _sample_times(o.times, self.values.shape[0], where, ctx, "data")
         for attr in ("label", "group"):
             value = getattr(o, attr)
@@ -1371,8 +1384,11 @@ def write_session(path, env, fields, *, frame_times=None, frame_rate=None, start
     specs = _fields(fields, field_names, dtype)
     for spec in specs:
         if spec.n_bins != env.n_bins:
-            fail(f"field {spec.name!r} has {spec.n_bins} values per frame but the environment has {env.n_bins} bins.",
+            transposed = spec.n_frames == env.n_bins
+            fail(f"field {spec.name!r} has {spec.n_bins} values per frame but the environment has {env.n_bins} bins"
+                 + (f" (and {spec.n_frames} rows: it looks transposed, (n_bins, n_frames))." if transposed else "."),
                  "Each value belongs to one active bin, in the environment's bin order.",
+                 "Pass the field's .T, so it is (n_frames, n_bins)." if transposed else
                  "Give (n_frames, env.n_bins) values; for a grid, only the active bins (active_mask), x-major.")
     n_frames = specs[0].n_frames
     for spec in specs[1:]:
@@ -1417,6 +1433,10 @@ def write_session(path, env, fields, *, frame_times=None, frame_rate=None, start
                  "Each frame needs exactly one time.", f"Give frame_times as ({n_frames},) seconds.")
         first, last = arrays.scan_times(times, "write_session", "frame_times")
         regular = None
+        if n_frames > 1 and (last - first) / (n_frames - 1) >= 2.0 and (last - first) / (n_frames - 1) <= 100.0:
+            warnings.warn(f"write_session: frame_times are {(last - first) / (n_frames - 1):g} s apart on average "
+                          f"({(n_frames - 1) / (last - first):g} frames per second); if they are milliseconds, "
+                          "divide them by 1000 (times are in seconds).", stacklevel=2)
     else:
         rate = number(frame_rate, "write_session", "frame_rate", positive=True)
         begin = number(0.0 if start is None else start, "write_session", "start")

@@ -731,6 +731,14 @@ class WriterTest(unittest.TestCase):
             "times length": (dict(frame_times=t[:9]), ["frame_times has shape (9,)", "(10,)"]),
             "position shape": (dict(overlays=[PositionOverlay(np.ones((10, 3)), times=t)]),
                                ["positions has shape (10, 3) but needs (n, 2)"]),
+            "position transposed": (dict(overlays=[PositionOverlay(np.ones((2, 10)), times=t)]),
+                                    ["positions has shape (2, 10) but needs (n, 2)", "Pass positions.T"]),
+            "field transposed": (dict(fields=np.zeros((12, 10)), frame_times=np.arange(12) / 10.0),
+                                 ["it looks transposed", "Pass the field's .T"]),
+            "times in ms": (dict(overlays=[PositionOverlay(xy10, times=t * 1000 + 5)]),
+                            ["do not overlap", "look like milliseconds"]),
+            "series without times": (dict(overlays=[TimeSeriesOverlay(np.zeros(10))]),
+                                     ["times is not given", "neurospatial's TimeSeriesOverlay requires times"]),
             "position times": (dict(overlays=[PositionOverlay(xy10, times=t[::-1])]),
                                ["times is not strictly increasing at index 1"]),
             "times count": (dict(overlays=[PositionOverlay(xy10, times=t[:8])]),
@@ -794,6 +802,15 @@ class WriterTest(unittest.TestCase):
                 self.assertTrue(caught.exception.what and caught.exception.fix)
                 self.assertFalse(os.path.exists(path), "nothing is written for bad input")
         self.assertEqual(glob.glob(os.path.join(self.folder, ".*.partial")), [])
+
+    def test_units_that_look_wrong_are_warned_about(self):
+        env = grid_environment(np.linspace(0, 40, 5), np.linspace(0, 30, 4))
+        t = np.arange(10) / 10.0
+        with self.assertWarnsRegex(UserWarning, r"trail_length = 50 s is longer than the whole session .*in frames"):
+            write_session(self.path("trail.nsp"), env, np.zeros((10, 12)), frame_times=t,
+                          overlays=[PositionOverlay(np.ones((10, 2)), times=t, trail_length=50)])
+        with self.assertWarnsRegex(UserWarning, "if they are milliseconds, divide them by 1000"):
+            write_session(self.path("ms.nsp"), env, np.zeros((10, 12)), frame_times=t * 40.0)  # 4 "s" apart: 250 Hz in ms
 
     def test_an_existing_file_is_kept_and_a_failed_write_leaves_nothing(self):
         env = grid_environment(np.linspace(0, 40, 5), np.linspace(0, 30, 4))
