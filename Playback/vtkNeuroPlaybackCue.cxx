@@ -693,6 +693,7 @@ void vtkNeuroPlaybackCue::OnPlayStarted(vtkObject*, unsigned long, void* callDat
   in.ClockSamples = in.ArenaMismatches = 0;
   in.ChartLagMax = 0.0;
   in.AgreedAfterStop = true;
+  this->Scrubbing = false; // playing takes the direct path over from a scrub
   if (this->DirectPlayback && !in.Saving)
   {
     this->BeginDirectPlayback();
@@ -742,7 +743,9 @@ void vtkNeuroPlaybackCue::RenderDirect(double time)
   const double now = in.Clock.Now();
   // A wrap or a jump over a gap between epochs moves the charts at once, not at their next live redraw.
   const double step = (time - in.LastDirectTime) * in.Direction;
-  const bool jumped = !std::isnan(in.LastDirectTime) && (step < 0.0 || step > 0.5 * this->Speed);
+  // (Not while scrubbing: every position is a jump there, and the charts are made exact when it ends.)
+  const bool jumped =
+    !this->Scrubbing && !std::isnan(in.LastDirectTime) && (step < 0.0 || step > 0.5 * this->Speed);
   in.LastDirectTime = time;
   for (DirectView& entry : in.DirectViews)
   {
@@ -766,6 +769,34 @@ void vtkNeuroPlaybackCue::RenderDirect(double time)
   {
     this->CheckClocks(time, false);
   }
+}
+
+void vtkNeuroPlaybackCue::ScrubTo(double time)
+{
+  if (this->Playing || !this->Scene || !this->EnsureScheduling() || !std::isfinite(time))
+  {
+    return;
+  }
+  if (!this->Scrubbing)
+  {
+    this->BeginDirectPlayback();
+    if (!this->Internal->Direct)
+    {
+      return; // something else drives the scene's renders (Save Animation)
+    }
+    this->Scrubbing = true;
+  }
+  this->RenderDirect(time);
+}
+
+void vtkNeuroPlaybackCue::EndScrub()
+{
+  if (!this->Scrubbing)
+  {
+    return;
+  }
+  this->Scrubbing = false;
+  this->EndDirectPlayback();
 }
 
 void vtkNeuroPlaybackCue::CheckClocks(double time, bool stopped)

@@ -102,6 +102,13 @@ public:
   vtkIdType GetCurrentFrame();
   /// The time of a frame (clamped to the session), NaN when no session is attached.
   double GetFrameTime(vtkIdType frame);
+  /// Scrubbing (the toolbar's frame slider): while stopped, shows the frame at `time` through the
+  /// direct path (the views' own time, update and render; no proxy-level update), the same path as
+  /// playing. EndScrub() puts the views back on the TimeKeeper and brings everything up to date once
+  /// (call it when the scrubbing stops, then set the scene's time). Ignored while playing.
+  void ScrubTo(double time);
+  void EndScrub();
+  bool IsScrubbing() const { return this->Scrubbing; }
   /// Empty unless the last play or speed change failed; says what went wrong and how to fix it.
   const char* GetLastError() const { return this->LastError.c_str(); }
 
@@ -160,6 +167,7 @@ private:
   std::string LastError;
   bool Scheduling = false;
   bool Playing = false;
+  bool Scrubbing = false;
   bool InHandler = false;
 
   vtkWeakPointer<vtkSMProxy> SessionProxy;

@@ -171,6 +171,15 @@ pqNeuroPlaybackToolbar::pqNeuroPlaybackToolbar(QWidget* parentObject)
   this->ScrubTimer = new QTimer(this);
   this->ScrubTimer->setSingleShot(true);
   QObject::connect(this->ScrubTimer, &QTimer::timeout, this, &pqNeuroPlaybackToolbar::applyScrub);
+  this->ScrubSettleTimer = new QTimer(this);
+  this->ScrubSettleTimer->setSingleShot(true);
+  QObject::connect(this->ScrubSettleTimer, &QTimer::timeout, this, &pqNeuroPlaybackToolbar::endScrub);
+  QObject::connect(this->Slider, &QSlider::sliderReleased, this, [this]() {
+    if (this->ScrubSettleTimer->isActive())
+    {
+      this->ScrubSettleTimer->start(0); // released: end the scrub as soon as the last frame is applied
+    }
+  });
 
   if (auto* manager = pqPVApplicationCore::instance()->animationManager())
   {
@@ -308,7 +317,15 @@ void pqNeuroPlaybackToolbar::applyScrub()
   if (frame && cue && scene)
   {
     const double time = cue->GetFrameTime(static_cast<vtkIdType>(*frame));
-    if (std::isfinite(time))
+    if (std::isfinite(time) && !cue->IsPlaying() && cue->GetDirectPlayback())
+    {
+      // Stopped: each position is drawn through the direct path (no proxy-level update); the exact,
+      // full update runs once, when the slider rests.
+      cue->ScrubTo(time);
+      this->ScrubbedTime = time;
+      this->ScrubSettleTimer->start(this->Slider->isSliderDown() ? 400 : 200);
+    }
+    else if (std::isfinite(time))
     {
       scene->setAnimationTime(time);
     }
@@ -316,6 +333,24 @@ void pqNeuroPlaybackToolbar::applyScrub()
   if (this->Internal->Scrub.HasPending())
   {
     this->ScrubTimer->start(static_cast<int>(std::ceil(this->Internal->Scrub.SecondsUntilReady() * 1000.0)));
+  }
+}
+
+void pqNeuroPlaybackToolbar::endScrub()
+{
+  vtkNeuroPlaybackCue* cue = pqNeuroPlaybackBehavior::findCueObject();
+  if (this->ScrubTimer->isActive() || this->Slider->isSliderDown())
+  {
+    this->ScrubSettleTimer->start(200); // still moving: wait for it to rest
+    return;
+  }
+  if (cue && cue->IsScrubbing())
+  {
+    cue->EndScrub();
+    if (pqAnimationScene* scene = pqNeuroPlaybackBehavior::activeScene())
+    {
+      scene->setAnimationTime(this->ScrubbedTime);
+    }
   }
 }
 

@@ -29,6 +29,7 @@ private Q_SLOTS:
   void onLoopToggled(bool on);
   void onSliderMoved(int frame);
   void applyScrub();
+  void endScrub();
   void refresh();
   void onSceneChanged();
   void jumpToEvent(int direction);
@@ -52,6 +53,9 @@ private:
   QStringList EventNames;
   QStringList IntervalNames;
   QTimer* ScrubTimer;
+  // Fires once the slider has rested: the scrub's direct frames end with one exact, full update.
+  QTimer* ScrubSettleTimer;
+  double ScrubbedTime = 0.0;
   struct Internals;
   std::unique_ptr<Internals> Internal;
 };

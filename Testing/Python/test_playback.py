@@ -148,6 +148,32 @@ class PlaybackTest(unittest.TestCase):
         playback_cue().Speed = 1.0
         playback_cue().MovieSpeed = 1.0
 
+    def test_scrubbing_draws_through_the_direct_path_and_ends_exact(self):
+        reader = self.open(SAMPLE)
+        cue = playback_cue()
+        first, last = time_range(reader)
+
+        def shown_frame():
+            reader.UpdatePropertyInformation()
+            return reader.GetPropertyValue("CurrentFrameInfo")
+
+        targets = [first + (last - first) * f for f in (0.73, 0.12, 0.5, 0.91)]
+        direct = []
+        for t in targets:  # what the toolbar's frame slider does while it moves
+            cue.SMProxy.GetProperty("ScrubTime").SetElement(0, t)
+            cue.SMProxy.UpdateVTKObjects()
+            direct.append(shown_frame())
+        self.assertEqual(len(set(direct)), len(targets), f"each position drew its own frame: {direct}")
+        cue.SMProxy.InvokeCommand("EndScrub")
+        # Back on the TimeKeeper: the normal pipeline time at each target shows the frame the scrub drew there.
+        for t, frame in zip(targets, direct):
+            self.scene.AnimationTime = t
+            simple.Render(self.view)
+            self.assertEqual(shown_frame(), frame)
+        # Playing after a scrub works as before.
+        stats = play(seconds=0.3)
+        self.assertGreater(stats["frames_shown"], 0)
+
     def test_save_animation_respects_the_frame_window_and_time_range(self):
         reader = self.open(SAMPLE)  # 10 s: 300 movie frames at 30 fps
         pattern = os.path.join(self.folder, "window.png")
