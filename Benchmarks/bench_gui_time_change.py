@@ -199,11 +199,22 @@ def gui_main():
 
         first, last = float(scene.StartTime), float(scene.EndTime)
         rng = random.Random(seed)
+        # NEUROPLAYBACK_GUI_BENCH_SCRUB=1: each change is a scrub through the playback cue's direct path
+        # (what the NeuroPlayback toolbar's frame slider does while it moves), not a ParaView time change.
+        scrub_cue = None
+        if kind == "ours" and os.environ.get("NEUROPLAYBACK_GUI_BENCH_SCRUB") == "1":
+            from neuroplayback.paraview import playback_cue
+            scrub_cue = playback_cue().SMProxy
+            results["scrub"] = True
         for i in range(changes):
             t = rng.uniform(first, last)
             start = begin("time_change")
-            scene.AnimationTime = t
-            simple.Render(view)
+            if scrub_cue is not None:
+                scrub_cue.GetProperty("ScrubTime").SetElement(0, t)
+                scrub_cue.UpdateVTKObjects()
+            else:
+                scene.AnimationTime = t
+                simple.Render(view)
             middle = time.perf_counter()
             process_events(0)
             seconds = time.perf_counter() - start
@@ -215,6 +226,13 @@ def gui_main():
             emit(event="end", phase="time_change", index=i, rss_kb=rss_kb(), **entry)
             save()
 
+        if scrub_cue is not None:
+            start = time.perf_counter()
+            scrub_cue.InvokeCommand("EndScrub")
+            scene.AnimationTime = t
+            process_events(0)
+            results["phases"]["end_scrub"] = {"seconds": time.perf_counter() - start}
+            save()
         # Where a time change goes: the same steps taken one at a time (medians of 10). The reader is
         # brought to t first, so "set_time" is the rest of ParaView's reaction to the new time
         # (TimeKeeper, view time, representation update of the already-read frame, GUI time widgets).
