@@ -6,8 +6,8 @@
 
 namespace neuroplayback {
 
-// The entries of `folder` whose names are closest to `name` (edit distance, at most `count`, closest
-// first; only names within half the name's length, so unrelated files are not suggested).
+// The entries of `folder` whose names are closest to `name` (ClosestNames: edit distance, at most
+// `count`, closest first, unrelated names left out).
 std::vector<std::string> NearestNames(const std::string& folder, const std::string& name, std::size_t count = 3);
 
 // "'/abs/path' does not exist: ..." with the folder's state and the nearest names; the fix follows.
