@@ -51,15 +51,20 @@ constexpr int kWidth = 160;
 constexpr int kHeight = 120;
 
 // A test video, written once and shared by the test processes (ctest runs each test on its own):
-// made under a unique name and renamed, so parallel runs never see half a file; remade when the
+// made under a unique name and then linked to its name only if no other process got there first, so
+// parallel runs never see half a file, and a file another test is reading is never replaced (the
+// encoder is not byte-for-byte repeatable, and the decoder opens a file more than once). Remade when the
 // tool is newer.
 std::string TestVideo(const std::string& name, const std::string& arguments) {
   const fs::path dir(NEUROPLAYBACK_TEST_VIDEO_DIR);
   fs::create_directories(dir);
   const fs::path path = dir / name;
   std::error_code error;
-  if (fs::exists(path, error) && fs::last_write_time(path) >= fs::last_write_time(NEUROPLAYBACK_MAKE_VIDEO)) {
-    return path.string();
+  if (fs::exists(path, error)) {
+    if (fs::last_write_time(path) >= fs::last_write_time(NEUROPLAYBACK_MAKE_VIDEO)) {
+      return path.string();
+    }
+    fs::remove(path, error); // stale: made by an older tool
   }
   const fs::path temporary = dir / (std::to_string(getpid()) + "-" + name);
   const std::string command = std::string("\"") + NEUROPLAYBACK_MAKE_VIDEO + "\" --quiet --output \"" +
@@ -69,7 +74,8 @@ std::string TestVideo(const std::string& name, const std::string& arguments) {
     ADD_FAILURE() << "could not make the test video: " << command;
     return path.string();
   }
-  fs::rename(temporary, path);
+  fs::create_hard_link(temporary, path, error); // fails when another process's copy is already there
+  fs::remove(temporary, error);
   return path.string();
 }
 
