@@ -1325,7 +1325,7 @@ def _color_range(value, where, name, names):
 def write_session(path, env, fields, *, frame_times=None, frame_rate=None, start=None, field_names=None,
                   default_field=None, overlays=None, regions=None, title=None, vmin=None, vmax=None, cmap=None,
                   shared_color_range=False, dtype=None, compression=None, nwb_path=None, overwrite=False,
-                  layer_names=None):
+                  layer_names=None, progress=None):
     """Writes a session file and returns its path.
 
     path          the .nsp file to write (its folder must exist); an existing file is replaced only
@@ -1349,6 +1349,8 @@ def write_session(path, env, fields, *, frame_times=None, frame_rate=None, start
     nwb_path      an NWB file whose behaviour data the reader adds as overlays (stored relative to the
                   session's folder).
     layer_names   neurospatial's name for field_names (multi-field animations).
+    progress      True: a progress bar while the fields are copied (tqdm when installed, else a line on
+                  stderr); False: none; None (default): shown when the fields hold over 256 MB.
     """
     try:
         text = os.fspath(path)
@@ -1482,7 +1484,10 @@ def write_session(path, env, fields, *, frame_times=None, frame_rate=None, start
                 _write_times(time_group, "frame_times", times)
             group = f.create_group("fields")
             group.attrs["default"] = default_field or specs[0].name
-            ranges = [_write_field(group, spec, compression) for spec in specs]
+            total = sum(spec.n_frames * spec.n_bins * spec.dtype.itemsize for spec in specs)
+            shown = progress if progress is not None else total > PROGRESS_FROM_BYTES
+            with _Progress(total, "writing fields", shown) as bar:
+                ranges = [_write_field(group, spec, compression, bar) for spec in specs]
             if shared_color_range:
                 finite = [r for r in ranges if r[0] <= r[1]]
                 ranges = [(min(r[0] for r in finite), max(r[1] for r in finite))] * len(ranges) if finite else ranges
@@ -1540,7 +1545,51 @@ def _final_range(data_low, data_high, user_low, user_high):
     return low, high
 
 
-def _write_field(group, spec, compression):
+PROGRESS_FROM_BYTES = 256 << 20  # fields larger than this show progress unless progress=False
+
+
+class _Progress:
+    """Bytes done of a total: a tqdm bar when tqdm is installed, else a line on stderr redrawn at most
+    twice a second; nothing when not shown."""
+
+    def __init__(self, total, label, shown):
+        self.total, self.label, self.shown, self.done, self.bar, self.last = total, label, shown, 0, None, 0.0
+        if shown:
+            try:
+                from tqdm import tqdm
+                self.bar = tqdm(total=total, unit="B", unit_scale=True, desc=label)
+            except ImportError:
+                self.bar = None
+
+    def __enter__(self):
+        return self
+
+    def update(self, count):
+        self.done += count
+        if not self.shown:
+            return
+        if self.bar is not None:
+            self.bar.update(count)
+            return
+        import sys
+        import time
+        now = time.monotonic()
+        if now - self.last >= 0.5 or self.done >= self.total:
+            self.last = now
+            percent = 100.0 * self.done / self.total if self.total else 100.0
+            sys.stderr.write(f"\r{self.label}: {percent:5.1f} % ({self.done / 1e9:.2f} of {self.total / 1e9:.2f} GB)")
+            sys.stderr.flush()
+
+    def __exit__(self, *exc):
+        if self.shown and self.bar is not None:
+            self.bar.close()
+        elif self.shown:
+            import sys
+            sys.stderr.write("\n")
+        return False
+
+
+def _write_field(group, spec, compression, progress=None):
     """Streams one field into /fields/<name>, chunked along time; returns its finite (min, max)."""
     row = spec.n_bins * spec.dtype.itemsize
     chunk = arrays.field_chunk_rows(spec.n_frames, row)
@@ -1562,6 +1611,8 @@ def _write_field(group, spec, compression):
             low, high = min(low, float(values.min())), max(high, float(values.max()))
         del block, finite
         arrays.release(spec.source, first, stop)
+        if progress is not None:
+            progress.update((stop - first) * row)
     return low, high
 
 

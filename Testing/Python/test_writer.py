@@ -803,6 +803,20 @@ class WriterTest(unittest.TestCase):
                 self.assertFalse(os.path.exists(path), "nothing is written for bad input")
         self.assertEqual(glob.glob(os.path.join(self.folder, ".*.partial")), [])
 
+    def test_progress_is_shown_while_fields_are_written(self):
+        import contextlib
+        import io
+        env = grid_environment(np.linspace(0, 40, 5), np.linspace(0, 30, 4))
+        text = io.StringIO()
+        with contextlib.redirect_stderr(text):
+            write_session(self.path("progress.nsp"), env, np.zeros((100, 12)), frame_rate=10.0, progress=True)
+        self.assertIn("writing fields", text.getvalue())  # tqdm's bar when installed, else a line
+        self.assertIn("100", text.getvalue())
+        quiet = io.StringIO()
+        with contextlib.redirect_stderr(quiet):  # small fields: no progress unless asked
+            write_session(self.path("quiet.nsp"), env, np.zeros((100, 12)), frame_rate=10.0)
+        self.assertEqual(quiet.getvalue(), "")
+
     def test_units_that_look_wrong_are_warned_about(self):
         env = grid_environment(np.linspace(0, 40, 5), np.linspace(0, 30, 4))
         t = np.arange(10) / 10.0
