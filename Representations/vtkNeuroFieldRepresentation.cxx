@@ -1,7 +1,8 @@
 #include "vtkNeuroFieldRepresentation.h"
 
+#include "DeliveredPiece.h"
+
 #include <vtkActor.h>
-#include <vtkAlgorithmOutput.h>
 #include <vtkCellArray.h>
 #include <vtkCellData.h>
 #include <vtkCellType.h>
@@ -12,7 +13,6 @@
 #include <vtkFieldData.h>
 #include <vtkFloatArray.h>
 #include <vtkIdList.h>
-#include <vtkIdTypeArray.h>
 #include <vtkImageData.h>
 #include <vtkInformation.h>
 #include <vtkIntArray.h>
@@ -177,11 +177,6 @@ void BuildCellsWithTexels(vtkDataSet* input, Cells& cells)
   cells.TextureSize[1] = height;
 }
 
-template <typename T>
-void CopyValues(const T* source, vtkIdType count, double* target)
-{
-  std::copy_n(source, count, target);
-}
 } // namespace
 
 struct vtkNeuroFieldRepresentation::Internals
@@ -201,9 +196,8 @@ struct vtkNeuroFieldRepresentation::Internals
   vtkNew<vtkTexture> Texture;
   vtkNew<vtkImageData> Colors;
   vtkSmartPointer<vtkScalarsToColors> LookupTable;
-  vtkDataArray* MappedValues = nullptr; // identity only, never dereferenced
   bool MappedSolid = false;
-  vtkMTimeType MappedValuesTime = 0;
+  vtkMTimeType MappedValuesTime = 0; // a new values array has a new modification time
   vtkMTimeType MappedTableTime = 0;
   double SolidColor[3] = { 1.0, 1.0, 1.0 };
   vtkTimeStamp SolidColorTime;
@@ -363,11 +357,11 @@ int vtkNeuroFieldRepresentation::RequestData(
     const vtkIdType copied = std::min(cells, texels->GetNumberOfTuples());
     if (auto* floats = vtkFloatArray::SafeDownCast(array))
     {
-      CopyValues(floats->GetPointer(0), copied, target);
+      std::copy_n(floats->GetPointer(0), copied, target);
     }
     else if (auto* doubles = vtkDoubleArray::SafeDownCast(array))
     {
-      CopyValues(doubles->GetPointer(0), copied, target);
+      std::copy_n(doubles->GetPointer(0), copied, target);
     }
     else
     {
@@ -393,11 +387,7 @@ int vtkNeuroFieldRepresentation::ProcessViewRequest(
   Internals& in = *this->Internal;
   if (request == vtkPVView::REQUEST_UPDATE())
   {
-    vtkPVView::SetPiece(inInfo, this, in.Piece);
-    if (vtkMath::AreBoundsInitialized(in.Bounds))
-    {
-      vtkPVRenderView::SetGeometryBounds(inInfo, this, in.Bounds);
-    }
+    neuroplayback::SetPieceAndBounds(inInfo, this, in.Piece, in.Bounds);
   }
   else if (request == vtkPVView::REQUEST_RENDER())
   {
@@ -431,7 +421,6 @@ void vtkNeuroFieldRepresentation::UpdateTexture(vtkFieldData* fields)
   if (!size || size->GetNumberOfTuples() != 1)
   {
     in.Actor->SetTexture(nullptr);
-    in.MappedValues = nullptr;
     return;
   }
   const int width = size->GetValue(0);
@@ -439,7 +428,7 @@ void vtkNeuroFieldRepresentation::UpdateTexture(vtkFieldData* fields)
   const vtkIdType count = static_cast<vtkIdType>(width) * height;
   const bool solid = !texels || !in.LookupTable || texels->GetNumberOfTuples() != count;
   const bool changed = solid ? !in.MappedSolid || in.Colors->GetMTime() < in.SolidColorTime
-                             : texels != in.MappedValues || texels->GetMTime() != in.MappedValuesTime ||
+                             : texels->GetMTime() != in.MappedValuesTime ||
                                in.LookupTable->GetMTime() != in.MappedTableTime;
   if (!changed && in.Actor->GetTexture())
   {
@@ -486,7 +475,6 @@ void vtkNeuroFieldRepresentation::UpdateTexture(vtkFieldData* fields)
   in.Colors->GetPointData()->SetScalars(colors);
   in.Colors->Modified();
   in.MappedSolid = solid;
-  in.MappedValues = solid ? nullptr : texels;
   in.MappedValuesTime = solid ? 0 : texels->GetMTime();
   in.MappedTableTime = solid ? 0 : in.LookupTable->GetMTime();
   in.Actor->SetTexture(in.Texture);

@@ -1,10 +1,10 @@
 #include "vtkNeuroOverlayRepresentation.h"
 
+#include "DeliveredPiece.h"
 #include "RasterText.h"
 #include "vtkNeuroMarkerShapes.h"
 
 #include <vtkActor.h>
-#include <vtkAlgorithmOutput.h>
 #include <vtkActor2D.h>
 #include <vtkArrowSource.h>
 #include <vtkCoordinate.h>
@@ -716,11 +716,7 @@ int vtkNeuroOverlayRepresentation::ProcessViewRequest(
   Internals& in = *this->Internal;
   if (request == vtkPVView::REQUEST_UPDATE())
   {
-    vtkPVView::SetPiece(inInfo, this, in.Piece);
-    if (vtkMath::AreBoundsInitialized(in.Bounds))
-    {
-      vtkPVRenderView::SetGeometryBounds(inInfo, this, in.Bounds);
-    }
+    neuroplayback::SetPieceAndBounds(inInfo, this, in.Piece, in.Bounds);
   }
   else if (request == vtkPVView::REQUEST_RENDER())
   {

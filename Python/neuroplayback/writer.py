@@ -21,7 +21,9 @@ Plain python3 + numpy + h5py; no ParaView. The API mirrors neurospatial's
 """
 import math
 import os
+import sys
 import tempfile
+import time
 import warnings
 from collections.abc import Mapping
 
@@ -1571,8 +1573,6 @@ class _Progress:
         if self.bar is not None:
             self.bar.update(count)
             return
-        import sys
-        import time
         now = time.monotonic()
         if now - self.last >= 0.5 or self.done >= self.total:
             self.last = now
@@ -1584,7 +1584,6 @@ class _Progress:
         if self.shown and self.bar is not None:
             self.bar.close()
         elif self.shown:
-            import sys
             sys.stderr.write("\n")
         return False
 
