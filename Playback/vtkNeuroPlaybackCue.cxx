@@ -20,6 +20,7 @@
 #include <vtkSMTimeKeeper.h>
 #include <vtkSMViewProxy.h>
 #include <vtkPVView.h>
+#include <vtkRenderWindow.h>
 
 #include <algorithm>
 #include <chrono>
@@ -103,6 +104,7 @@ struct DirectView
   double MinInterval = 0.0; // wall seconds between redraws; negative: not while playing
   double LastRender = -1e300;
   bool Chart = false;
+  int MultiSamples = -1; // a chart's own multisampling, given back when playback stops
 };
 
 // The session's frame times, asked of the reader through its proxy (vtkNeuroSessionInformation), so the
@@ -722,6 +724,14 @@ void vtkNeuroPlaybackCue::BeginDirectPlayback()
     entry.View = view;
     entry.Chart = view->IsA("vtkSMContextViewProxy");
     entry.MinInterval = entry.Chart ? ChartRedrawInterval(view) : 0.0;
+    // ParaView's charts draw with 4x multisampling, which doubles a redraw in software GL (llvmpipe):
+    // a moving chart goes without it, a stopped one gets it back.
+    vtkRenderWindow* window = entry.Chart ? view->GetRenderWindow() : nullptr;
+    if (window && window->GetMultiSamples() > 0)
+    {
+      entry.MultiSamples = window->GetMultiSamples();
+      window->SetMultiSamples(0);
+    }
     in.DirectViews.push_back(entry);
   }
   // The cue draws each frame itself: after the frame's data, before the time toolbar moves. (Not while
@@ -853,6 +863,11 @@ void vtkNeuroPlaybackCue::EndDirectPlayback()
       if (timeKeeper)
       {
         timeKeeper->AddView(view);
+      }
+      vtkRenderWindow* window = entry.MultiSamples > 0 ? view->GetRenderWindow() : nullptr;
+      if (window)
+      {
+        window->SetMultiSamples(entry.MultiSamples);
       }
       static_cast<vtkSMProxy*>(view)->MarkDirty(view);
     }
