@@ -6,6 +6,7 @@
 #include "RowSource.h"
 #include "vtkNeuroSessionInformation.h"
 
+#include <vtkCallbackCommand.h>
 #include <vtkClientServerStream.h>
 #include <vtkCommand.h>
 #include <vtkCompositeAnimationPlayer.h>
@@ -105,7 +106,24 @@ struct DirectView
   double LastRender = -1e300;
   bool Chart = false;
   int MultiSamples = -1; // a chart's own multisampling, given back when playback stops
+  int RenderOnInteraction = -1; // likewise the chart's own render after a scene change
+  unsigned long RenderObserver = 0; // with a play log: counts the chart's renders
 };
+
+// ParaView's interactor helper draws a chart again 40 ms after its scene changes; while the cue draws
+// the charts itself that second render is waste (half of a chart's cost), so it is switched off
+// (NeuroPlaybackCue.xml adds the property to the chart view). Returns the value it replaces, or -1.
+int SetRenderOnInteraction(vtkSMViewProxy* view, int enabled)
+{
+  vtkSMProperty* property = view ? view->GetProperty("EnableRenderOnInteraction") : nullptr;
+  if (!property)
+  {
+    return -1;
+  }
+  const int previous = vtkSMPropertyHelper(property).GetAsInt();
+  vtkSMPropertyHelper(property).Set(enabled);
+  return previous;
+}
 
 // The session's frame times, asked of the reader through its proxy (vtkNeuroSessionInformation), so the
 // cue works wherever the reader runs: the built-in server or a remote pvserver. FrameTimes caches the
@@ -253,6 +271,7 @@ struct vtkNeuroPlaybackCue::Internals
   int ArenaMismatches = 0;    // the annotation's frame was not the frame of the toolbar's time
   double ChartLagMax = 0.0;   // data seconds a chart's cursor trailed the toolbar
   bool AgreedAfterStop = true;
+  int ChartRenders = 0;       // a chart drawn once per redraw, not again by its interactor
 };
 
 vtkStandardNewMacro(vtkNeuroPlaybackCue);
@@ -694,6 +713,7 @@ void vtkNeuroPlaybackCue::OnPlayStarted(vtkObject*, unsigned long, void* callDat
   in.CheckClocks = std::getenv("NEUROPLAYBACK_PLAYBACK_LOG") != nullptr;
   in.ClockSamples = in.ArenaMismatches = 0;
   in.ChartLagMax = 0.0;
+  in.ChartRenders = 0;
   in.AgreedAfterStop = true;
   this->Scrubbing = false; // playing takes the direct path over from a scrub
   if (this->DirectPlayback && !in.Saving)
@@ -731,6 +751,14 @@ void vtkNeuroPlaybackCue::BeginDirectPlayback()
     {
       entry.MultiSamples = window->GetMultiSamples();
       window->SetMultiSamples(0);
+    }
+    entry.RenderOnInteraction = entry.Chart ? SetRenderOnInteraction(view, 0) : -1;
+    if (in.CheckClocks && entry.Chart && view->GetRenderWindow())
+    {
+      vtkNew<vtkCallbackCommand> counter;
+      counter->SetClientData(&in.ChartRenders);
+      counter->SetCallback([](vtkObject*, unsigned long, void* count, void*) { ++*static_cast<int*>(count); });
+      entry.RenderObserver = view->GetRenderWindow()->AddObserver(vtkCommand::EndEvent, counter);
     }
     in.DirectViews.push_back(entry);
   }
@@ -868,6 +896,14 @@ void vtkNeuroPlaybackCue::EndDirectPlayback()
       if (window)
       {
         window->SetMultiSamples(entry.MultiSamples);
+      }
+      if (entry.RenderOnInteraction >= 0)
+      {
+        SetRenderOnInteraction(view, entry.RenderOnInteraction);
+      }
+      if (entry.RenderObserver && view->GetRenderWindow())
+      {
+        view->GetRenderWindow()->RemoveObserver(entry.RenderObserver);
       }
       static_cast<vtkSMProxy*>(view)->MarkDirty(view);
     }
@@ -1051,6 +1087,7 @@ void vtkNeuroPlaybackCue::OnPlayEnded(vtkObject*, unsigned long, void*)
     out << "{\"speed\": " << this->Speed << ", \"every_frame\": " << this->ShowEveryFrame
         << ", \"direct\": " << this->DirectPlayback << ", \"clock_samples\": " << in.ClockSamples
         << ", \"arena_clock_mismatches\": " << in.ArenaMismatches << ", \"chart_lag_max_s\": " << in.ChartLagMax
+        << ", \"chart_renders\": " << in.ChartRenders
         << ", \"clocks_agree_after_stop\": " << (in.AgreedAfterStop ? "true" : "false")
         << ", \"saving\": " << (in.Saving ? "true" : "false")
         << ", \"last_frame\": " << this->GetCurrentFrame();

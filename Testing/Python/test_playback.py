@@ -82,6 +82,18 @@ class PlaybackTest(unittest.TestCase):
         reader.UpdatePropertyInformation()
         self.assertGreater(current_frame(reader), 300)
 
+    def test_charts_get_their_antialiasing_back_when_playback_stops(self):
+        self.open(SAMPLE)
+        charts = [v for v in simple.GetViews() if v.GetXMLName() == "XYChartView"]
+        self.assertTrue(charts, "the sample has a speed chart")
+        for chart in charts:
+            simple.Render(chart)  # a window settles its multisampling when it first draws
+        before = [chart.GetRenderWindow().GetMultiSamples() for chart in charts]
+        self.scene.GoToFirst()
+        play(seconds=0.5, speed=1.0)  # charts go without multisampling while playing (software GL)
+        self.assertEqual([chart.GetRenderWindow().GetMultiSamples() for chart in charts], before)
+        self.assertEqual([chart.EnableRenderOnInteraction for chart in charts], [1] * len(charts))
+
     def test_every_frame_mode_skips_nothing(self):
         reader = self.open(SAMPLE)
         self.scene.GoToFirst()
