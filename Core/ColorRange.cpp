@@ -84,11 +84,20 @@ ValueRange EstimateRange(FieldStream& field, int sampleFrames, std::uint64_t see
   if (values.empty()) {
     return ValueRange{};
   }
+  // Linear interpolation between the two closest ranks, as numpy's percentile (neurospatial's choice),
+  // so the number a user checks against np.percentile is the same.
   auto quantile = [&values](double percent) {
     const double position = std::clamp(percent, 0.0, 100.0) / 100.0 * static_cast<double>(values.size() - 1);
-    const auto index = static_cast<std::size_t>(std::llround(position));
-    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(index), values.end());
-    return values[index];
+    const auto below = static_cast<std::size_t>(std::floor(position));
+    const auto at = values.begin() + static_cast<std::ptrdiff_t>(below);
+    std::nth_element(values.begin(), at, values.end());
+    const double a = *at;
+    if (below + 1 >= values.size()) {
+      return a;
+    }
+    const double b = *std::min_element(at + 1, values.end()); // the next rank: everything after is >= a
+    const double t = position - static_cast<double>(below);
+    return t >= 0.5 ? b - (b - a) * (1.0 - t) : a + (b - a) * t; // numpy's _lerp
   };
   const double low = quantile(lowPercentile);
   const double high = quantile(highPercentile);

@@ -890,7 +890,7 @@ bool OverlaySet::EventPosition(const EventOverlay& e, EventType& type, std::int6
       return false;
     }
     PositionOverlay& p = PositionList[static_cast<std::size_t>(e.PositionSource)];
-    p.Samples->ValueAt(type.Samples->TimeOf(index), e.Interpolation, false, xy);
+    p.Samples->ValueAt(type.Samples->TimeOf(index), e.Interpolation, false, xy, Tie::Later); // as neurospatial
   }
   return Finite2(xy);
 }

@@ -38,7 +38,7 @@ const double* SampleStream::Row(std::int64_t index) {
   return static_cast<const double*>(Values->Frame(index));
 }
 
-bool SampleStream::ValueAt(double t, Interp interp, bool angles, double* out) {
+bool SampleStream::ValueAt(double t, Interp interp, bool angles, double* out, Tie tie) {
   const std::int64_t width = Width();
   const double nan = std::numeric_limits<double>::quiet_NaN();
   if (!(t >= First() && t <= Last())) {
@@ -54,7 +54,8 @@ bool SampleStream::ValueAt(double t, Interp interp, bool angles, double* out) {
   }
   const double t1 = Times.TimeOf(before + 1);
   if (interp == Interp::Nearest) {
-    const double* row = Row((t - t0) > (t1 - t) ? before + 1 : before);
+    const bool later = tie == Tie::Later ? (t - t0) >= (t1 - t) : (t - t0) > (t1 - t);
+    const double* row = Row(later ? before + 1 : before);
     std::copy(row, row + width, out);
     return true;
   }

@@ -14,6 +14,9 @@
 namespace neuroplayback {
 
 enum class Interp { Linear, Nearest };
+// Which sample "nearest" takes when t is exactly halfway. neurospatial aligns overlays to frames with
+// the earlier one, but places events on a trajectory and reads a series' cursor value with the later.
+enum class Tie { Earlier, Later };
 
 class SampleStream {
 public:
@@ -40,8 +43,8 @@ public:
   const double* Row(std::int64_t index);
 
   // Width() aligned values at t. Returns false and writes NaN outside [First(), Last()].
-  // Nearest-sample ties go to the earlier sample. NaN samples give NaN (a gap), never an error.
-  bool ValueAt(double t, Interp interp, bool angles, double* out);
+  // Nearest-sample ties go as tie says. NaN samples give NaN (a gap), never an error.
+  bool ValueAt(double t, Interp interp, bool angles, double* out, Tie tie = Tie::Earlier);
 
   std::int64_t RowsRead() const { return Times.RowsRead() + (Values ? Values->Stats().FramesRead : 0); }
 

@@ -182,7 +182,7 @@ void TimeSeries::YLimits(double& low, double& high) const {
 
 double TimeSeries::ValueAt(double t) {
   double v = kNaN;
-  Stream->ValueAt(t, Style.Interpolation, false, &v);
+  Stream->ValueAt(t, Style.Interpolation, false, &v, Tie::Later); // as neurospatial's get_cursor_value
   return Shown(v);
 }
 

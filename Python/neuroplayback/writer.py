@@ -728,6 +728,8 @@ class _EventPlan(_Plan):
 
     def _fixed(self, positions, order, where):
         out = {}
+        if isinstance(positions, Mapping) and list(positions) == ["event"] and "event" not in self.types:
+            positions = positions["event"]  # one array under neurospatial's default name: for every type, as there
         if isinstance(positions, Mapping):
             _per_type(positions, self.types, where, "event_positions", lambda i: None)
             missing = [t for t in self.types if t not in positions]
@@ -773,7 +775,8 @@ class _EventPlan(_Plan):
             if o.interp == "nearest":
                 after = np.clip(np.searchsorted(stamps, when), 0, len(stamps) - 1)
                 before = np.clip(after - 1, 0, len(stamps) - 1)
-                pick = np.where(np.abs(stamps[after] - when) < np.abs(when - stamps[before]), after, before)
+                # Halfway ties take the later sample, as neurospatial's EventOverlay does.
+                pick = np.where(np.abs(stamps[after] - when) <= np.abs(when - stamps[before]), after, before)
                 xy = track[pick].copy()
             else:
                 xy = np.stack([np.interp(when, stamps, track[:, k]) for k in range(2)], axis=1)

@@ -11,6 +11,7 @@
 #include <limits>
 
 using neuroplayback::Interp;
+using neuroplayback::Tie;
 using neuroplayback::SampleStream;
 using neuroplayback::testing::VectorRowSource;
 
@@ -44,6 +45,17 @@ TEST(OverlayAlignment, NearestTiesGoToTheEarlierSample) {
   EXPECT_EQ(v, 1.0);
   s.ValueAt(0.5000001, Interp::Nearest, false, &v);
   EXPECT_EQ(v, 2.0);
+}
+
+TEST(OverlayAlignment, NearestTiesCanGoToTheLaterSampleAsNeurospatialEventsDo) {
+  SampleStream s = Stream({ 0.0, 1.0 }, { 1.0, 2.0 }, 1);
+  double v = 0;
+  s.ValueAt(0.5, Interp::Nearest, false, &v, Tie::Later);
+  EXPECT_EQ(v, 2.0);
+  s.ValueAt(0.4999999, Interp::Nearest, false, &v, Tie::Later);
+  EXPECT_EQ(v, 1.0);
+  s.ValueAt(0.0, Interp::Nearest, false, &v, Tie::Later);
+  EXPECT_EQ(v, 1.0) << "on a sample: that sample";
 }
 
 TEST(OverlayAlignment, AnglesTakeTheShortWayRound) {

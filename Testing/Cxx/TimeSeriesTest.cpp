@@ -520,7 +520,7 @@ TEST_F(TimeSeriesFile, ValueAtInterpolatesAsTheStyleSaysAndIsNanOutside) {
   TimeSeries n = Load("nearest");
   EXPECT_EQ(n.GetStyle().Interpolation, neuroplayback::Interp::Nearest);
   EXPECT_EQ(n.ValueAt(1.4), 0.0);
-  EXPECT_EQ(n.ValueAt(1.5), 0.0) << "a tie goes to the earlier sample";
+  EXPECT_EQ(n.ValueAt(1.5), 10.0) << "a tie goes to the later sample (neurospatial's get_cursor_value)";
   EXPECT_EQ(n.ValueAt(1.6), 10.0);
   EXPECT_EQ(n.ValueAt(2.4), 10.0);
   EXPECT_TRUE(std::isnan(n.ValueAt(2.6)));  // nearest is the NaN sample

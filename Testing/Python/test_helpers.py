@@ -74,10 +74,11 @@ class HelpersTest(unittest.TestCase):
         reader = self.open()
         estimate = estimate_color_range(reader, field="posterior", frames=FRAMES, percentiles=(1, 99))
         finite = self.values[np.isfinite(self.values)]
+        # Every frame is sampled here, so the estimate is numpy's percentile of the data (linear between
+        # ranks, as neurospatial), to rounding.
         low, high = np.percentile(finite, [1, 99])
-        span = finite.max() - finite.min()
-        self.assertAlmostEqual(estimate["range"][0], low, delta=0.02 * span)
-        self.assertAlmostEqual(estimate["range"][1], high, delta=0.02 * span)
+        self.assertAlmostEqual(estimate["range"][0], low, delta=1e-12)
+        self.assertAlmostEqual(estimate["range"][1], high, delta=1e-12)
         self.assertGreaterEqual(estimate["seconds"], 0.0)
         other = estimate_color_range(reader, field="likelihood", frames=50, percentiles=(0, 100), apply=True)
         self.assertGreaterEqual(other["range"][0], 0.5 * finite.min() - 1e-9)

@@ -313,7 +313,7 @@ class TimeSeriesTest(unittest.TestCase):
         self.assertAlmostEqual(got["lfp_ca1"][2], float(np.interp(20.0, ca1_t, ca1_v)), places=12)
         ca3_t, ca3_v = self.data["lfp_ca3"]
         k = int(np.searchsorted(ca3_t, 20.0)) - 1
-        nearest = ca3_v[k] if 20.0 - ca3_t[k] <= ca3_t[k + 1] - 20.0 else ca3_v[k + 1]
+        nearest = ca3_v[k] if 20.0 - ca3_t[k] < ca3_t[k + 1] - 20.0 else ca3_v[k + 1]  # ties: the later
         self.assertEqual(got["lfp_ca3"][2], nearest)
         text = annotation(reader, 20.07)
         lines = text.split("\n")

@@ -714,6 +714,34 @@ class WriterTest(unittest.TestCase):
         np.testing.assert_allclose(xy(fetch(reader, 1.0, POSITION))[0], rat[40], atol=1e-9)
         self.assertEqual(fetch(reader, 1.0, SKELETON).GetNumberOfLines(), 1)
 
+    def test_head_direction_vectors_give_a_direction_only(self):
+        # Kept on purpose (README, issue 17 item 2): (n, 2) heading vectors become angles when written and
+        # angles are interpolated on the circle, so a vector's length does not pull the heading.
+        # neurospatial interpolates the raw vectors: halfway from (1, 0) to (0, 3) it points at 71.6 deg.
+        env = grid_environment(np.linspace(0, 40, 5), np.linspace(0, 30, 4))
+        t = np.arange(10) / 10.0
+        tt = np.array([0.0, 0.4, 0.9])
+        overlays = [PositionOverlay(np.full((3, 2), 20.0), times=tt, name="rat"),
+                    HeadDirectionOverlay(np.array([[1.0, 0.0], [0.0, 3.0], [0.0, 3.0]]), times=tt, anchor="rat")]
+        reader = open_session(write_session(self.path("heading.nsp"), env, np.zeros((10, 12)), frame_times=t,
+                                            overlays=overlays))
+        vector = vtk_to_numpy(fetch(reader, 0.2, HEADING).GetPointData().GetArray("Heading"))[0]
+        self.assertAlmostEqual(math.degrees(math.atan2(vector[1], vector[0])), 45.0, places=6)
+
+    def test_one_event_position_is_shared_by_every_event_type_as_in_neurospatial(self):
+        # neurospatial broadcasts a plain (1, 2) event_positions to every event type, also when its object
+        # keeps that array under the default type name 'event' (issue 17, item 4).
+        env = grid_environment(np.linspace(0, 40, 5), np.linspace(0, 30, 4))
+        t = np.arange(10) / 10.0
+        times = {"lick": np.array([0.2]), "reward": np.array([0.4, 0.6])}
+        for k, given in enumerate((np.array([[5.0, 6.0]]), {"event": np.array([[5.0, 6.0]])})):
+            with self.subTest(given=type(given).__name__):
+                path = write_session(self.path(f"shared-{k}.nsp"), env, np.zeros((10, 12)), frame_times=t,
+                                     overlays=[NsEventOverlay(event_times=times, event_positions=given)])
+                with h5py.File(path, "r") as f:
+                    np.testing.assert_array_equal(f["overlays/events/lick/xy"][...], [[5, 6]])
+                    np.testing.assert_array_equal(f["overlays/events/reward/xy"][...], [[5, 6], [5, 6]])
+
     # ---- bad input ----
 
     def test_bad_input_is_refused_before_any_file_exists(self):
@@ -816,6 +844,22 @@ class WriterTest(unittest.TestCase):
         with contextlib.redirect_stderr(quiet):  # small fields: no progress unless asked
             write_session(self.path("quiet.nsp"), env, np.zeros((100, 12)), frame_rate=10.0)
         self.assertEqual(quiet.getvalue(), "")
+
+    def test_events_on_a_trajectory_take_the_later_sample_at_a_halfway_tie(self):
+        # As neurospatial's EventOverlay with interp="nearest" (issue 17, item 1): an event exactly halfway
+        # between two tracking samples sits on the later one; when that one is a gap, nothing is drawn.
+        env = grid_environment(np.linspace(0, 40, 5), np.linspace(0, 30, 4))
+        t = np.arange(10) / 10.0
+        tt = np.array([0.0, 0.2, 0.4, 0.6, 0.8])
+        rat = np.array([[1, 1], [3, 3], [5, 5], [np.nan, np.nan], [9, 9]], float)
+        overlays = [PositionOverlay(rat, times=tt, name="rat"),
+                    EventOverlay([0.1], positions=rat, position_times=tt, interp="nearest", mode="instant",
+                                 name="written"),
+                    EventOverlay([0.1, 0.5], position_source="rat", interp="nearest", mode="instant", name="read")]
+        reader = open_session(write_session(self.path("ties.nsp"), env, np.zeros((10, 12)), frame_times=t,
+                                            overlays=overlays))
+        np.testing.assert_allclose(xy(fetch(reader, 0.1, EVENTS)), [[3, 3], [3, 3]])
+        self.assertEqual(len(xy(fetch(reader, 0.5, EVENTS))), 0)
 
     def test_units_that_look_wrong_are_warned_about(self):
         env = grid_environment(np.linspace(0, 40, 5), np.linspace(0, 30, 4))
