@@ -17,7 +17,7 @@ PACKAGES=(
   libx11-dev libxt-dev libgl-dev python3-dev libeigen3-dev
   # build and test tools
   cmake g++ make libgtest-dev libbenchmark-dev xvfb xauth x11-utils
-  python3-numpy python3-h5py imagemagick
+  python3-numpy python3-h5py python3-pip python3-setuptools imagemagick
 )
 
 missing=()

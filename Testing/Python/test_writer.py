@@ -905,6 +905,36 @@ class WriterTest(unittest.TestCase):
 
     # ---- environment of the package ----
 
+    def test_the_python_folder_installs_with_pip(self):
+        # `pip install ./Python` gives the writer in any environment, numpy and h5py its only needs (issue
+        # 17, item 11); here offline, with the setuptools already installed.
+        python = plain_python()
+        if python is None or subprocess.run([python, "-c", "import setuptools, pip"], capture_output=True).returncode:
+            self.skipTest("no python3 with numpy, h5py, pip and setuptools")
+        folder = tempfile.mkdtemp(dir=self.folder)
+        source = os.path.join(folder, "Python")  # a copy: pip leaves build files beside the sources
+        shutil.copytree(PYTHON_DIR, source, ignore=shutil.ignore_patterns("__pycache__", "build", "*.egg-info"))
+        site = os.path.join(folder, "site")
+        done = subprocess.run([python, "-m", "pip", "install", "--no-build-isolation", "--no-deps", "--no-index",
+                               "--target", site, source], capture_output=True, text=True)
+        self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
+        script = textwrap.dedent("""
+            import sys
+            import numpy as np
+            import neuroplayback
+            from neuroplayback import write_session, grid_environment
+            t = np.arange(10) / 10.0
+            env = grid_environment(np.linspace(0, 40, 5), np.linspace(0, 30, 4))
+            write_session(sys.argv[1], env, np.zeros((10, env.n_bins)), frame_times=t)
+            print(neuroplayback.__file__)
+        """)
+        target = os.path.join(folder, "installed.nsp")
+        ran = subprocess.run([python, "-c", script, target], capture_output=True, text=True, cwd=folder,
+                             env=dict(os.environ, PYTHONPATH=site))
+        self.assertEqual(ran.returncode, 0, ran.stderr)
+        self.assertTrue(ran.stdout.strip().startswith(site), ran.stdout)  # the installed copy, not the sources
+        self.assert_valid(target)
+
     def test_writing_needs_no_network(self):
         python = plain_python()
         if python is None:
