@@ -125,6 +125,48 @@ int SetRenderOnInteraction(vtkSMViewProxy* view, int enabled)
   return previous;
 }
 
+// A chart the cue is about to draw while playing: no multisampling (4x, which doubles a redraw in
+// software GL, llvmpipe) and no second render of its own. With renders, each of its renders is counted.
+void TakeChart(DirectView& entry, int* renders)
+{
+  vtkSMViewProxy* view = entry.View;
+  vtkRenderWindow* window = view->GetRenderWindow();
+  if (window && window->GetMultiSamples() > 0)
+  {
+    entry.MultiSamples = window->GetMultiSamples();
+    window->SetMultiSamples(0);
+  }
+  entry.RenderOnInteraction = SetRenderOnInteraction(view, 0);
+  if (window && renders)
+  {
+    vtkNew<vtkCallbackCommand> counter;
+    counter->SetClientData(renders);
+    counter->SetCallback([](vtkObject*, unsigned long, void* count, void*) { ++*static_cast<int*>(count); });
+    entry.RenderObserver = window->AddObserver(vtkCommand::EndEvent, counter);
+  }
+}
+
+// Playback stopped: the chart gets back what TakeChart took.
+void GiveChartBack(DirectView& entry)
+{
+  vtkSMViewProxy* view = entry.View;
+  if (vtkRenderWindow* window = view->GetRenderWindow())
+  {
+    if (entry.MultiSamples > 0)
+    {
+      window->SetMultiSamples(entry.MultiSamples);
+    }
+    if (entry.RenderObserver)
+    {
+      window->RemoveObserver(entry.RenderObserver);
+    }
+  }
+  if (entry.RenderOnInteraction >= 0)
+  {
+    SetRenderOnInteraction(view, entry.RenderOnInteraction);
+  }
+}
+
 // The session's frame times, asked of the reader through its proxy (vtkNeuroSessionInformation), so the
 // cue works wherever the reader runs: the built-in server or a remote pvserver. FrameTimes caches the
 // blocks, so a block is asked for once.
@@ -744,21 +786,9 @@ void vtkNeuroPlaybackCue::BeginDirectPlayback()
     entry.View = view;
     entry.Chart = view->IsA("vtkSMContextViewProxy");
     entry.MinInterval = entry.Chart ? ChartRedrawInterval(view) : 0.0;
-    // ParaView's charts draw with 4x multisampling, which doubles a redraw in software GL (llvmpipe):
-    // a moving chart goes without it, a stopped one gets it back.
-    vtkRenderWindow* window = entry.Chart ? view->GetRenderWindow() : nullptr;
-    if (window && window->GetMultiSamples() > 0)
+    if (entry.Chart)
     {
-      entry.MultiSamples = window->GetMultiSamples();
-      window->SetMultiSamples(0);
-    }
-    entry.RenderOnInteraction = entry.Chart ? SetRenderOnInteraction(view, 0) : -1;
-    if (in.CheckClocks && entry.Chart && view->GetRenderWindow())
-    {
-      vtkNew<vtkCallbackCommand> counter;
-      counter->SetClientData(&in.ChartRenders);
-      counter->SetCallback([](vtkObject*, unsigned long, void* count, void*) { ++*static_cast<int*>(count); });
-      entry.RenderObserver = view->GetRenderWindow()->AddObserver(vtkCommand::EndEvent, counter);
+      TakeChart(entry, in.CheckClocks ? &in.ChartRenders : nullptr);
     }
     in.DirectViews.push_back(entry);
   }
@@ -892,18 +922,9 @@ void vtkNeuroPlaybackCue::EndDirectPlayback()
       {
         timeKeeper->AddView(view);
       }
-      vtkRenderWindow* window = entry.MultiSamples > 0 ? view->GetRenderWindow() : nullptr;
-      if (window)
+      if (entry.Chart)
       {
-        window->SetMultiSamples(entry.MultiSamples);
-      }
-      if (entry.RenderOnInteraction >= 0)
-      {
-        SetRenderOnInteraction(view, entry.RenderOnInteraction);
-      }
-      if (entry.RenderObserver && view->GetRenderWindow())
-      {
-        view->GetRenderWindow()->RemoveObserver(entry.RenderObserver);
+        GiveChartBack(entry);
       }
       static_cast<vtkSMProxy*>(view)->MarkDirty(view);
     }

@@ -332,10 +332,7 @@ int vtkNeuroFieldRepresentation::RequestData(
   // A new piece each frame (the cells shared, not copied), so the delivery sees a new object.
   auto piece = vtkSmartPointer<vtkPolyData>::New();
   piece->ShallowCopy(in.Built.Geometry);
-  vtkNew<vtkDoubleArray> geometryStamp;
-  geometryStamp->SetName(GeometryStampArray);
-  geometryStamp->InsertNextValue(in.GeometryStamp);
-  piece->GetFieldData()->AddArray(geometryStamp);
+  neuroplayback::AddFieldNumber(piece, GeometryStampArray, in.GeometryStamp);
   vtkNew<vtkIntArray> size;
   size->SetName(TextureSizeArray);
   size->SetNumberOfComponents(2);
@@ -392,9 +389,7 @@ int vtkNeuroFieldRepresentation::ProcessViewRequest(
   else if (request == vtkPVView::REQUEST_RENDER())
   {
     auto* piece = vtkPolyData::SafeDownCast(vtkPVView::GetDeliveredPiece(inInfo, this));
-    vtkFieldData* fields = piece ? piece->GetFieldData() : nullptr;
-    vtkDataArray* stamp = fields ? fields->GetArray(GeometryStampArray) : nullptr;
-    const double delivered = stamp && stamp->GetNumberOfTuples() > 0 ? stamp->GetComponent(0, 0) : -1.0;
+    const double delivered = neuroplayback::FieldNumber(piece, GeometryStampArray, -1.0);
     if (delivered != in.DrawnStamp)
     {
       // New cells: the GPU buffers are rebuilt once, not on every frame.
@@ -407,7 +402,7 @@ int vtkNeuroFieldRepresentation::ProcessViewRequest(
       }
       in.DrawnStamp = delivered;
     }
-    this->UpdateTexture(fields);
+    this->UpdateTexture(piece ? piece->GetFieldData() : nullptr);
   }
   return 1;
 }

@@ -58,12 +58,6 @@ enum Layer
   NumberOfLayers
 };
 
-double FieldNumber(vtkDataObject* block, const char* name, double fallback)
-{
-  vtkDataArray* array = block ? vtkDataArray::SafeDownCast(block->GetFieldData()->GetAbstractArray(name)) : nullptr;
-  return array && array->GetNumberOfTuples() > 0 ? array->GetTuple1(0) : fallback;
-}
-
 unsigned char Faded(unsigned char alpha, double opacity)
 {
   return static_cast<unsigned char>(std::lround(std::clamp(alpha * opacity, 0.0, 255.0)));
@@ -574,7 +568,7 @@ int vtkNeuroOverlayRepresentation::RequestData(
         }
         layer.Headings->SetTuple3(i, v[0] * in.Size[HeadDirection], v[1] * in.Size[HeadDirection], v[2]);
       }
-      const double width = FieldNumber(block, "ArrowWidth", 2.0);
+      const double width = neuroplayback::FieldNumber(block, "ArrowWidth", 2.0);
       if (width != in.ArrowWidth)
       {
         // The shaft and tip scale with the width attribute (2 = VTK's default arrow).
@@ -608,7 +602,7 @@ int vtkNeuroOverlayRepresentation::RequestData(
       AppendCells(block->GetLines(), 0, offsets, connectivity);
     }
     layer.Data->SetLines(CellsOf(offsets, connectivity));
-    const double width = FieldNumber(blocks[k], "LineWidth", 2.0) * in.Size[k];
+    const double width = neuroplayback::FieldNumber(blocks[k], "LineWidth", 2.0) * in.Size[k];
     in.Actors[layerIndex]->GetProperty()->SetLineWidth(static_cast<float>(std::max(0.0, width)));
     layer.Colors->Modified();
     layer.Points->Modified();
@@ -648,11 +642,8 @@ int vtkNeuroOverlayRepresentation::RequestData(
       }
       layer.Data->SetLines(CellsOf(lineOffsets, lineIds));
       layer.Data->SetPolys(CellsOf(polyOffsets, polyIds));
-      vtkNew<vtkDoubleArray> stamp;
-      stamp->SetName("LayerStamp");
-      stamp->InsertNextValue(in.StaticStamp += 1.0);
-      layer.Data->GetFieldData()->AddArray(stamp);
-      const double width = FieldNumber(blocks[Regions], "LineWidth", 1.5) * in.Size[Regions];
+      neuroplayback::AddFieldNumber(layer.Data, "LayerStamp", in.StaticStamp += 1.0);
+      const double width = neuroplayback::FieldNumber(blocks[Regions], "LineWidth", 1.5) * in.Size[Regions];
       in.Actors[Static]->GetProperty()->SetLineWidth(static_cast<float>(std::max(0.0, width)));
       layer.Colors->Modified();
       layer.Points->Modified();
@@ -738,7 +729,7 @@ int vtkNeuroOverlayRepresentation::ProcessViewRequest(
       }
       if (layer == Static)
       {
-        const double stamp = FieldNumber(block, "LayerStamp", -1.0);
+        const double stamp = neuroplayback::FieldNumber(block, "LayerStamp", -1.0);
         if (stamp == in.DrawnStaticStamp)
         {
           continue;
