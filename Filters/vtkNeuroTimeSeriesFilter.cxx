@@ -2,7 +2,6 @@
 
 #include "Session.h"
 #include "UpstreamSession.h"
-#include "vtkNeuroSessionReader.h"
 
 #include <vtkDoubleArray.h>
 #include <vtkFieldData.h>
@@ -21,7 +20,7 @@
 
 struct vtkNeuroTimeSeriesFilter::Internals
 {
-  neuroplayback::Session* Session = nullptr; // owned by the reader; the one the hints describe
+  std::shared_ptr<neuroplayback::Session> Session; // shared with the reader; the one the hints describe
   std::vector<double> Window;                // seconds shown around the current time, per series
   neuroplayback::SeriesWindow Rows;          // reused between frames
   // Manual mode: the frame time the charts are pinned to (NaN until the first draw or a redraw request).
@@ -45,7 +44,7 @@ int vtkNeuroTimeSeriesFilter::GetEffectiveUpdateMode()
     return this->UpdateMode - 1;
   }
   int mode = 0;
-  if (neuroplayback::Session* session = this->Internal->Session)
+  if (const auto& session = this->Internal->Session)
   {
     for (const neuroplayback::TimeSeries& series : session->Overlays().Series())
     {
@@ -84,19 +83,26 @@ std::string Number(double v)
 }
 } // namespace
 
-int vtkNeuroTimeSeriesFilter::RequestInformation(vtkInformation*, vtkInformationVector**, vtkInformationVector*)
+int vtkNeuroTimeSeriesFilter::RequestInformation(vtkInformation*, vtkInformationVector** inputVector, vtkInformationVector*)
 {
-  neuroplayback::Session* session = neuroplayback::UpstreamSession(this, "NeuroPlayback Time Series");
-  Internals& in = *this->Internal;
+  std::shared_ptr<neuroplayback::Session> session =
+    neuroplayback::UpstreamSession(this, inputVector, "NeuroPlayback Time Series");
   if (!session)
   {
-    in = Internals{};
+    *this->Internal = Internals{};
     this->ChartHints.clear();
     return 0;
   }
+  this->Describe(session);
+  return 1;
+}
+
+void vtkNeuroTimeSeriesFilter::Describe(const std::shared_ptr<neuroplayback::Session>& session)
+{
+  Internals& in = *this->Internal;
   if (session == in.Session)
   {
-    return 1;
+    return;
   }
   in.Session = session;
   neuroplayback::OverlaySet& overlays = session->Overlays();
@@ -140,17 +146,18 @@ int vtkNeuroTimeSeriesFilter::RequestInformation(vtkInformation*, vtkInformation
     hint(c, "display", "SeriesLineThickness", widths);
   }
   this->ChartHints = hints.str();
-  return 1;
 }
 
-int vtkNeuroTimeSeriesFilter::RequestData(vtkInformation*, vtkInformationVector**, vtkInformationVector* outputVector)
+int vtkNeuroTimeSeriesFilter::RequestData(vtkInformation*, vtkInformationVector** inputVector, vtkInformationVector* outputVector)
 {
-  Internals& in = *this->Internal;
-  neuroplayback::Session* session = neuroplayback::UpstreamSession(this, "NeuroPlayback Time Series");
-  if (!session || (session != in.Session && !this->RequestInformation(nullptr, nullptr, nullptr)))
+  std::shared_ptr<neuroplayback::Session> session =
+    neuroplayback::UpstreamSession(this, inputVector, "NeuroPlayback Time Series");
+  if (!session)
   {
     return 0;
   }
+  this->Describe(session);
+  Internals& in = *this->Internal;
   vtkInformation* outInfo = outputVector->GetInformationObject(0);
   auto* output = vtkMultiBlockDataSet::GetData(outInfo);
   double requested = session->Times().First();

@@ -2,7 +2,8 @@
  * @class vtkNeuroTimeSeriesFilter
  * @brief The session's time series around the current time, for ParaView line charts.
  *
- * Input: a vtkNeuroSessionReader (port 0). Output: a vtkMultiBlockDataSet with one vtkTable per
+ * Input: a vtkNeuroSessionReader, or a filter downstream of one (the session comes with the pipeline
+ * information, vtkNeuroSessionHandle). Output: a vtkMultiBlockDataSet with one vtkTable per
  * series (block name = the overlay's name), columns "Time" and the values. ParaView's chart draws its
  * current-time marker for an X column named "Time". Each table holds the window of its chart
  * (window_seconds, centred on the frame time) streamed from disk; a window with more than twice
@@ -17,6 +18,11 @@
 
 #include <memory>
 #include <string>
+
+namespace neuroplayback
+{
+class Session;
+}
 
 class NEUROPLAYBACKFILTERS_EXPORT vtkNeuroTimeSeriesFilter : public vtkDataObjectAlgorithm
 {
@@ -64,6 +70,8 @@ protected:
 private:
   vtkNeuroTimeSeriesFilter(const vtkNeuroTimeSeriesFilter&) = delete;
   void operator=(const vtkNeuroTimeSeriesFilter&) = delete;
+  // Learns a session's series and chart layout (ChartHints), once per session.
+  void Describe(const std::shared_ptr<neuroplayback::Session>& session);
 
   int MaxChartBuckets = 1024;
   double WindowSeconds = 0.0;

@@ -44,11 +44,11 @@ int vtkNeuroVideoFilter::FillOutputPortInformation(int, vtkInformation* info)
   return 1;
 }
 
-int vtkNeuroVideoFilter::RequestInformation(vtkInformation*, vtkInformationVector**, vtkInformationVector* outputVector)
+int vtkNeuroVideoFilter::RequestInformation(vtkInformation*, vtkInformationVector** inputVector, vtkInformationVector* outputVector)
 {
-  neuroplayback::Session* session = neuroplayback::UpstreamSession(this, kLabel);
+  std::shared_ptr<neuroplayback::Session> session = neuroplayback::UpstreamSession(this, inputVector, kLabel);
   this->NumberOfVideos = session ? static_cast<int>(session->Overlays().Videos().size()) : 0;
-  neuroplayback::VideoOverlay* video = VideoOf(session, this->VideoIndex);
+  neuroplayback::VideoOverlay* video = VideoOf(session.get(), this->VideoIndex);
   vtkInformation* outInfo = outputVector->GetInformationObject(0);
   const int width = video ? video->Width() : 0;
   const int height = video ? video->Height() : 0;
@@ -116,15 +116,15 @@ int vtkNeuroVideoFilter::RequestUpdateExtent(vtkInformation*, vtkInformationVect
   return 1;
 }
 
-int vtkNeuroVideoFilter::RequestData(vtkInformation*, vtkInformationVector**, vtkInformationVector* outputVector)
+int vtkNeuroVideoFilter::RequestData(vtkInformation*, vtkInformationVector** inputVector, vtkInformationVector* outputVector)
 {
-  neuroplayback::Session* session = neuroplayback::UpstreamSession(this, kLabel);
+  std::shared_ptr<neuroplayback::Session> session = neuroplayback::UpstreamSession(this, inputVector, kLabel);
   vtkInformation* outInfo = outputVector->GetInformationObject(0);
   auto* output = vtkImageData::GetData(outInfo);
   const vtkIdType previousFrame = this->CurrentVideoFrame;
   output->Initialize();
   this->CurrentVideoFrame = -1;
-  neuroplayback::VideoOverlay* video = VideoOf(session, this->VideoIndex);
+  neuroplayback::VideoOverlay* video = VideoOf(session.get(), this->VideoIndex);
   if (!video)
   {
     return session ? 1 : 0;

@@ -16,6 +16,7 @@
 #include "vtkImageData.h"
 #include "vtkSmartPointer.h"
 
+#include <memory>
 #include <string>
 
 namespace neuroplayback
@@ -59,7 +60,7 @@ private:
   vtkIdType CurrentVideoFrame = -1;
   std::string DisplayHints;
   vtkSmartPointer<vtkImageData> LastImage; // the image of CurrentVideoFrame
-  neuroplayback::Session* HintedSession = nullptr;
+  std::shared_ptr<neuroplayback::Session> HintedSession; // the session DisplayHints describe
   int HintedIndex = -1;
 };
 

@@ -1,4 +1,5 @@
 #include "vtkNeuroSessionReader.h"
+#include "vtkNeuroSessionHandle.h"
 
 #include "ColorRange.h"
 #include "EnvironmentGeometry.h"
@@ -19,6 +20,7 @@
 #include <vtkInformation.h>
 #include <vtkInformationVector.h>
 #include <vtkMultiBlockDataSet.h>
+#include <vtkNew.h>
 #include <vtkObjectFactory.h>
 #include <vtkPolyData.h>
 #include <vtkStreamingDemandDrivenPipeline.h>
@@ -28,6 +30,7 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -41,7 +44,9 @@ using neuroplayback::SessionError;
 
 struct vtkNeuroSessionReader::Internals
 {
-  std::unique_ptr<Session> OpenSession;
+  std::shared_ptr<Session> OpenSession;
+  // What the outputs' information carries down the pipeline to the filters (vtkNeuroSessionHandle).
+  vtkSmartPointer<vtkNeuroSessionHandle> Handle;
   std::string OpenedFile;
   bool OpenedExact = false;
   std::string OpenedNwb;
@@ -292,6 +297,20 @@ bool vtkNeuroSessionReader::EnsureSession()
   in.LayerStep = 0.003 * (extent > 0 ? extent : 1.0);
   in.Regions = neuroplayback::BuildRegions(session.Env(), 1 * in.LayerStep);
   in.ScaleBar = neuroplayback::BuildScaleBar(bounds, session.Env().Units, 1 * in.LayerStep);
+  // What a view frames when the session is shown (the "frame" query): the arena and its scale bar.
+  double arena[6];
+  std::copy(bounds, bounds + 6, arena);
+  if (in.ScaleBar && in.ScaleBar->GetNumberOfPoints() > 0)
+  {
+    double bar[6];
+    in.ScaleBar->GetBounds(bar);
+    for (int axis = 0; axis < 3; ++axis)
+    {
+      arena[2 * axis] = std::min(arena[2 * axis], bar[2 * axis]);
+      arena[2 * axis + 1] = std::max(arena[2 * axis + 1], bar[2 * axis + 1]);
+    }
+  }
+  std::copy(arena, arena + 6, this->ArenaBounds);
   vtkNew<vtkDoubleArray> outlineWidth;
   outlineWidth->SetName("LineWidth");
   outlineWidth->InsertNextValue(1.5);
@@ -511,14 +530,29 @@ int vtkNeuroSessionReader::RequestInformation(vtkInformation*, vtkInformationVec
   // A refused file is reported once, by ReportError, and the request "succeeds" with no time range and
   // empty outputs: a failure returned to the executive would print the message a second time, buried in
   // a vtkInformation dump. Scripts see LastError (open_session raises it).
+  // An empty handle tells the filters downstream that the session failed and has been reported.
+  const auto noSession = [outputVector]() {
+    vtkNew<vtkNeuroSessionHandle> none;
+    for (int port = 0; port < NumberOfPorts; ++port)
+    {
+      outputVector->GetInformationObject(port)->Set(vtkNeuroSessionHandle::SESSION(), none);
+    }
+    return 1;
+  };
   if (!this->FileName)
   {
     this->ReportError("No session file name was given. Choose a .nsp or .nwb file in File > Open.");
-    return 1;
+    return noSession();
   }
   if (!this->EnsureSession())
   {
-    return 1;
+    return noSession();
+  }
+  Internals& in = *this->Internal;
+  if (!in.Handle || in.Handle->GetSession() != in.OpenSession)
+  {
+    in.Handle = vtkSmartPointer<vtkNeuroSessionHandle>::New();
+    in.Handle->SetSession(in.OpenSession);
   }
   // Only the range: publishing one TIME_STEP per frame makes ParaView's cost grow with the frame count.
   for (int port = 0; port < NumberOfPorts; ++port)
@@ -526,6 +560,7 @@ int vtkNeuroSessionReader::RequestInformation(vtkInformation*, vtkInformationVec
     vtkInformation* portInfo = outputVector->GetInformationObject(port);
     portInfo->Remove(vtkStreamingDemandDrivenPipeline::TIME_STEPS());
     portInfo->Set(vtkStreamingDemandDrivenPipeline::TIME_RANGE(), this->TimeRange, 2);
+    portInfo->Set(vtkNeuroSessionHandle::SESSION(), in.Handle);
   }
   vtkInformation* outInfo = outputVector->GetInformationObject(0);
   if (auto* image = vtkImageData::SafeDownCast(this->Internal->Geometry.Geometry))

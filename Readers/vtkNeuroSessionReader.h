@@ -78,12 +78,9 @@ public:
   /// Time of a frame and the frame at or before a time; O(log n).
   double GetFrameTime(vtkIdType frame);
   vtkIdType GetFrameAtTime(double time);
-  /// The session's frame times, for the playback cue in the same process; null when no session is open.
-  /// Valid until the session is reopened (file or cache size change).
+  /// The session's frame times, for vtkNeuroSessionInformation beside this reader (wherever the reader
+  /// runs); null when no session is open. Valid until the session is reopened (file or cache size change).
   neuroplayback::FrameTimes* GetFrameTimes();
-  /// The open session, for the filters on this reader (time series, video) in the same process;
-  /// null when no session is open. Valid until the session is reopened.
-  neuroplayback::Session* GetSession();
 
   /// The output ports, in order.
   enum OutputPorts
@@ -145,6 +142,8 @@ private:
   void operator=(const vtkNeuroSessionReader&) = delete;
 
   bool EnsureSession();
+  // The open session, or null (the filters downstream get it with the pipeline: vtkNeuroSessionHandle).
+  neuroplayback::Session* GetSession();
   void ReportError(const std::string& message);
   // After ReportError in a request: empties the outputs and returns 1, so the executive does not print
   // the message again inside a vtkInformation dump.
@@ -163,6 +162,7 @@ private:
   bool ExactColorRange = false;
   int CacheSizeMB = 128;
   double ColorRange[2] = { 0.0, 1.0 };
+  double ArenaBounds[6] = { 0.0, 1.0, 0.0, 1.0, 0.0, 0.0 }; // the environment and its scale bar
   double TimeRange[2] = { 0.0, 0.0 };
   vtkIdType NumberOfFrames = 0;
   vtkIdType CurrentFrame = -1;

@@ -6,6 +6,7 @@
 #include "Navigation.h"
 #include "Session.h"
 #include "SessionError.h"
+#include "ViewFraming.h"
 
 #include <chrono>
 #include <cmath>
@@ -159,6 +160,16 @@ std::string vtkNeuroSessionReader::AnswerQuery(const std::vector<std::string>& p
     }
     return "ok\t" + Number(times.TimeOf(shown)) + "\t" + Number(hit->EventTime) + "\t" + hit->Overlay + "\t" +
       std::to_string(shown);
+  }
+  if (what == "frame" && parts.size() == 3)
+  {
+    // The bounds a render view of this many pixels fits on screen to show the arena (ViewFraming.h).
+    const double* a = this->ArenaBounds;
+    const neuroplayback::Bounds2D framed = neuroplayback::FrameArena(neuroplayback::Bounds2D{ a[0], a[1], a[2], a[3] },
+      ParseNumber(parts[1], "view width"), ParseNumber(parts[2], "view height"));
+    const double z = a[4];
+    return "ok\t" + Number(framed.X0) + "\t" + Number(framed.X1) + "\t" + Number(framed.Y0) + "\t" +
+      Number(framed.Y1) + "\t" + Number(z) + "\t" + Number(z);
   }
   throw neuroplayback::SessionError("Unknown query '" + what + "' with " + std::to_string(parts.size() - 1) +
       " arguments.",

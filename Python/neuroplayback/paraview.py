@@ -500,10 +500,21 @@ def show_session(reader, view=None, time_series=True, video=True):
         show_video(reader, view)
     apply_arena_view_settings(view)
     view.InteractionMode = "2D"
-    simple.ResetCamera(view)
     if time_series:
         show_time_series(reader, view)
+    frame_arena(view, reader)
     return display
+
+
+def frame_arena(view, reader):
+    """Fits the render view to the arena and its scale bar on screen, with room for the annotation and
+    the legends (ParaView's Reset Camera fits a bounding sphere, which leaves a flat arena a third of
+    the view). Call it again after resizing the view."""
+    simple = _simple()
+    simple.ResetCamera(view)  # ParaView's reset first: clipping range and display
+    width, height = view.ViewSize
+    view.SMProxy.ResetCamera([float(v) for v in _query(reader, "frame", int(width), int(height))], True)
+    simple.Render(view)
 
 
 def cache_statistics(reader):

@@ -17,7 +17,7 @@ from paraview.vtk.util.numpy_support import vtk_to_numpy
 import session_factory as sf
 from pv_support import annotation, output_folder, series_tables as tables, sha
 from image_compare import assert_matches_baseline
-from neuroplayback.paraview import chart_hints, open_session, overlay_problems, play, show_session, time_series
+from neuroplayback.paraview import chart_hints, frame_arena, open_session, overlay_problems, play, show_session, time_series
 
 BASELINES = os.path.join(os.environ.get("NEUROPLAYBACK_SOURCE_DIR", "."), "Testing", "Baselines")
 RATE = 500.0  # LFP-like sampling
@@ -120,6 +120,32 @@ class TimeSeriesTest(unittest.TestCase):
         gap = np.isnan(values)
         self.assertEqual(int(gap.sum()), 12)
         self.assertTrue(np.all((times[gap] > 19.2) & (times[gap] < 19.6)))
+
+    def test_the_session_reaches_the_charts_through_a_filter_in_between(self):
+        # The session travels with the pipeline information, not by walking up to the reader: a ParaView
+        # filter between the reader and the Time Series filter changes nothing.
+        reader = open_session(self.main)
+        direct = tables(time_series(reader), 20.0)
+        between = simple.PassArrays(Input=reader)
+        got = tables(simple.NeuroPlaybackTimeSeries(Input=between), 20.0)
+        self.assertEqual(sorted(got), sorted(direct))
+        for name in direct:
+            np.testing.assert_array_equal(got[name][0], direct[name][0], err_msg=name)
+            np.testing.assert_array_equal(got[name][1], direct[name][1], err_msg=name)
+            self.assertEqual(got[name][2], direct[name][2], name)
+
+    def test_a_source_that_is_not_a_session_is_explained(self):
+        from vtkmodules.vtkCommonCore import vtkOutputWindow, vtkStringOutputWindow
+        previous = vtkOutputWindow.GetInstance()
+        messages = vtkStringOutputWindow()
+        vtkOutputWindow.SetInstance(messages)
+        try:
+            series = simple.NeuroPlaybackTimeSeries(Input=simple.Sphere())
+            series.UpdatePipeline(0.0)
+        finally:
+            vtkOutputWindow.SetInstance(previous)
+        self.assertIn("NeuroPlayback Time Series needs a NeuroPlayback session as its input", messages.GetOutput())
+        self.assertEqual(servermanager.Fetch(series).GetNumberOfBlocks(), 0)
 
     def test_wide_window_is_an_envelope_with_the_true_extremes(self):
         # One hour at 500 Hz, a 10-minute window around 1800 s: [1500, 2100] s.
@@ -405,6 +431,7 @@ class TimeSeriesTest(unittest.TestCase):
         self.assertEqual(len(chart_views()), 2)
         layout = simple.GetLayout(view)
         layout.SetSize(900, 900)
+        frame_arena(view, reader)  # as the README does after resizing
         simple.GetTimeKeeper().Time = 20.0  # the speed gap (19.2 - 19.6 s) is just left of the marker
         simple.Render(view)
         image = os.path.join(self.folder, "TimeSeries-layout.png")

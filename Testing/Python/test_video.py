@@ -95,6 +95,14 @@ class VideoTest(unittest.TestCase):
             video.UpdatePropertyInformation()
             self.assertEqual(video.GetPropertyValue("CurrentVideoFrameInfo"), expected)
 
+    def test_a_filter_between_the_reader_and_the_video_changes_nothing(self):
+        # The session comes with the pipeline information, so any pass-through filter may sit between.
+        reader = open_session(self.external("between.nsp"))
+        video = simple.NeuroPlaybackVideo(Input=simple.PassArrays(Input=reader))
+        for k in (3, 77, 12):
+            video.UpdatePipeline(OFFSET + k / FPS + 0.004)
+            self.assertEqual(read_stamp(image_rows(servermanager.Fetch(video))), k)
+
     def test_nothing_outside_the_video(self):
         reader = open_session(self.external("outside.nsp"))
         video = simple.NeuroPlaybackVideo(Input=reader)
