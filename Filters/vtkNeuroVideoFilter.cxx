@@ -93,7 +93,7 @@ int vtkNeuroVideoFilter::RequestInformation(vtkInformation*, vtkInformationVecto
   const double z = (video->Below() ? -1.0 : 0.5) * 0.003 * (extentSize > 0 ? extentSize : 1.0);
   std::ostringstream hints;
   hints.precision(10);
-  hints << "0\tRepresentation\tSlice\n"
+  hints << "0\tRepresentation\tNeuro Video\n"
         << "0\tColorArrayName\tPOINTS,RGB\n"
         << "0\tMapScalars\t0\n"
         << "0\tOpacity\t" << video->Alpha() << "\n"

@@ -1,6 +1,7 @@
 #include "vtkNeuroFieldRepresentation.h"
 
 #include "DeliveredPiece.h"
+#include "DrawOrder.h"
 
 #include <vtkActor.h>
 #include <vtkCellArray.h>
@@ -403,6 +404,10 @@ int vtkNeuroFieldRepresentation::ProcessViewRequest(
       in.DrawnStamp = delivered;
     }
     this->UpdateTexture(piece ? piece->GetFieldData() : nullptr);
+    if (auto* view = vtkPVRenderView::SafeDownCast(this->GetView()))
+    {
+      neuroplayback::DrawBottomToTop(view->GetRenderer()); // what blends over the field comes after it
+    }
   }
   return 1;
 }

@@ -1,6 +1,7 @@
 #include "vtkNeuroOverlayRepresentation.h"
 
 #include "DeliveredPiece.h"
+#include "DrawOrder.h"
 #include "RasterText.h"
 #include "vtkNeuroMarkerShapes.h"
 
@@ -47,16 +48,23 @@ namespace
 const char* const Names[vtkNeuroOverlayRepresentation::NumberOfOverlays] = { "Position", "Trails", "Bodyparts",
   "Skeleton", "Head Direction", "Events", "Regions", "Scale Bar" };
 
-// What is drawn, each by one actor: the marker overlays share one glyph mapper, the lines their own.
+// What is drawn, each by one actor. Every marker overlay has its own glyph layer, so that the layers are
+// drawn one after the other in z order (DrawOrder.h): one glyph mapper draws its glyphs shape by shape.
 enum Layer
 {
-  Markers = 0,
+  BodypartMarkers = 0,
+  EventMarkers,
+  PositionMarkers, // also carries the annotation and the event legend to where the view renders
   Arrows,
   TrailLines,
   SkeletonLines,
   Static, // regions and scale bar: rebuilt only when they or their controls change
   NumberOfLayers
 };
+constexpr int TextCarrier = PositionMarkers;
+// Bottom to top, as the reader's z steps place them.
+constexpr int LayerDrawOrder[NumberOfLayers] = { Static, TrailLines, SkeletonLines, BodypartMarkers, EventMarkers,
+  PositionMarkers, Arrows };
 
 unsigned char Faded(unsigned char alpha, double opacity)
 {
@@ -198,7 +206,7 @@ struct vtkNeuroOverlayRepresentation::Internals
   std::array<double, NumberOfOverlays> Size;
   std::array<double, NumberOfOverlays> Opacity;
   std::array<LayerArrays, NumberOfLayers> Layers;
-  vtkNew<vtkGlyph3DMapper> MarkerMapper;
+  std::array<vtkNew<vtkGlyph3DMapper>, 3> MarkerMappers; // bodyparts, events, position
   vtkNew<vtkGlyph3DMapper> ArrowMapper;
   std::array<vtkNew<vtkPolyDataMapper>, 3> LineMappers; // trails, skeleton, static
   std::array<vtkNew<vtkActor>, NumberOfLayers> Actors;
@@ -271,14 +279,17 @@ vtkNeuroOverlayRepresentation::vtkNeuroOverlayRepresentation()
   in.Legend->GetEntryTextProperty()->SetFontSize(14);
   in.Legend->SetVisibility(false);
   in.Legend->SetPickable(false);
-  in.MarkerMapper->SetUseSourceTableTree(true);
-  in.MarkerMapper->SetSourceTableTree(vtkDataObjectTree::SafeDownCast(in.Shapes->GetOutputDataObject(0)));
-  in.MarkerMapper->SetSourceIndexing(true);
-  in.MarkerMapper->SetSourceIndexArray("Marker");
-  in.MarkerMapper->SetScaleArray("Size");
-  in.MarkerMapper->SetScaleModeToScaleByMagnitude();
-  in.MarkerMapper->SetScaling(true);
-  in.MarkerMapper->SetOrient(false);
+  for (auto& mapper : in.MarkerMappers)
+  {
+    mapper->SetUseSourceTableTree(true);
+    mapper->SetSourceTableTree(vtkDataObjectTree::SafeDownCast(in.Shapes->GetOutputDataObject(0)));
+    mapper->SetSourceIndexing(true);
+    mapper->SetSourceIndexArray("Marker");
+    mapper->SetScaleArray("Size");
+    mapper->SetScaleModeToScaleByMagnitude();
+    mapper->SetScaling(true);
+    mapper->SetOrient(false);
+  }
   in.ArrowMapper->SetSourceConnection(in.Arrow->GetOutputPort());
   in.ArrowMapper->SetOrientationArray("Heading");
   in.ArrowMapper->SetOrientationModeToDirection();
@@ -286,8 +297,8 @@ vtkNeuroOverlayRepresentation::vtkNeuroOverlayRepresentation()
   in.ArrowMapper->SetScaleArray("Heading");
   in.ArrowMapper->SetScaleModeToScaleByMagnitude();
   in.ArrowMapper->SetScaling(true);
-  vtkMapper* mappers[NumberOfLayers] = { in.MarkerMapper, in.ArrowMapper, in.LineMappers[0], in.LineMappers[1],
-    in.LineMappers[2] };
+  vtkMapper* mappers[NumberOfLayers] = { in.MarkerMappers[0], in.MarkerMappers[1], in.MarkerMappers[2],
+    in.ArrowMapper, in.LineMappers[0], in.LineMappers[1], in.LineMappers[2] };
   for (int layer = 0; layer < NumberOfLayers; ++layer)
   {
     // Each point's RGBA as is: the file's colours and alpha (fades, translucent regions).
@@ -302,6 +313,9 @@ vtkNeuroOverlayRepresentation::vtkNeuroOverlayRepresentation()
     property->SetDiffuse(0.0);
     property->SetSpecular(0.0);
     in.Actors[static_cast<std::size_t>(layer)]->SetPickable(false);
+    // Drawn with the opaque geometry, still blended, bottom to top (DrawOrder.h): a translucent prop would
+    // make VTK run its order-independent translucent pass on every render, about 7 ms of software GL.
+    in.Actors[static_cast<std::size_t>(layer)]->SetForceOpaque(true);
   }
 }
 
@@ -498,52 +512,45 @@ int vtkNeuroOverlayRepresentation::RequestData(
   }
   auto shown = [&](int k) { return blocks[k] && in.Visible[k] ? blocks[k] : nullptr; };
 
-  // Markers: position, bodyparts and events in one glyph layer (their z steps keep the file's order).
+  // Markers: bodyparts, events and the position, a glyph layer each.
+  const std::pair<Layer, int> markerLayers[3] = { { BodypartMarkers, Bodyparts }, { EventMarkers, Events },
+    { PositionMarkers, Position } };
+  for (const auto& [layerIndex, k] : markerLayers)
   {
-    LayerArrays& layer = in.Layers[Markers];
+    LayerArrays& layer = in.Layers[layerIndex];
     layer.Renew();
-    const int kinds[3] = { Bodyparts, Events, Position };
-    vtkIdType total = 0;
-    for (int k : kinds)
+    vtkPolyData* block = shown(k);
+    const vtkIdType n = PointCount(block);
+    layer.Points->SetNumberOfPoints(n);
+    layer.Colors->SetNumberOfTuples(n);
+    layer.Sizes->SetNumberOfTuples(n);
+    layer.Shapes->SetNumberOfTuples(n);
+    if (n > 0)
     {
-      total += PointCount(shown(k));
-    }
-    layer.Points->SetNumberOfPoints(total);
-    layer.Colors->SetNumberOfTuples(total);
-    layer.Sizes->SetNumberOfTuples(total);
-    layer.Shapes->SetNumberOfTuples(total);
-    vtkIdType at = 0;
-    for (int k : kinds)
-    {
-      vtkPolyData* block = shown(k);
-      const vtkIdType n = PointCount(block);
-      if (n == 0)
-      {
-        continue;
-      }
-      AppendPoints(block, in.Opacity[k], layer, at);
+      AppendPoints(block, in.Opacity[k], layer, 0);
       vtkDataArray* sizes = block->GetPointData()->GetArray("Size");
       vtkDataArray* shapes = block->GetPointData()->GetArray("Marker");
       for (vtkIdType i = 0; i < n; ++i)
       {
-        layer.Sizes->SetValue(at + i, (sizes ? sizes->GetTuple1(i) : 1.0) * in.Size[k]);
-        layer.Shapes->SetValue(at + i, shapes ? static_cast<int>(shapes->GetTuple1(i)) : 0);
+        layer.Sizes->SetValue(i, (sizes ? sizes->GetTuple1(i) : 1.0) * in.Size[k]);
+        layer.Shapes->SetValue(i, shapes ? static_cast<int>(shapes->GetTuple1(i)) : 0);
       }
-      at += n;
     }
     layer.Data->GetPointData()->AddArray(layer.Sizes);
     layer.Data->GetPointData()->AddArray(layer.Shapes);
-    // The annotation travels with this piece (delivered every frame) to where it is drawn.
-    vtkNew<vtkStringArray> annotation;
-    annotation->SetName("Annotation");
-    auto* text = input ? vtkStringArray::SafeDownCast(input->GetFieldData()->GetAbstractArray("Annotation")) : nullptr;
-    annotation->InsertNextValue(text && text->GetNumberOfValues() > 0 && this->AnnotationVisibility ? text->GetValue(0) : "");
-    layer.Data->GetFieldData()->AddArray(annotation);
     layer.Sizes->Modified();
     layer.Shapes->Modified();
     layer.Colors->Modified();
     layer.Points->Modified();
     layer.Data->Modified();
+  }
+  {
+    // The annotation travels with a piece delivered every frame to where it is drawn.
+    vtkNew<vtkStringArray> annotation;
+    annotation->SetName("Annotation");
+    auto* text = input ? vtkStringArray::SafeDownCast(input->GetFieldData()->GetAbstractArray("Annotation")) : nullptr;
+    annotation->InsertNextValue(text && text->GetNumberOfValues() > 0 && this->AnnotationVisibility ? text->GetValue(0) : "");
+    in.Layers[TextCarrier].Data->GetFieldData()->AddArray(annotation);
   }
 
   // Heading arrows: the vector is the arrow (its length, times the size factor).
@@ -654,7 +661,7 @@ int vtkNeuroOverlayRepresentation::RequestData(
   // The legend's entries travel with the markers piece too, to where the view renders.
   for (const char* name : { "LegendLabels", "LegendColors", "LegendMarkers" })
   {
-    vtkFieldData* target = in.Layers[Markers].Data->GetFieldData();
+    vtkFieldData* target = in.Layers[TextCarrier].Data->GetFieldData();
     vtkAbstractArray* source = blocks[Events] && in.Visible[Events] && this->EventLegendVisibility
       ? blocks[Events]->GetFieldData()->GetAbstractArray(name)
       : nullptr;
@@ -743,7 +750,11 @@ int vtkNeuroOverlayRepresentation::ProcessViewRequest(
       in.Drawn[index]->ShallowCopy(block);
       in.DrawnTimes[index] = block->GetMTime();
     }
-    this->DrawTextLayers(piece && piece->GetNumberOfBlocks() > Markers ? piece->GetBlock(Markers) : nullptr);
+    this->DrawTextLayers(piece && piece->GetNumberOfBlocks() > TextCarrier ? piece->GetBlock(TextCarrier) : nullptr);
+    if (auto* view = vtkPVRenderView::SafeDownCast(this->GetView()))
+    {
+      neuroplayback::DrawBottomToTop(view->GetRenderer()); // the layers blend in their z order
+    }
   }
   return 1;
 }
@@ -795,7 +806,7 @@ bool vtkNeuroOverlayRepresentation::AddToView(vtkView* view)
     return false;
   }
   // Lowest layer first: translucent layers then blend in order without depth peeling.
-  for (int layer : { Static, TrailLines, SkeletonLines, Markers, Arrows })
+  for (int layer : LayerDrawOrder)
   {
     renderView->GetRenderer()->AddActor(this->Internal->Actors[static_cast<std::size_t>(layer)]);
   }

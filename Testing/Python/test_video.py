@@ -122,7 +122,25 @@ class VideoTest(unittest.TestCase):
         self.assertAlmostEqual(scale[0], 1.0, places=6)
         self.assertAlmostEqual(scale[1], 1.0, places=6)
         self.assertAlmostEqual(display.Opacity, 0.6)
-        self.assertEqual(display.Representation, "Slice")
+        self.assertEqual(display.Representation, "Neuro Video")
+
+    def test_a_translucent_video_and_fading_overlays_need_no_translucent_pass(self):
+        # The bundled sample: a video at alpha 0.5, fading trails and events, translucent regions. Drawn
+        # with the opaque geometry in layer order (Representations/DrawOrder.h), no prop is translucent,
+        # so VTK skips its order-independent translucent pass (benchmarks §16).
+        sample = os.path.join(os.environ.get("NEUROPLAYBACK_SOURCE_DIR", "."), "Data", "sample.nsp")
+        reader = open_session(sample)
+        view = simple.CreateView("RenderView")
+        show_session(reader, view, time_series=False, video=False)
+        video = show_videos(reader, view)[0]
+        self.assertLess(video.Opacity, 1.0)
+        simple.GetAnimationScene().AnimationTime = 4.2
+        simple.Render(view)
+        props = view.GetRenderer().GetViewProps()
+        shown = [props.GetItemAsObject(i) for i in range(props.GetNumberOfItems())]
+        shown = [p for p in shown if p.GetVisibility()]
+        self.assertGreaterEqual(len(shown), 9)  # field, video, the overlay layers
+        self.assertEqual([type(p).__name__ for p in shown if p.HasTranslucentPolygonalGeometry()], [])
 
     def test_video_on_the_arena_matches_the_baseline(self):
         # A field with a bump, the stamped video above it at alpha 0.6 (frame 45), and the same video
