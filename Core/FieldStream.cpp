@@ -11,6 +11,7 @@ FieldStream::FieldStream(std::string name, ScalarType type, std::unique_ptr<RowS
   , ValueType(type)
   , Source(std::move(source))
   , FramesPerBlock(std::max<std::int64_t>(1, blockFrames))
+  , CacheBytes(cacheBytes)
   , Blocks(std::max<std::size_t>(4, cacheBytes / std::max<std::size_t>(1, BlockBytes()))) {}
 
 std::size_t FieldStream::BlockBytes() const {
@@ -18,6 +19,17 @@ std::size_t FieldStream::BlockBytes() const {
 }
 
 void FieldStream::ClearCache() { Blocks.Clear(); }
+
+std::unique_ptr<FieldStream> FieldStream::Slab(const std::vector<ColumnRun>& bins) const {
+  std::unique_ptr<RowSource> columns = Source->Columns(bins);
+  if (!columns) {
+    return nullptr;
+  }
+  auto slab = std::make_unique<FieldStream>(FieldName, ValueType, std::move(columns), FramesPerBlock, CacheBytes);
+  slab->ReadAheadBlocks = ReadAheadBlocks;
+  slab->WholeBlockReads = WholeBlockReads;
+  return slab;
+}
 
 void FieldStream::LoadBlocks(std::int64_t firstBlock, std::int64_t count) {
   const std::int64_t firstFrame = firstBlock * FramesPerBlock;

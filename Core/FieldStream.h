@@ -45,6 +45,10 @@ public:
   void SetWholeBlockReads(bool whole) { WholeBlockReads = whole; }
   bool ReadsWholeBlocks() const { return WholeBlockReads; }
 
+  // A stream of these runs of bins only, reading only them from the source (one rank's piece under
+  // MPI); null when the source cannot read columns. Its cache is its own.
+  std::unique_ptr<FieldStream> Slab(const std::vector<ColumnRun>& bins) const;
+
   void SetReadAheadBlocks(std::int64_t blocks) { ReadAheadBlocks = blocks < 0 ? 0 : blocks; }
   const FieldStreamStats& Stats() const { return Counters; }
   std::size_t CachedBytes() const { return Blocks.Size() * BlockBytes(); }
@@ -58,6 +62,7 @@ private:
   ScalarType ValueType;
   std::unique_ptr<RowSource> Source;
   std::int64_t FramesPerBlock;
+  std::size_t CacheBytes;
   std::int64_t ReadAheadBlocks = 1;
   bool WholeBlockReads = false;
 

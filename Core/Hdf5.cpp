@@ -417,7 +417,8 @@ std::vector<double> ReadAllDoubles(hid_t dataset) { return ReadAll<double>(datas
 std::vector<std::int64_t> ReadAllInts(hid_t dataset) { return ReadAll<std::int64_t>(dataset, H5T_NATIVE_INT64); }
 std::vector<std::uint8_t> ReadAllBytes(hid_t dataset) { return ReadAll<std::uint8_t>(dataset, H5T_NATIVE_UINT8); }
 
-void ReadRows(hid_t dataset, hsize_t first, hsize_t count, hid_t memType, void* out) {
+void ReadRows(hid_t dataset, hsize_t first, hsize_t count, hid_t memType, void* out,
+  const std::vector<ColumnRun>& columns) {
   Trace(dataset, "");
   const std::vector<hsize_t> dims = Shape(dataset);
   std::vector<hsize_t> start(dims.size(), 0);
@@ -426,7 +427,18 @@ void ReadRows(hid_t dataset, hsize_t first, hsize_t count, hid_t memType, void* 
   extent[0] = count;
   ErrorSilencer silence;
   Handle fileSpace(H5Dget_space(dataset));
-  H5Sselect_hyperslab(fileSpace.Get(), H5S_SELECT_SET, start.data(), nullptr, extent.data(), nullptr);
+  if (!columns.empty() && dims.size() == 2) {
+    // Rows of the selected columns arrive packed, in file order: row by row, columns ascending.
+    extent[1] = 0;
+    for (const ColumnRun& run : columns) {
+      const hsize_t runStart[2] = { first, static_cast<hsize_t>(run.First) };
+      const hsize_t runCount[2] = { count, static_cast<hsize_t>(run.Count) };
+      H5Sselect_hyperslab(fileSpace.Get(), extent[1] == 0 ? H5S_SELECT_SET : H5S_SELECT_OR, runStart, nullptr, runCount, nullptr);
+      extent[1] += static_cast<hsize_t>(run.Count);
+    }
+  } else {
+    H5Sselect_hyperslab(fileSpace.Get(), H5S_SELECT_SET, start.data(), nullptr, extent.data(), nullptr);
+  }
   Handle memSpace(H5Screate_simple(static_cast<int>(extent.size()), extent.data(), nullptr));
   if (H5Dread(dataset, memType, memSpace.Get(), fileSpace.Get(), H5P_DEFAULT, out) < 0) {
     throw SessionError("Reading rows " + std::to_string(first) + ".." + std::to_string(first + count) +
@@ -457,7 +469,27 @@ DatasetRows::DatasetRows(Handle dataset, hid_t memType)
 }
 
 void DatasetRows::ReadRows(std::int64_t first, std::int64_t count, void* out) {
-  h5::ReadRows(Dataset.Get(), static_cast<hsize_t>(first), static_cast<hsize_t>(count), MemType, out);
+  h5::ReadRows(Dataset.Get(), static_cast<hsize_t>(first), static_cast<hsize_t>(count), MemType, out, ColumnRuns);
+}
+
+std::unique_ptr<RowSource> DatasetRows::Columns(const std::vector<ColumnRun>& runs) const {
+  std::int64_t width = 0;
+  std::int64_t next = 0;
+  for (const ColumnRun& run : runs) {
+    if (run.First < next || run.Count < 1 || run.First + run.Count > Width) {
+      return nullptr; // not ascending, empty or past the last column
+    }
+    next = run.First + run.Count;
+    width += run.Count;
+  }
+  if (Shape(Dataset.Get()).size() != 2 || !ColumnRuns.empty() || width == 0) {
+    return nullptr;
+  }
+  H5Iinc_ref(Dataset.Get()); // the slab shares the open dataset; each handle closes its own reference
+  auto slab = std::make_unique<DatasetRows>(Handle(Dataset.Get()), MemType);
+  slab->ColumnRuns = runs;
+  slab->Width = width;
+  return slab;
 }
 
 } // namespace neuroplayback::h5

@@ -98,8 +98,10 @@ std::vector<double> ReadAllDoubles(hid_t dataset);
 std::vector<std::int64_t> ReadAllInts(hid_t dataset);
 std::vector<std::uint8_t> ReadAllBytes(hid_t dataset);
 
-// Reads rows [first, first + count) of a dataset (any rank) as the given memory type.
-void ReadRows(hid_t dataset, hsize_t first, hsize_t count, hid_t memType, void* out);
+// Reads rows [first, first + count) of a dataset (any rank) as the given memory type; of a 2-D dataset,
+// only the given runs of columns when there are some (one hyperslab selection).
+void ReadRows(hid_t dataset, hsize_t first, hsize_t count, hid_t memType, void* out,
+  const std::vector<ColumnRun>& columns = {});
 
 // Opens a dataset with HDF5's own chunk cache off: the streams cache whole blocks themselves.
 // Throws SessionError naming the path when it is missing.
@@ -113,12 +115,15 @@ public:
   void ReadRows(std::int64_t first, std::int64_t count, void* out) override;
   std::int64_t RowCount() const override { return Rows; }
   std::int64_t RowWidth() const override { return Width; }
+  // A 2-D dataset's columns, read as one hyperslab selection (the same dataset, shared).
+  std::unique_ptr<RowSource> Columns(const std::vector<ColumnRun>& runs) const override;
 
 private:
   Handle Dataset;
   hid_t MemType;
   std::int64_t Rows = 0;
   std::int64_t Width = 1;
+  std::vector<ColumnRun> ColumnRuns; // empty: every column
 };
 
 } // namespace neuroplayback::h5

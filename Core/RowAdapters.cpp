@@ -36,6 +36,38 @@ void ConstantRows::ReadRows(std::int64_t, std::int64_t count, void* out) {
   std::fill_n(static_cast<double*>(out), count * Width, Value);
 }
 
+namespace {
+// The number of columns the runs select, or -1 when they are not ascending runs within width.
+std::int64_t SelectedColumns(const std::vector<ColumnRun>& runs, std::int64_t width) {
+  std::int64_t selected = 0;
+  std::int64_t next = 0;
+  for (const ColumnRun& run : runs) {
+    if (run.First < next || run.Count < 1 || run.First + run.Count > width) {
+      return -1;
+    }
+    next = run.First + run.Count;
+    selected += run.Count;
+  }
+  return selected > 0 ? selected : -1;
+}
+} // namespace
+
+std::unique_ptr<RowSource> RepeatedRows::Columns(const std::vector<ColumnRun>& runs) const {
+  if (SelectedColumns(runs, RowWidth()) < 0) {
+    return nullptr;
+  }
+  std::vector<double> row;
+  for (const ColumnRun& run : runs) {
+    row.insert(row.end(), Row.begin() + run.First, Row.begin() + run.First + run.Count);
+  }
+  return std::make_unique<RepeatedRows>(Rows, std::move(row));
+}
+
+std::unique_ptr<RowSource> ConstantRows::Columns(const std::vector<ColumnRun>& runs) const {
+  const std::int64_t selected = SelectedColumns(runs, Width);
+  return selected < 0 ? nullptr : std::make_unique<ConstantRows>(Rows, selected, Value);
+}
+
 SliceRows::SliceRows(std::shared_ptr<RowSource> source, std::int64_t first, std::int64_t count)
   : Source(std::move(source)), First(first), Count(count) {}
 

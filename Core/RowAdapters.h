@@ -47,6 +47,7 @@ public:
   void ReadRows(std::int64_t first, std::int64_t count, void* out) override;
   std::int64_t RowCount() const override { return Rows; }
   std::int64_t RowWidth() const override { return static_cast<std::int64_t>(Row.size()); }
+  std::unique_ptr<RowSource> Columns(const std::vector<ColumnRun>& runs) const override;
 
 private:
   std::int64_t Rows;
@@ -59,6 +60,7 @@ public:
   void ReadRows(std::int64_t first, std::int64_t count, void* out) override;
   std::int64_t RowCount() const override { return Rows; }
   std::int64_t RowWidth() const override { return Width; }
+  std::unique_ptr<RowSource> Columns(const std::vector<ColumnRun>& runs) const override;
 
 private:
   std::int64_t Rows;

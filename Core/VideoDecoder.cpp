@@ -970,11 +970,11 @@ std::int64_t VideoDecoder::FrameAtTime(double seconds) const {
   if (n == 0 || !std::isfinite(seconds)) {
     return -1;
   }
-  // Half an interval of slack at both ends (the neighbouring interval, or the average one).
-  const double fallback = Internal->AverageRate > 0.0 ? 0.5 / Internal->AverageRate : 0.0;
-  const double firstHalf = n > 1 ? 0.5 * (times[1] - times[0]) : fallback;
-  const double lastHalf = n > 1 ? 0.5 * (times[n - 1] - times[n - 2]) : fallback;
-  if (seconds < times[0] - firstHalf || seconds > times[n - 1] + lastHalf) {
+  // The video spans its first to its last frame's time (to a nanosecond, below any container's clock):
+  // nothing is shown outside it, as with a video's explicit `times` (docs/session-format-v1.md). A video
+  // of one frame lasts one frame interval.
+  const double single = n == 1 && Internal->AverageRate > 0.0 ? 1.0 / Internal->AverageRate : 0.0;
+  if (seconds < times[0] - 1e-9 || seconds > times[n - 1] + single + 1e-9) {
     return -1;
   }
   const auto after = std::upper_bound(times.begin(), times.end(), seconds);

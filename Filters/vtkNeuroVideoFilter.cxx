@@ -1,11 +1,15 @@
 #include "vtkNeuroVideoFilter.h"
 
+#include "FieldPieces.h"
 #include "Session.h"
 #include "UpstreamSession.h"
 
+#include <vtkExtentTranslator.h>
+#include <vtkFieldData.h>
 #include <vtkImageData.h>
 #include <vtkInformation.h>
 #include <vtkInformationVector.h>
+#include <vtkNew.h>
 #include <vtkObjectFactory.h>
 #include <vtkPointData.h>
 #include <vtkStreamingDemandDrivenPipeline.h>
@@ -29,6 +33,16 @@ neuroplayback::VideoOverlay* VideoOf(neuroplayback::Session* session, int index)
   }
   auto& videos = session->Overlays().Videos();
   return index < static_cast<int>(videos.size()) ? videos[static_cast<std::size_t>(index)].get() : nullptr;
+}
+
+// Under MPI the video is drawn by every rank, each inside its slab of the arena: the slab the reader
+// gave this rank's field (Core/FieldPieces.h).
+void CopyPieceRegion(vtkDataObject* field, vtkDataObject* output)
+{
+  if (vtkAbstractArray* region = field ? field->GetFieldData()->GetAbstractArray(neuroplayback::PieceRegionArray) : nullptr)
+  {
+    output->GetFieldData()->AddArray(region);
+  }
 }
 } // namespace
 
@@ -104,14 +118,26 @@ int vtkNeuroVideoFilter::RequestInformation(vtkInformation*, vtkInformationVecto
   return 1;
 }
 
-int vtkNeuroVideoFilter::RequestUpdateExtent(vtkInformation*, vtkInformationVector** inputVector, vtkInformationVector*)
+int vtkNeuroVideoFilter::RequestUpdateExtent(vtkInformation*, vtkInformationVector** inputVector, vtkInformationVector* outputVector)
 {
-  // The input (the field) is only the link to the session: ask for all of it, never the video's extent.
+  // The input (the field) is the link to the session and tells this rank's slab under MPI: ask for the
+  // piece the field's own display asks for (so the reader does not run twice), never the video's extent.
   vtkInformation* inInfo = inputVector[0]->GetInformationObject(0);
+  vtkInformation* outInfo = outputVector->GetInformationObject(0);
   if (inInfo && inInfo->Has(vtkStreamingDemandDrivenPipeline::WHOLE_EXTENT()))
   {
-    inInfo->Set(vtkStreamingDemandDrivenPipeline::UPDATE_EXTENT(),
-      inInfo->Get(vtkStreamingDemandDrivenPipeline::WHOLE_EXTENT()), 6);
+    int whole[6];
+    int piece[6];
+    inInfo->Get(vtkStreamingDemandDrivenPipeline::WHOLE_EXTENT(), whole);
+    const int number = outInfo->Has(vtkStreamingDemandDrivenPipeline::UPDATE_PIECE_NUMBER())
+      ? outInfo->Get(vtkStreamingDemandDrivenPipeline::UPDATE_PIECE_NUMBER())
+      : 0;
+    const int pieces = outInfo->Has(vtkStreamingDemandDrivenPipeline::UPDATE_NUMBER_OF_PIECES())
+      ? outInfo->Get(vtkStreamingDemandDrivenPipeline::UPDATE_NUMBER_OF_PIECES())
+      : 1;
+    vtkNew<vtkExtentTranslator> translator;
+    translator->PieceToExtentThreadSafe(number, pieces, 0, whole, piece, vtkExtentTranslator::X_SLAB_MODE, 0);
+    inInfo->Set(vtkStreamingDemandDrivenPipeline::UPDATE_EXTENT(), piece, 6);
   }
   return 1;
 }
@@ -150,6 +176,7 @@ int vtkNeuroVideoFilter::RequestData(vtkInformation*, vtkInformationVector** inp
       // Several session frames per video frame: hand out the same arrays, so nothing is re-uploaded.
       output->ShallowCopy(this->LastImage);
       output->GetInformation()->Set(vtkDataObject::DATA_TIME_STEP(), frameTime);
+      CopyPieceRegion(vtkDataObject::GetData(inputVector[0], 0), output);
       return 1;
     }
     const int width = video->Width();
@@ -171,6 +198,7 @@ int vtkNeuroVideoFilter::RequestData(vtkInformation*, vtkInformationVector** inp
     this->CurrentVideoFrame = frame;
     this->LastImage = vtkSmartPointer<vtkImageData>::New();
     this->LastImage->ShallowCopy(output);
+    CopyPieceRegion(vtkDataObject::GetData(inputVector[0], 0), output);
   }
   catch (const std::exception& error)
   {

@@ -5,12 +5,14 @@
 #include <vtkCellArray.h>
 #include <vtkCellData.h>
 #include <vtkDataSetAttributes.h>
+#include <vtkIdList.h>
 #include <vtkImageData.h>
 #include <vtkNew.h>
 #include <vtkPoints.h>
 #include <vtkPolyData.h>
 #include <vtkUnsignedCharArray.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace neuroplayback {
@@ -37,6 +39,7 @@ EnvironmentGeometry BuildGrid(const Environment& e) {
   image->SetSpacing(UniformSpacing(e.XEdges, "x"), UniformSpacing(e.YEdges, "y"), 1.0);
   result.CellOfBin = e.GridCellOfBin();
   result.CellCount = e.GridX * e.GridY;
+  result.BinCount = e.BinCount;
   if (static_cast<std::int64_t>(result.CellOfBin.size()) < result.CellCount) {
     // Inactive bins are hidden cells: not drawn, not picked, not in the data range.
     vtkNew<vtkUnsignedCharArray> ghosts;
@@ -94,6 +97,7 @@ EnvironmentGeometry BuildPolygons(const Environment& e) {
   EnvironmentGeometry result;
   result.Geometry = poly;
   result.CellCount = e.BinCount;
+  result.BinCount = e.BinCount;
   return result;
 }
 
@@ -101,6 +105,63 @@ EnvironmentGeometry BuildPolygons(const Environment& e) {
 
 EnvironmentGeometry BuildEnvironmentGeometry(const Environment& environment) {
   return environment.Layout == LayoutKind::Grid ? BuildGrid(environment) : BuildPolygons(environment);
+}
+
+EnvironmentGeometry GridColumns(const Environment& e, const EnvironmentGeometry& whole, std::int64_t firstColumn,
+  std::int64_t endColumn) {
+  auto* wholeImage = vtkImageData::SafeDownCast(whole.Geometry);
+  firstColumn = std::clamp<std::int64_t>(firstColumn, 0, e.GridX);
+  endColumn = std::clamp<std::int64_t>(endColumn, firstColumn, e.GridX);
+  EnvironmentGeometry result;
+  vtkNew<vtkImageData> image;
+  image->SetOrigin(wholeImage->GetOrigin());
+  image->SetSpacing(wholeImage->GetSpacing());
+  image->SetExtent(static_cast<int>(firstColumn), static_cast<int>(endColumn), 0, static_cast<int>(e.GridY), 0, 0);
+  const std::int64_t width = endColumn - firstColumn;
+  result.CellCount = width * e.GridY;
+  // Bins run column by column (x outer), so this piece's bins are one run.
+  const auto columnOf = [&e](std::int64_t cell) { return cell % e.GridX; };
+  const auto& cells = whole.CellOfBin;
+  const auto begin = std::find_if(cells.begin(), cells.end(), [&](std::int64_t c) { return columnOf(c) >= firstColumn; });
+  const auto end = std::find_if(begin, cells.end(), [&](std::int64_t c) { return columnOf(c) >= endColumn; });
+  result.BinCount = end - begin;
+  for (auto it = begin; it != end; ++it) {
+    result.CellOfBin.push_back((columnOf(*it) - firstColumn) + width * (*it / e.GridX));
+  }
+  if (static_cast<std::int64_t>(result.CellOfBin.size()) < result.CellCount) {
+    vtkNew<vtkUnsignedCharArray> ghosts;
+    ghosts->SetName(vtkDataSetAttributes::GhostArrayName());
+    ghosts->SetNumberOfTuples(result.CellCount);
+    ghosts->FillValue(vtkDataSetAttributes::HIDDENCELL);
+    for (std::int64_t cell : result.CellOfBin) {
+      ghosts->SetValue(cell, 0);
+    }
+    image->GetCellData()->AddArray(ghosts);
+  }
+  result.Geometry = image;
+  return result;
+}
+
+EnvironmentGeometry CellsOfBins(const EnvironmentGeometry& whole, const std::vector<std::int64_t>& bins) {
+  auto* poly = vtkPolyData::SafeDownCast(whole.Geometry);
+  EnvironmentGeometry result;
+  result.BinCount = static_cast<std::int64_t>(bins.size());
+  result.CellCount = result.BinCount;
+  vtkNew<vtkCellArray> cells;
+  vtkNew<vtkIdList> ids;
+  for (std::int64_t bin : bins) {
+    poly->GetCellPoints(bin, ids);
+    cells->InsertNextCell(ids);
+  }
+  vtkNew<vtkPolyData> part;
+  part->SetPoints(poly->GetPoints()); // shared: only this piece's cells use them
+  if (poly->GetNumberOfLines() > 0) {
+    part->SetLines(cells);
+  } else {
+    part->SetPolys(cells);
+  }
+  result.Geometry = part;
+  return result;
 }
 
 } // namespace neuroplayback

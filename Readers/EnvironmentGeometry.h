@@ -16,9 +16,18 @@ struct EnvironmentGeometry {
   // Cell index of each bin; empty means cell k is bin k.
   std::vector<std::int64_t> CellOfBin;
   std::int64_t CellCount = 0;
+  // How many of the environment's bins these cells show: all of them, or one MPI rank's piece.
+  std::int64_t BinCount = 0;
 };
 
 // Throws SessionError when the geometry cannot be represented (e.g. non-uniform grid edges).
 EnvironmentGeometry BuildEnvironmentGeometry(const Environment& environment);
+
+// One MPI rank's piece of the whole geometry (Core/FieldPieces.h), its bins in the piece's order.
+// A grid: the columns of cells [firstColumn, endColumn), ParaView's x-slab of the image extent.
+EnvironmentGeometry GridColumns(const Environment& environment, const EnvironmentGeometry& whole,
+  std::int64_t firstColumn, std::int64_t endColumn);
+// Other layouts (one cell per bin): the cells of these bins.
+EnvironmentGeometry CellsOfBins(const EnvironmentGeometry& whole, const std::vector<std::int64_t>& bins);
 
 } // namespace neuroplayback

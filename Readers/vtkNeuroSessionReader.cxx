@@ -3,6 +3,7 @@
 
 #include "ColorRange.h"
 #include "EnvironmentGeometry.h"
+#include "FieldPieces.h"
 #include "Navigation.h"
 #include "OverlayGeometry.h"
 #include "Session.h"
@@ -12,12 +13,14 @@
 #include <vtkCellData.h>
 #include <vtkDataSet.h>
 #include <vtkDoubleArray.h>
+#include <vtkExtentTranslator.h>
 #include <vtkFieldData.h>
 #include <vtkFloatArray.h>
 #include <vtkIdTypeArray.h>
 #include <vtkImageData.h>
 #include <vtkIntArray.h>
 #include <vtkInformation.h>
+#include <vtkInformationIntegerRequestKey.h>
 #include <vtkInformationVector.h>
 #include <vtkMultiBlockDataSet.h>
 #include <vtkNew.h>
@@ -70,6 +73,18 @@ struct vtkNeuroSessionReader::Internals
     std::vector<vtkSmartPointer<vtkAbstractArray>> Style;
   };
   std::vector<Block> Blocks;
+  // Under MPI, this rank's piece of the field: its slab, its cells and a stream of only its bins per
+  // field (null when the field's source cannot read columns: then taken from the whole frame).
+  struct RankPiece
+  {
+    std::int64_t Key[3] = { -1, -1, -1 };
+    int Pieces = 1;
+    neuroplayback::FieldPiece Slab;
+    neuroplayback::EnvironmentGeometry Geometry;
+    std::vector<std::unique_ptr<neuroplayback::FieldStream>> Streams;
+    std::vector<unsigned char> Gathered;
+  };
+  RankPiece Piece;
   // Overlays sit above the field in this order, a small step apart, so none hides another.
   double LayerStep = 0.0;
   std::size_t ReportedWarnings = 0;
@@ -562,12 +577,75 @@ int vtkNeuroSessionReader::RequestInformation(vtkInformation*, vtkInformationVec
     portInfo->Set(vtkStreamingDemandDrivenPipeline::TIME_RANGE(), this->TimeRange, 2);
     portInfo->Set(vtkNeuroSessionHandle::SESSION(), in.Handle);
   }
+  // Under MPI each rank reads its piece of the field: a grid a slab of columns (its bins are one run),
+  // other layouts a run of bins. Overlays and the annotation come from piece 0 only.
   vtkInformation* outInfo = outputVector->GetInformationObject(0);
   if (auto* image = vtkImageData::SafeDownCast(this->Internal->Geometry.Geometry))
   {
     outInfo->Set(vtkStreamingDemandDrivenPipeline::WHOLE_EXTENT(), image->GetExtent(), 6);
+    outInfo->Set(vtkAlgorithm::CAN_PRODUCE_SUB_EXTENT(), 1);
+    outInfo->Set(vtkExtentTranslator::UPDATE_SPLIT_MODE(), static_cast<int>(vtkExtentTranslator::X_SLAB_MODE));
+  }
+  for (int port = 0; port < NumberOfPorts; ++port)
+  {
+    outputVector->GetInformationObject(port)->Set(vtkAlgorithm::CAN_HANDLE_PIECE_REQUEST(), 1);
   }
   return 1;
+}
+
+const neuroplayback::EnvironmentGeometry& vtkNeuroSessionReader::FieldPieceGeometry(vtkInformation* outInfo)
+{
+  Internals& in = *this->Internal;
+  const neuroplayback::EnvironmentGeometry& whole = in.Geometry;
+  const int piece = outInfo->Has(vtkStreamingDemandDrivenPipeline::UPDATE_PIECE_NUMBER())
+    ? outInfo->Get(vtkStreamingDemandDrivenPipeline::UPDATE_PIECE_NUMBER())
+    : 0;
+  const int pieces = outInfo->Has(vtkStreamingDemandDrivenPipeline::UPDATE_NUMBER_OF_PIECES())
+    ? outInfo->Get(vtkStreamingDemandDrivenPipeline::UPDATE_NUMBER_OF_PIECES())
+    : 1;
+  const neuroplayback::Environment& environment = in.OpenSession->Env();
+  const bool grid = vtkImageData::SafeDownCast(whole.Geometry) != nullptr;
+  // A grid's piece is the x-slab of the extent ParaView asks for; other layouts split by piece number.
+  std::int64_t key[3] = { piece, pieces, 0 };
+  if (grid)
+  {
+    int extent[6] = { 0, static_cast<int>(environment.GridX), 0, 0, 0, 0 };
+    if (outInfo->Has(vtkStreamingDemandDrivenPipeline::UPDATE_EXTENT()))
+    {
+      outInfo->Get(vtkStreamingDemandDrivenPipeline::UPDATE_EXTENT(), extent);
+    }
+    key[1] = std::max(0, extent[0]);
+    key[2] = std::min<std::int64_t>(extent[1], environment.GridX);
+    if (key[1] == 0 && key[2] == environment.GridX)
+    {
+      return whole;
+    }
+  }
+  else if (pieces <= 1 || piece < 0 || piece >= pieces)
+  {
+    return whole;
+  }
+  if (!std::equal(key, key + 3, in.Piece.Key))
+  {
+    in.Piece = Internals::RankPiece();
+    std::copy(key, key + 3, in.Piece.Key);
+    in.Piece.Pieces = pieces;
+    if (grid)
+    {
+      in.Piece.Slab = neuroplayback::GridColumnsPiece(environment, key[1], key[2]);
+      in.Piece.Geometry = neuroplayback::GridColumns(environment, whole, key[1], key[2]);
+    }
+    else
+    {
+      in.Piece.Slab = neuroplayback::SlabOfEnvironment(environment, piece, pieces);
+      in.Piece.Geometry = neuroplayback::CellsOfBins(whole, in.Piece.Slab.Bins());
+    }
+    for (std::size_t i = 0; i < in.OpenSession->Fields().size(); ++i)
+    {
+      in.Piece.Streams.push_back(in.OpenSession->Field(i).Slab(in.Piece.Slab.Runs));
+    }
+  }
+  return in.Piece.Geometry;
 }
 
 namespace
@@ -626,21 +704,43 @@ int vtkNeuroSessionReader::RequestData(vtkInformation*, vtkInformationVector**, 
   {
     const std::int64_t frame = session.Times().FrameAt(requested);
     const double frameTime = session.Times().TimeOf(frame);
-    output->ShallowCopy(in.Geometry.Geometry);
+    const neuroplayback::EnvironmentGeometry& geometry = this->FieldPieceGeometry(outInfo);
+    const bool wholeField = &geometry == &in.Geometry;
+    output->ShallowCopy(geometry.Geometry);
     for (std::size_t i = 0; i < session.Fields().size(); ++i)
     {
       neuroplayback::FieldStream& stream = session.Field(i);
-      const void* values = stream.Frame(frame);
+      const void* values = nullptr;
+      if (wholeField)
+      {
+        values = stream.Frame(frame);
+      }
+      else if (in.Piece.Streams[i])
+      {
+        values = in.Piece.Streams[i]->Frame(frame);
+      }
+      else // a source that cannot read columns (or no bins): this piece's bins of the whole frame
+      {
+        const auto* frameValues = static_cast<const unsigned char*>(stream.Frame(frame));
+        const std::size_t size = stream.ValueSize();
+        in.Piece.Gathered.clear();
+        for (const neuroplayback::ColumnRun& run : in.Piece.Slab.Runs)
+        {
+          in.Piece.Gathered.insert(in.Piece.Gathered.end(), frameValues + run.First * static_cast<std::int64_t>(size),
+            frameValues + (run.First + run.Count) * static_cast<std::int64_t>(size));
+        }
+        values = in.Piece.Gathered.data();
+      }
       vtkSmartPointer<vtkDataArray> array;
       if (stream.Type() == ScalarType::Float32)
       {
-        array = MakeFieldArray<vtkFloatArray>(static_cast<const float*>(values), stream.BinCount(),
-          in.Geometry.CellOfBin, in.Geometry.CellCount);
+        array = MakeFieldArray<vtkFloatArray>(static_cast<const float*>(values), geometry.BinCount,
+          geometry.CellOfBin, geometry.CellCount);
       }
       else
       {
-        array = MakeFieldArray<vtkDoubleArray>(static_cast<const double*>(values), stream.BinCount(),
-          in.Geometry.CellOfBin, in.Geometry.CellCount);
+        array = MakeFieldArray<vtkDoubleArray>(static_cast<const double*>(values), geometry.BinCount,
+          geometry.CellOfBin, geometry.CellCount);
       }
       array->SetName(stream.Name().c_str());
       output->GetCellData()->AddArray(array);
@@ -664,11 +764,19 @@ int vtkNeuroSessionReader::RequestData(vtkInformation*, vtkInformationVector**, 
     output->GetFieldData()->AddArray(colorRange);
     output->GetInformation()->Set(vtkDataObject::DATA_TIME_STEP(), frameTime);
     this->FillOverlays(outputVector, frame, frameTime);
+    if (!wholeField)
+    {
+      this->MarkPiece(outputVector, in.Piece.Key[0], in.Piece.Pieces, in.Piece.Slab.XMin, in.Piece.Slab.XMax);
+    }
     this->CurrentFrame = frame;
+    this->FieldPiece[0] = geometry.BinCount;
+    this->FieldPiece[1] = static_cast<vtkIdType>(session.Env().BinCount);
+    this->FieldPiece[2] = wholeField ? 1 : static_cast<vtkIdType>(in.Piece.Slab.Runs.size());
     std::fill(this->CacheStatistics, this->CacheStatistics + 4, 0);
     for (std::size_t i = 0; i < session.Fields().size(); ++i)
     {
-      const neuroplayback::FieldStreamStats& stats = session.Field(i).Stats();
+      const neuroplayback::FieldStreamStats& stats =
+        wholeField || !in.Piece.Streams[i] ? session.Field(i).Stats() : in.Piece.Streams[i]->Stats();
       this->CacheStatistics[0] += stats.Requests;
       this->CacheStatistics[1] += stats.Hits;
       this->CacheStatistics[2] += stats.BlockReads;
@@ -682,6 +790,38 @@ int vtkNeuroSessionReader::RequestData(vtkInformation*, vtkInformationVector**, 
   }
   this->LastError.clear();
   return 1;
+}
+
+void vtkNeuroSessionReader::MarkPiece(vtkInformationVector* outputVector, std::int64_t piece, int pieces, double xMin, double xMax)
+{
+  // Every rank draws its slab of every layer (the representations clip there), so ParaView's depth
+  // compositing gives one process's picture; the text and legends are drawn once, by piece 0.
+  vtkNew<vtkDoubleArray> region;
+  region->SetName(neuroplayback::PieceRegionArray);
+  region->SetNumberOfComponents(4);
+  const double tuple[4] = { static_cast<double>(piece), static_cast<double>(pieces), xMin, xMax };
+  region->InsertNextTuple(tuple);
+  vtkDataObject::GetData(outputVector, FieldPort)->GetFieldData()->AddArray(region);
+  vtkDataObject* overlays = vtkDataObject::GetData(outputVector, OverlayPort);
+  overlays->GetFieldData()->AddArray(region);
+  if (piece != 0)
+  {
+    overlays->GetFieldData()->RemoveArray("Annotation");
+    vtkDataObject::GetData(outputVector, AnnotationPort)->Initialize();
+    if (auto* blocks = vtkMultiBlockDataSet::SafeDownCast(overlays))
+    {
+      for (unsigned int b = 0; b < blocks->GetNumberOfBlocks(); ++b)
+      {
+        if (vtkDataObject* block = blocks->GetBlock(b))
+        {
+          for (const char* legend : { "LegendLabels", "LegendColors", "LegendMarkers" })
+          {
+            block->GetFieldData()->RemoveArray(legend);
+          }
+        }
+      }
+    }
+  }
 }
 
 int vtkNeuroSessionReader::RefuseQuietly(vtkInformationVector* outputVector)

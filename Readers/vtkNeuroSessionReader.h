@@ -27,6 +27,7 @@
 namespace neuroplayback
 {
 class EpochSource;
+struct EnvironmentGeometry;
 class FrameTimes;
 class Session;
 }
@@ -106,6 +107,9 @@ public:
 
   /// Field cache counters summed over fields: requests, hits, source block reads, frames read.
   vtkGetVector4Macro(CacheStatistics, vtkIdType);
+  /// The bins this process read at the last update: how many, the environment's total, and in how
+  /// many runs. All of them in one process; one rank's slab under MPI (Core/FieldPieces.h).
+  vtkGetVector3Macro(FieldPiece, vtkIdType);
 
   /// The global colour range of field `index` (valid after UpdateInformation); {0, 1} when out of range.
   const double* GetFieldColorRange(int index);
@@ -148,6 +152,10 @@ private:
   // After ReportError in a request: empties the outputs and returns 1, so the executive does not print
   // the message again inside a vtkInformation dump.
   int RefuseQuietly(vtkInformationVector* outputVector);
+  // The whole geometry, or this rank's piece of it (with its streams) when the request asks for one.
+  const neuroplayback::EnvironmentGeometry& FieldPieceGeometry(vtkInformation* outInfo);
+  // Tells the displays downstream which slab of the arena this rank draws (PieceRegion arrays).
+  void MarkPiece(vtkInformationVector* outputVector, std::int64_t piece, int pieces, double xMin, double xMax);
   // The guarded first open (Core/SessionProbe.h): false, with the error reported, when a child process
   // reading the file crashed or hung.
   bool GuardFirstOpen(const std::string& file);
@@ -168,6 +176,7 @@ private:
   vtkIdType CurrentFrame = -1;
   double FrameRate = 0.0;
   vtkIdType CacheStatistics[4] = { 0, 0, 0, 0 };
+  vtkIdType FieldPiece[3] = { 0, 0, 0 };
   std::string LastError;
   std::string DefaultFieldName;
   std::string LayoutName;

@@ -4,10 +4,12 @@
 
 #include "ColorRange.h"
 #include "Navigation.h"
+#include "PlaybackScheduler.h"
 #include "Session.h"
 #include "SessionError.h"
 #include "ViewFraming.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -160,6 +162,32 @@ std::string vtkNeuroSessionReader::AnswerQuery(const std::vector<std::string>& p
     }
     return "ok\t" + Number(times.TimeOf(shown)) + "\t" + Number(hit->EventTime) + "\t" + hit->Overlay + "\t" +
       std::to_string(shown);
+  }
+  if (what == "epochs" && parts.size() == 4)
+  {
+    // The intervals of an interval overlay that overlap [t0, t1], clipped to it: start and stop pairs.
+    neuroplayback::EpochSource* epochs = this->GetEpochs(parts[1].c_str());
+    if (!epochs)
+    {
+      std::string names;
+      std::istringstream lines(this->GetOverlayNames("intervals"));
+      for (std::string line; std::getline(lines, line);)
+      {
+        names += (names.empty() ? "" : ", ") + line;
+      }
+      throw neuroplayback::SessionError("The session has no interval overlay named '" + parts[1] + "'.",
+        names.empty() ? std::string("This session has no interval overlays; export a time range instead.")
+                      : "Use one of its interval overlays: " + names + ".");
+    }
+    const double t0 = ParseNumber(parts[2], "start"), t1 = ParseNumber(parts[3], "stop");
+    std::string answer = "ok";
+    double start = 0.0, stop = 0.0;
+    for (double t = t0; t <= t1 && epochs->EpochFrom(t, +1, start, stop) && start <= t1;
+         t = std::nextafter(stop, std::numeric_limits<double>::infinity()))
+    {
+      answer += "\t" + Number(std::max(start, t0)) + "\t" + Number(std::min(stop, t1));
+    }
+    return answer;
   }
   if (what == "frame" && parts.size() == 3)
   {

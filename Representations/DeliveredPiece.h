@@ -1,11 +1,18 @@
 #pragma once
 // The one piece a NeuroPlayback representation delivers to the rendering processes, and its bounds.
+#include <vtkAbstractMapper.h>
 #include <vtkDataObject.h>
 #include <vtkDoubleArray.h>
 #include <vtkFieldData.h>
 #include <vtkMath.h>
 #include <vtkNew.h>
 #include <vtkPVRenderView.h>
+#include <vtkPlane.h>
+#include <vtkPlaneCollection.h>
+
+#include <array>
+#include <cmath>
+#include <initializer_list>
 
 namespace neuroplayback {
 
@@ -25,15 +32,86 @@ inline double FieldNumber(vtkDataObject* piece, const char* name, double fallbac
   return array && array->GetNumberOfTuples() > 0 ? array->GetTuple1(0) : fallback;
 }
 
+constexpr const char* PieceRegionArray = "PieceRegion";
+
 // REQUEST_UPDATE: hands the piece to the view (delivered where it renders) with its bounds, if any.
+// A rank's slab (under MPI) must be drawn where it is and composited, never merged onto the client
+// (the merged piece would keep one rank's texels and slab): it reports a size far above any remote
+// render threshold, so ParaView renders on the server.
 inline void SetPieceAndBounds(vtkInformation* info, vtkPVDataRepresentation* representation, vtkDataObject* piece,
   const double bounds[6])
 {
-  vtkPVView::SetPiece(info, representation, piece);
+  const bool slab = piece && piece->GetFieldData()->GetAbstractArray(PieceRegionArray);
+  vtkPVView::SetPiece(info, representation, piece, slab ? (1ul << 30) : 0ul);
   if (vtkMath::AreBoundsInitialized(bounds))
   {
     vtkPVRenderView::SetGeometryBounds(info, representation, bounds);
   }
 }
+
+// Under MPI each rank draws only its slab of the arena along x (PieceRegionArray, named in
+// Core/FieldPieces.h too, where the reader and the Video filter write it): piece, pieces, xmin, xmax.
+
+inline void CopyPieceRegion(vtkDataObject* from, vtkDataObject* to)
+{
+  vtkAbstractArray* region = from ? from->GetFieldData()->GetAbstractArray(PieceRegionArray) : nullptr;
+  if (region)
+  {
+    to->GetFieldData()->AddArray(region);
+  }
+  else
+  {
+    to->GetFieldData()->RemoveArray(PieceRegionArray);
+  }
+}
+
+// Clips mappers to the slab a delivered piece carries, so ParaView's depth compositing of the ranks'
+// images equals one process's picture, translucent layers included. Without a region, no clipping.
+class PieceClip
+{
+public:
+  // Returns this rank's piece number (0 without a region).
+  int Apply(vtkDataObject* piece, std::initializer_list<vtkAbstractMapper*> mappers)
+  {
+    vtkDataArray* region = piece ? vtkDataArray::SafeDownCast(piece->GetFieldData()->GetAbstractArray(PieceRegionArray)) : nullptr;
+    std::array<double, 4> value = { 0.0, 1.0, -INFINITY, INFINITY };
+    if (region && region->GetNumberOfComponents() == 4 && region->GetNumberOfTuples() > 0)
+    {
+      region->GetTuple(0, value.data());
+    }
+    if (value != this->Applied)
+    {
+      this->Applied = value;
+      this->Planes->RemoveAllItems();
+      if (std::isfinite(value[2]))
+      {
+        vtkNew<vtkPlane> left; // keeps x >= xmin
+        left->SetOrigin(value[2], 0.0, 0.0);
+        left->SetNormal(1.0, 0.0, 0.0);
+        this->Planes->AddItem(left);
+      }
+      if (std::isfinite(value[3]))
+      {
+        vtkNew<vtkPlane> right; // keeps x <= xmax
+        right->SetOrigin(value[3], 0.0, 0.0);
+        right->SetNormal(-1.0, 0.0, 0.0);
+        this->Planes->AddItem(right);
+      }
+    }
+    for (vtkAbstractMapper* mapper : mappers)
+    {
+      vtkPlaneCollection* wanted = this->Planes->GetNumberOfItems() > 0 ? this->Planes.Get() : nullptr;
+      if (mapper && mapper->GetClippingPlanes() != wanted)
+      {
+        mapper->SetClippingPlanes(wanted);
+      }
+    }
+    return static_cast<int>(value[0]);
+  }
+
+private:
+  std::array<double, 4> Applied = { 0.0, 1.0, -INFINITY, INFINITY };
+  vtkNew<vtkPlaneCollection> Planes;
+};
 
 } // namespace neuroplayback

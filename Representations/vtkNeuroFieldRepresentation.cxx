@@ -194,6 +194,7 @@ struct vtkNeuroFieldRepresentation::Internals
   double DrawnStamp = -1.0;
   vtkNew<vtkPolyDataMapper> Mapper;
   vtkNew<vtkActor> Actor;
+  neuroplayback::PieceClip Clip; // under MPI, this rank's slab
   vtkNew<vtkTexture> Texture;
   vtkNew<vtkImageData> Colors;
   vtkSmartPointer<vtkScalarsToColors> LookupTable;
@@ -371,6 +372,7 @@ int vtkNeuroFieldRepresentation::RequestData(
     std::fill(target + copied, target + texels->GetNumberOfTuples(), std::numeric_limits<double>::quiet_NaN());
     piece->GetFieldData()->AddArray(texels);
   }
+  neuroplayback::CopyPieceRegion(input, piece);
   in.Piece = piece;
   return this->Superclass::RequestData(request, inputVector, outputVector);
 }
@@ -404,6 +406,7 @@ int vtkNeuroFieldRepresentation::ProcessViewRequest(
       in.DrawnStamp = delivered;
     }
     this->UpdateTexture(piece ? piece->GetFieldData() : nullptr);
+    in.Clip.Apply(piece, { in.Mapper.Get() });
     if (auto* view = vtkPVRenderView::SafeDownCast(this->GetView()))
     {
       neuroplayback::DrawBottomToTop(view->GetRenderer()); // what blends over the field comes after it

@@ -227,6 +227,7 @@ struct vtkNeuroOverlayRepresentation::Internals
   std::array<vtkNew<vtkPolyData>, NumberOfLayers> Drawn;
   std::array<vtkMTimeType, NumberOfLayers> DrawnTimes{};
   double DrawnStaticStamp = -1.0;
+  neuroplayback::PieceClip Clip; // under MPI, this rank's slab
   // The event legend, rebuilt only when its entries change.
   vtkNew<vtkLegendBoxActor> Legend;
   std::string LegendText;
@@ -696,6 +697,7 @@ int vtkNeuroOverlayRepresentation::RequestData(
     }
   }
   in.Piece = vtkSmartPointer<vtkMultiBlockDataSet>::New();
+  neuroplayback::CopyPieceRegion(input, in.Piece);
   in.Piece->SetNumberOfBlocks(NumberOfLayers);
   for (int layer = 0; layer < NumberOfLayers; ++layer)
   {
@@ -750,6 +752,8 @@ int vtkNeuroOverlayRepresentation::ProcessViewRequest(
       in.Drawn[index]->ShallowCopy(block);
       in.DrawnTimes[index] = block->GetMTime();
     }
+    in.Clip.Apply(piece, { in.MarkerMappers[0].Get(), in.MarkerMappers[1].Get(), in.MarkerMappers[2].Get(),
+      in.ArrowMapper.Get(), in.LineMappers[0].Get(), in.LineMappers[1].Get(), in.LineMappers[2].Get() });
     this->DrawTextLayers(piece && piece->GetNumberOfBlocks() > TextCarrier ? piece->GetBlock(TextCarrier) : nullptr);
     if (auto* view = vtkPVRenderView::SafeDownCast(this->GetView()))
     {

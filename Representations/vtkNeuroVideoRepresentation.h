@@ -6,13 +6,17 @@
  * would make VTK run its order-independent translucent pass on every render, about 7 ms of software GL
  * per frame in a flat arena (docs/benchmarks.md §16). This display draws it with the opaque geometry
  * instead, still blended, between the field and the overlays (Representations/DrawOrder.h).
- * Everything else is ParaView's Slice display; the Video filter's display hints pick it ("Neuro Video").
+ * Under MPI it draws only its rank's slab of the arena, as the other NeuroPlayback displays do
+ * (Representations/DeliveredPiece.h). Everything else is ParaView's Slice display; the Video filter's
+ * display hints pick it ("Neuro Video").
  */
 #ifndef vtkNeuroVideoRepresentation_h
 #define vtkNeuroVideoRepresentation_h
 
 #include "NeuroPlaybackRepresentationsModule.h"
 #include "vtkImageSliceRepresentation.h"
+
+#include <memory>
 
 class NEUROPLAYBACKREPRESENTATIONS_EXPORT vtkNeuroVideoRepresentation : public vtkImageSliceRepresentation
 {
@@ -21,11 +25,15 @@ public:
   vtkTypeMacro(vtkNeuroVideoRepresentation, vtkImageSliceRepresentation)
   void PrintSelf(ostream& os, vtkIndent indent) override;
 
+  int ProcessViewRequest(vtkInformationRequestKey* request, vtkInformation* inInfo, vtkInformation* outInfo) override;
+
 protected:
   vtkNeuroVideoRepresentation();
-  ~vtkNeuroVideoRepresentation() override = default;
+  ~vtkNeuroVideoRepresentation() override;
 
 private:
+  struct Internals;
+  std::unique_ptr<Internals> Internal;
   vtkNeuroVideoRepresentation(const vtkNeuroVideoRepresentation&) = delete;
   void operator=(const vtkNeuroVideoRepresentation&) = delete;
 };

@@ -1,18 +1,35 @@
 """Movie export split across pvbatch workers (neuroplayback.paraview.export_movie).
 
-Movie frame i shows data time start + i * speed / fps. The frames are split into contiguous slices,
-one per worker; each worker is a pvbatch process that opens the session, shows it as show_session
-does (the arena: field, overlays, annotation, video) and writes its frames with their global numbers.
-The frames are then joined into one H.264 MP4 by neuroplayback-encode (FFmpeg), or kept as a numbered
-PNG sequence. Run as a worker:
+Movie frame i shows data time start + i * speed / fps (inside each epoch in turn, when exporting the
+epochs of an interval overlay). The frames are split into contiguous slices, one per worker; each worker
+is a pvbatch process that opens the session, shows it as show_session does (the arena: field, overlays,
+annotation, video) and writes its frames with their global numbers. The frames are then joined into one
+H.264 MP4 by neuroplayback-encode (FFmpeg), or kept as a numbered PNG sequence. A failure or an
+interruption (Ctrl+C) stops the workers and removes what the export wrote. Run as a worker:
 
-    pvbatch _movie.py --worker SESSION FOLDER FIRST LAST START STEP WIDTH HEIGHT FORMAT
+    pvbatch _movie.py --worker SESSION PATTERN FIRST LAST TIMES_JSON WIDTH HEIGHT FORMAT
 """
+import ctypes
+import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
+
+
+def _die_with_parent():
+    """In a worker, before it runs: killed when the exporting process dies (Linux), so that a
+    process ended abruptly leaves no worker rendering on."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _interrupted(signum, frame):
+    raise KeyboardInterrupt
 
 
 def _encoder():
@@ -37,69 +54,98 @@ def frame_times(start, stop, fps, speed):
     return [float(start) + i * step for i in range(max(count, 0))]
 
 
-def export(session_path, path, start, stop, fps, speed, size, workers, progress, crf):
+def export(session_path, path, times, fps, speed, size, workers, progress, crf):
+    """Renders one movie frame per data time in `times` and joins them (see the module's docstring)."""
     from . import SessionError
-    times = frame_times(start, stop, fps, speed)
     if not times:
-        raise SessionError(f"export_movie: the range {start}..{stop} s holds no movie frame. How to fix: give "
-                           "stop after start.")
+        raise SessionError("export_movie: the range holds no movie frame. How to fix: give stop after start, "
+                           "or an epoch overlay with intervals inside the range.")
     width, height = int(size[0]) // 2 * 2, int(size[1]) // 2 * 2  # even, for H.264 4:2:0
     as_png = str(path).lower().endswith(".png")
-    folder = os.path.dirname(os.path.abspath(path)) if as_png else os.path.abspath(str(path)) + ".frames"
-    os.makedirs(folder, exist_ok=True)
-    stem = os.path.splitext(os.path.basename(str(path)))[0] if as_png else "frame"
+    target_folder = os.path.dirname(os.path.abspath(str(path)))
+    if not os.path.isdir(target_folder):
+        raise SessionError(f"export_movie: the folder {target_folder} does not exist. How to fix: create it, "
+                           "or give a path in an existing folder.")
+    # Frames are made in a folder of their own and only a finished export puts anything under the
+    # target name: the numbered PNGs are moved in, or the encoder's video is renamed from .partial.
+    stem = os.path.splitext(os.path.basename(str(path)))[0]
+    folder = os.path.join(target_folder, f".{stem}.frames-{os.getpid()}")
     pattern = os.path.join(folder, stem + ("_%06d.png" if as_png else "_%06d.ppm"))
+    final = os.path.join(target_folder, stem + "_%06d.png")
     workers = max(1, min(int(workers), len(times)))
     pvbatch = shutil.which("pvbatch")
     if not pvbatch:
         raise SessionError("export_movie needs pvbatch (ParaView's batch renderer) on PATH. How to fix: install "
                            "ParaView's command-line tools (Debian: paraview).")
+    encoder = None if as_png else _encoder()
+    os.makedirs(folder, exist_ok=True)
+    times_file = os.path.join(folder, "times.json")
+    with open(times_file, "w") as handle:
+        json.dump([float(t) for t in times], handle)
     slices = [(len(times) * k // workers, len(times) * (k + 1) // workers - 1) for k in range(workers)]
+    logs = {first: os.path.join(folder, f"worker-{first}.log") for first, _ in slices}
     started = time.perf_counter()
 
     def launch(first, last):
         command = [pvbatch, "--force-offscreen-rendering", os.path.abspath(__file__), "--worker", session_path,
-                   pattern, str(first), str(last), repr(float(start)), repr(float(speed) / float(fps)),
-                   str(width), str(height), "png" if as_png else "ppm"]
+                   pattern, str(first), str(last), times_file, str(width), str(height),
+                   "png" if as_png else "ppm"]
         # The console to a file: a pipe nobody reads would block a talkative worker once full.
-        with open(os.path.join(folder, "worker-%d.log" % first), "w") as log:
-            return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
+        with open(logs[first], "w") as log:
+            return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, preexec_fn=_die_with_parent)
 
-    # A worker that fails is started again (twice at most): under Xvfb a batch process sometimes fails to
-    # open the display before it renders anything.
-    running = [(launch(first, last), first, last, 1) for first, last in slices]
-    shown = -1
-    sample = range(0, len(times), max(1, len(times) // 100))
-    while running:
-        time.sleep(0.5)
-        still = []
-        for process, first, last, attempt in running:
+    running = []
+    try:
+        # Ctrl+C stops the export cleanly (pvpython's own handler would end the process at once).
+        previous_handler = signal.signal(signal.SIGINT, _interrupted)
+    except ValueError:  # not the main thread
+        previous_handler = None
+    try:
+        # A worker that fails is started again (twice at most): under Xvfb a batch process sometimes fails
+        # to open the display before it renders anything.
+        running = [(launch(first, last), first, last, 1) for first, last in slices]
+        shown = -1
+        sample = range(0, len(times), max(1, len(times) // 100))
+        while running:
+            time.sleep(0.5)
+            still = []
+            for process, first, last, attempt in running:
+                if process.poll() is None:
+                    still.append((process, first, last, attempt))
+                elif process.returncode != 0:
+                    with open(logs[first], errors="backslashreplace") as log:
+                        message = log.read()[-2000:]
+                    if attempt >= 3:
+                        raise SessionError(f"export_movie: a pvbatch worker failed 3 times (exit code "
+                                           f"{process.returncode}): {message} How to fix: check that the "
+                                           "session opens in pvpython and that the disk has room; see the "
+                                           "message above.")
+                    still.append((launch(first, last), first, last, attempt + 1))
+            running = still
+            if progress:
+                percent = int(100 * sum(os.path.exists(pattern % i) for i in sample) / len(sample))
+                if percent // 10 != shown // 10:
+                    shown = percent
+                    print(f"Exporting {os.path.basename(str(path))}: about {percent}% of {len(times)} frames "
+                          f"({workers} workers)", flush=True)
+        rendered = time.perf_counter() - started
+        if not as_png:
+            result = subprocess.run([encoder, "--frames", pattern, "--count", str(len(times)), "--fps",
+                                     repr(float(fps)), "--output", str(path), "--crf", str(int(crf))],
+                                    stderr=subprocess.PIPE, text=True, errors="backslashreplace")
+            if result.returncode != 0:
+                raise SessionError(f"export_movie: the encoder failed: {result.stderr.strip()} How to fix: "
+                                   "check that the disk has room and the path can be written.")
+        else:
+            for i in range(len(times)):
+                os.replace(pattern % i, final % i)
+    finally:
+        if previous_handler is not None:
+            signal.signal(signal.SIGINT, previous_handler)
+        for process, *_ in running:
             if process.poll() is None:
-                still.append((process, first, last, attempt))
-            elif process.returncode != 0:
-                with open(os.path.join(folder, "worker-%d.log" % first), errors="backslashreplace") as log:
-                    message = log.read()[-2000:]
-                if attempt >= 3:
-                    for other, *_ in running:
-                        if other.poll() is None:
-                            other.kill()
-                    raise SessionError(f"export_movie: a pvbatch worker failed 3 times (exit code "
-                                       f"{process.returncode}): {message} How to fix: check that the session "
-                                       "opens in pvpython; see the message above.")
-                still.append((launch(first, last), first, last, attempt + 1))
-        running = still
-        if progress:
-            percent = int(100 * sum(os.path.exists(pattern % i) for i in sample) / len(sample))
-            if percent // 10 != shown // 10:
-                shown = percent
-                print(f"Exporting {os.path.basename(str(path))}: about {percent}% of {len(times)} frames "
-                      f"({workers} workers)", flush=True)
-    for first, _ in slices:
-        os.remove(os.path.join(folder, "worker-%d.log" % first))
-    rendered = time.perf_counter() - started
-    if not as_png:
-        subprocess.run([_encoder(), "--frames", pattern, "--count", str(len(times)), "--fps", repr(float(fps)),
-                        "--output", str(path), "--crf", str(int(crf))], check=True)
+                process.kill()
+                process.wait()
         shutil.rmtree(folder, ignore_errors=True)
     if progress:
         print(f"Exported {path}: {len(times)} frames {width}x{height} at {fps} fps (speed {speed}x) in "
@@ -108,36 +154,35 @@ def export(session_path, path, start, stop, fps, speed, size, workers, progress,
 
 
 def _worker(argv):
-    """Renders movie frames first..last through ParaView's Save Animation (with the NeuroPlayback cue's
-    time range), then gives them their global numbers (PNG) or turns them into raw PPM for the encoder."""
+    """Renders movie frames first..last (their data times from the export's times file), each with its
+    global number, as PNG or as raw PPM for the encoder."""
     session_path, pattern = argv[0], argv[1]
     first, last = int(argv[2]), int(argv[3])
-    start, step = float(argv[4]), float(argv[5])
-    width, height, kind = int(argv[6]), int(argv[7]), argv[8]
+    with open(argv[4]) as handle:
+        times = json.load(handle)
+    width, height, kind = int(argv[5]), int(argv[6]), argv[7]
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    import tempfile
     from paraview import simple
-    from neuroplayback.paraview import open_session, save_movie, show_session
+    from neuroplayback.paraview import open_session, show_session
     reader = open_session(session_path)
     view = simple.CreateRenderView()
     view.ViewSize = [width, height]
     show_session(reader, view, time_series=False)
-    scratch = tempfile.mkdtemp(prefix="slice-", dir=os.path.dirname(pattern))
-    count = save_movie(os.path.join(scratch, "f.png"), speed=step, frame_rate=1, progress=False, view=view,
-                       time_range=(start + first * step, start + last * step), ImageResolution=[width, height])
-    written = sorted(f for f in os.listdir(scratch) if f.endswith(".png"))
-    if count != last - first + 1 or len(written) != count:
-        raise RuntimeError(f"the slice {first}..{last} gave {len(written)} frames, expected {last - first + 1}")
+    keeper = simple.GetTimeKeeper()
     if kind == "ppm":
         from vtkmodules.util.numpy_support import vtk_to_numpy
         from vtkmodules.vtkIOImage import vtkPNGReader
         png_reader = vtkPNGReader()
-    for offset, name in enumerate(written):
-        source, target = os.path.join(scratch, name), pattern % (first + offset)
+    for index in range(first, last + 1):
+        keeper.Time = times[index]  # the frame at or before it, as playback shows it
+        target = pattern % index
         if kind == "png":
-            os.replace(source, target)
+            simple.SaveScreenshot(target + ".part.png", view, ImageResolution=[width, height])
+            os.replace(target + ".part.png", target)
             continue
-        png_reader.SetFileName(source)  # raw RGB for the encoder, rows top-down
+        scratch = target + ".png"
+        simple.SaveScreenshot(scratch, view, ImageResolution=[width, height])
+        png_reader.SetFileName(scratch)  # raw RGB for the encoder, rows top-down
         png_reader.Modified()
         png_reader.Update()
         image = png_reader.GetOutput()
@@ -147,8 +192,7 @@ def _worker(argv):
             handle.write(b"P6\n%d %d\n255\n" % (w, h))
             handle.write(pixels.tobytes())
         os.replace(target + ".part", target)
-        os.remove(source)
-    os.rmdir(scratch)
+        os.remove(scratch)
 
 
 if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "--worker":

@@ -223,11 +223,13 @@ def save_movie(path, speed=1.0, frame_rate=30, time_range=None, frame_window=Non
 
 
 def export_movie(path, reader=None, start=None, stop=None, fps=30, speed=1.0, size=(1280, 720), workers=1,
-                 progress=True, crf=18):
+                 progress=True, crf=18, epoch=None):
     """Exports the arena of `reader`'s session (the only session when omitted) as a movie, rendered by
     `workers` pvbatch processes in parallel, each on a contiguous part. Movie frame i shows data time
-    start + i * speed / fps (whole session by default). `path` ending in .mp4 (or .mkv, .mov) gives one
-    H.264 video (neuroplayback-encode, FFmpeg); ending in .png, a numbered sequence path_000000.png...
+    start + i * speed / fps (whole session by default). With epoch="trials", only the intervals of that
+    interval overlay inside [start, stop] are exported, one after the other, each sampled from its start.
+    `path` ending in .mp4 (or .mkv, .mov) gives one H.264 video (neuroplayback-encode, FFmpeg); ending in
+    .png, a numbered sequence path_000000.png... A failure or Ctrl+C leaves nothing under the target name.
     Returns the number of frames."""
     simple = _simple()
     if reader is None:
@@ -235,10 +237,20 @@ def export_movie(path, reader=None, start=None, stop=None, fps=30, speed=1.0, si
         if len(readers) != 1:
             raise SessionError(f"export_movie found {len(readers)} open sessions. How to fix: pass reader=.")
         reader = readers[0]
+    if not (float(fps) > 0 and float(speed) > 0):
+        raise SessionError(f"export_movie: fps ({fps}) and speed ({speed}) must be positive. How to fix: e.g. "
+                           "fps=30, speed=1.0.")
     first, last = time_range(reader)
-    from ._movie import export
-    return export(str(reader.GetPropertyValue("FileName")), path, first if start is None else start,
-                  last if stop is None else stop, fps, speed, size, workers, progress, crf)
+    start = first if start is None else float(start)
+    stop = last if stop is None else float(stop)
+    from ._movie import export, frame_times
+    if epoch:
+        answer = _query(reader, "epochs", epoch, repr(start), repr(stop)) or []
+        spans = [(float(a), float(b)) for a, b in zip(answer[0::2], answer[1::2])]
+        times = [t for a, b in spans for t in frame_times(a, b, fps, speed)]
+    else:
+        times = frame_times(start, stop, fps, speed)
+    return export(str(reader.GetPropertyValue("FileName")), path, times, fps, speed, size, workers, progress, crf)
 
 
 def session_info(reader):
@@ -312,7 +324,8 @@ def overlay_data(reader, name, time=None):
         reader.UpdatePipeline(time)
     else:
         reader.UpdatePipeline(_simple().GetAnimationScene().TimeKeeper.Time)
-    blocks = servermanager.Fetch(reader, idx=OVERLAY_PORT)
+    # Under MPI every rank holds the overlays (each draws its slab of the arena): take rank 0's.
+    blocks = servermanager.Fetch(reader, 0, idx=OVERLAY_PORT)
     for index in range(blocks.GetNumberOfBlocks()):
         if blocks.HasMetaData(index) and blocks.GetMetaData(index).Get(blocks.NAME()) == name:
             return blocks.GetBlock(index)

@@ -1038,7 +1038,7 @@ class VideoOverlay:
     """The behaviour video on the arena. `source`: frames (n, H, W, 3) uint8 RGB stored in the
     session (a memmap or h5py dataset streams), or the path of a video file (MP4/H.264, anything
     FFmpeg reads; stored relative to the session's folder). Timing: `times` (n,) session time of each
-    frame; or `time_offset` (session time of video time 0) and `time_scale` (drift), plus `fps` for
+    frame; or `time_offset` (session time of the first video frame) and `time_scale` (drift), plus `fps` for
     stored frames; with none of them, stored frames are one per session frame (as neurospatial).
     `calibration` places it (see calibrate_video; none = stretched over the arena); `crop`
     (x, y, w, h) and `downsample` cut the shown image; `alpha`, `z_order` 'above' / 'below' the field."""

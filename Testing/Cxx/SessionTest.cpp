@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 
 using neuroplayback::Session;
@@ -47,6 +48,33 @@ TEST(Session, OpensTheBundledSample) {
   const auto range = neuroplayback::EstimateRange(field);
   EXPECT_LT(range.Min, range.Max);
   EXPECT_FALSE(session->OverlayGroups().empty());
+}
+
+TEST(Session, ASlabOfBinsReadsOnlyThoseBins) {
+  // One MPI rank's piece of the field: the same values as the whole frame's bins, read as a hyperslab.
+  auto session = Session::Open(NEUROPLAYBACK_SAMPLE);
+  auto& field = session->Field(session->DefaultFieldIndex());
+  const std::int64_t bins = field.BinCount();
+  const std::int64_t first = bins / 3;
+  const std::int64_t count = bins / 2;
+  // Two runs, as a slab of hexagons would have: [first, first + count) and the last 3 bins.
+  std::unique_ptr<neuroplayback::FieldStream> slab = field.Slab({ { first, count }, { bins - 3, 3 } });
+  ASSERT_TRUE(slab);
+  EXPECT_EQ(slab->BinCount(), count + 3);
+  EXPECT_EQ(slab->FrameCount(), field.FrameCount());
+  for (std::int64_t frame : { std::int64_t{ 0 }, std::int64_t{ 17 }, field.FrameCount() - 1, std::int64_t{ 5 } }) {
+    const std::size_t size = field.ValueSize();
+    std::vector<unsigned char> whole(static_cast<std::size_t>(bins) * size);
+    std::memcpy(whole.data(), field.Frame(frame), whole.size());
+    const auto* part = static_cast<const unsigned char*>(slab->Frame(frame));
+    EXPECT_EQ(std::memcmp(part, whole.data() + static_cast<std::size_t>(first) * size, static_cast<std::size_t>(count) * size), 0)
+      << "frame " << frame;
+    EXPECT_EQ(std::memcmp(part + static_cast<std::size_t>(count) * size, whole.data() + static_cast<std::size_t>(bins - 3) * size, 3 * size), 0)
+      << "frame " << frame;
+  }
+  EXPECT_FALSE(field.Slab({ { bins - 1, 2 } })) << "a run past the last bin";
+  EXPECT_FALSE(field.Slab({ { 0, 0 } }));
+  EXPECT_FALSE(field.Slab({ { 5, 2 }, { 0, 1 } })) << "runs out of order";
 }
 
 TEST(Session, RejectsAMissingFile) {

@@ -230,11 +230,14 @@ TEST(VideoDecoder, FrameTimesAndNearestFrame) {
     EXPECT_EQ(video.FrameAtTime(middle - 1e-6), k);
   }
   const double last = video.FrameTime(kFrames - 1);
-  EXPECT_EQ(video.FrameAtTime(-0.5 * interval), 0);
-  EXPECT_EQ(video.FrameAtTime(-0.5 * interval - 1e-6), -1);
+  // Nothing outside the video: not before the first frame's time, not after the last's.
+  EXPECT_EQ(video.FrameAtTime(0.0), 0);
+  EXPECT_EQ(video.FrameAtTime(-1e-6), -1);
+  EXPECT_EQ(video.FrameAtTime(-0.4 * interval), -1);
   EXPECT_EQ(video.FrameAtTime(-1.0), -1);
-  EXPECT_EQ(video.FrameAtTime(last + 0.5 * interval), kFrames - 1);
-  EXPECT_EQ(video.FrameAtTime(last + 0.5 * interval + 1e-6), -1);
+  EXPECT_EQ(video.FrameAtTime(last), kFrames - 1);
+  EXPECT_EQ(video.FrameAtTime(last + 1e-6), -1);
+  EXPECT_EQ(video.FrameAtTime(last + 0.4 * interval), -1);
   EXPECT_EQ(video.FrameAtTime(1e9), -1);
   EXPECT_EQ(video.FrameAtTime(std::nan("")), -1);
 }

@@ -3,6 +3,9 @@ NeuroPlayback cue: wall-clock playback with skipping, one-frame steps, movies sa
 import glob
 import math
 import os
+import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -226,6 +229,65 @@ class PlaybackTest(unittest.TestCase):
         sizes = data.find(b"stsz")
         self.assertEqual(int.from_bytes(data[sizes + 12:sizes + 16], "big"), 16)  # 16 video samples
         self.assertFalse(os.path.exists(movie + ".frames"))  # the frames made on the way are gone
+
+    def test_export_movie_of_the_epochs_only(self):
+        from neuroplayback._movie import frame_times
+        reader = self.open(SAMPLE)
+        folder = os.path.join(self.folder, "epochs")
+        os.makedirs(folder)
+        # The sample's trials are [0.5, 3.0] and [4.5, 7.0] s: inside [2.5, 5.0] that leaves two pieces.
+        options = dict(reader=reader, fps=10, size=(160, 120), progress=False)
+        expected = len(frame_times(2.5, 3.0, 10, 1.0)) + len(frame_times(4.5, 5.0, 10, 1.0))
+        self.assertEqual(export_movie(os.path.join(folder, "e.png"), start=2.5, stop=5.0, epoch="trials",
+                                      workers=2, **options), expected)
+        self.assertEqual(sorted(os.listdir(folder)), ["e_%06d.png" % i for i in range(expected)])
+        # The second piece starts at 4.5 s: the picture a plain export starting there gives.
+        plain = os.path.join(self.folder, "plain")
+        os.makedirs(plain)
+        export_movie(os.path.join(plain, "p.png"), start=4.5, stop=4.5, **options)
+        second = len(frame_times(2.5, 3.0, 10, 1.0))
+        self.assertEqual(image_pixels(os.path.join(folder, "e_%06d.png" % second)),
+                         image_pixels(os.path.join(plain, "p_000000.png")))
+        with self.assertRaises(SessionError) as caught:
+            export_movie(os.path.join(folder, "x.png"), epoch="trial", **options)
+        self.assertIn("Use one of its interval overlays: trials", str(caught.exception))
+        with self.assertRaises(SessionError) as caught:
+            export_movie(os.path.join(self.folder, "missing", "m.mp4"), start=1.0, stop=1.2, **options)
+        self.assertIn("does not exist", str(caught.exception))
+        self.assertEqual(sorted(os.listdir(folder)), ["e_%06d.png" % i for i in range(expected)])
+
+    def test_an_interrupted_export_stops_its_workers_and_leaves_nothing(self):
+        # Ctrl+C in a pvpython exporting a movie: the workers stop and no file is left in the folder.
+        folder = os.path.join(self.folder, "interrupted")
+        os.makedirs(folder)
+        script = os.path.join(self.folder, "interrupted.py")
+        python_dir = os.path.join(os.environ.get("NEUROPLAYBACK_SOURCE_DIR", "."), "Python")
+        with open(script, "w") as handle:
+            handle.write(f"""import sys
+sys.path.insert(0, {python_dir!r})
+from neuroplayback.paraview import export_movie, open_session
+reader = open_session({SAMPLE!r})
+try:
+    export_movie({os.path.join(folder, "m.mp4")!r}, reader=reader, fps=30, size=(640, 480), workers=2,
+                 progress=False)
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+""")
+        process = subprocess.Popen([shutil.which("pvpython"), script], stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL, text=True)
+        deadline = time.monotonic() + 120
+        frames = []
+        while time.monotonic() < deadline and len(frames) < 3 and process.poll() is None:
+            time.sleep(0.2)
+            frames = glob.glob(os.path.join(folder, ".m.frames-*", "*.ppm"))
+        self.assertGreaterEqual(len(frames), 3, "the export did not start")
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=60)
+        self.assertIn("interrupted", output)
+        self.assertEqual(os.listdir(folder), [])
+        time.sleep(0.5)
+        workers = subprocess.run(["pgrep", "-f", folder], capture_output=True, text=True).stdout.split()
+        self.assertEqual(workers, [])
 
 
 if __name__ == "__main__":

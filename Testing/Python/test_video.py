@@ -111,6 +111,20 @@ class VideoTest(unittest.TestCase):
         video.UpdatePipeline(OFFSET + 0.001)
         self.assertEqual(read_stamp(image_rows(servermanager.Fetch(video))), 0)
 
+    def test_nothing_just_before_the_first_frame_or_after_the_last(self):
+        # Without times, as with them: the video spans its first to its last frame's time (the format spec).
+        video = simple.NeuroPlaybackVideo(Input=open_session(self.external("edges.nsp")))
+        video.UpdatePipeline(0.49)  # 10 ms (0.3 frame) before frame 0 at 0.5 s
+        self.assertIsNone(image_rows(servermanager.Fetch(video)))
+        video.UpdatePipeline(0.50)
+        self.assertEqual(read_stamp(image_rows(servermanager.Fetch(video))), 0)
+        # time_offset -4 s: the last frame, 149, is at 0.9667 s.
+        video = simple.NeuroPlaybackVideo(Input=open_session(self.external("ending.nsp", time_offset=-4.0)))
+        video.UpdatePipeline(0.96)
+        self.assertEqual(read_stamp(image_rows(servermanager.Fetch(video))), N_VIDEO - 1)
+        video.UpdatePipeline(0.97)  # 3 ms after it
+        self.assertIsNone(image_rows(servermanager.Fetch(video)))
+
     def test_calibration_places_the_frame_on_the_arena(self):
         reader = open_session(self.external("placed.nsp"))
         view = simple.CreateView("RenderView")
