@@ -62,10 +62,6 @@ std::vector<std::int64_t> FieldPiece::Bins() const {
   return bins;
 }
 
-bool FieldPiece::IsWhole(std::int64_t binCount) const {
-  return Runs.size() == 1 && Runs.front().First == 0 && Runs.front().Count == binCount;
-}
-
 FieldPiece GridColumnsPiece(const Environment& e, std::int64_t firstColumn, std::int64_t endColumn) {
   firstColumn = std::clamp<std::int64_t>(firstColumn, 0, e.GridX);
   endColumn = std::clamp<std::int64_t>(endColumn, firstColumn, e.GridX);

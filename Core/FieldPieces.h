@@ -25,7 +25,6 @@ struct FieldPiece {
 
   std::int64_t BinCount() const;
   std::vector<std::int64_t> Bins() const;
-  bool IsWhole(std::int64_t binCount) const;
 };
 
 // A grid's columns of cells [firstColumn, endColumn): ParaView's x-slab of the image extent.

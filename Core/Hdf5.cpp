@@ -473,16 +473,8 @@ void DatasetRows::ReadRows(std::int64_t first, std::int64_t count, void* out) {
 }
 
 std::unique_ptr<RowSource> DatasetRows::Columns(const std::vector<ColumnRun>& runs) const {
-  std::int64_t width = 0;
-  std::int64_t next = 0;
-  for (const ColumnRun& run : runs) {
-    if (run.First < next || run.Count < 1 || run.First + run.Count > Width) {
-      return nullptr; // not ascending, empty or past the last column
-    }
-    next = run.First + run.Count;
-    width += run.Count;
-  }
-  if (Shape(Dataset.Get()).size() != 2 || !ColumnRuns.empty() || width == 0) {
+  const std::int64_t width = SelectedColumns(runs, Width);
+  if (width < 0 || Shape(Dataset.Get()).size() != 2 || !ColumnRuns.empty()) {
     return nullptr;
   }
   H5Iinc_ref(Dataset.Get()); // the slab shares the open dataset; each handle closes its own reference

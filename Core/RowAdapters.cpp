@@ -36,22 +36,6 @@ void ConstantRows::ReadRows(std::int64_t, std::int64_t count, void* out) {
   std::fill_n(static_cast<double*>(out), count * Width, Value);
 }
 
-namespace {
-// The number of columns the runs select, or -1 when they are not ascending runs within width.
-std::int64_t SelectedColumns(const std::vector<ColumnRun>& runs, std::int64_t width) {
-  std::int64_t selected = 0;
-  std::int64_t next = 0;
-  for (const ColumnRun& run : runs) {
-    if (run.First < next || run.Count < 1 || run.First + run.Count > width) {
-      return -1;
-    }
-    next = run.First + run.Count;
-    selected += run.Count;
-  }
-  return selected > 0 ? selected : -1;
-}
-} // namespace
-
 std::unique_ptr<RowSource> RepeatedRows::Columns(const std::vector<ColumnRun>& runs) const {
   if (SelectedColumns(runs, RowWidth()) < 0) {
     return nullptr;

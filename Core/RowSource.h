@@ -12,6 +12,21 @@ struct ColumnRun {
   std::int64_t Count = 0;
 };
 
+// How many columns ascending, non-empty runs select within rows `width` wide; -1 when they are not
+// such runs, or select nothing.
+inline std::int64_t SelectedColumns(const std::vector<ColumnRun>& runs, std::int64_t width) {
+  std::int64_t selected = 0;
+  std::int64_t next = 0;
+  for (const ColumnRun& run : runs) {
+    if (run.First < next || run.Count < 1 || run.First + run.Count > width) {
+      return -1;
+    }
+    next = run.First + run.Count;
+    selected += run.Count;
+  }
+  return selected > 0 ? selected : -1;
+}
+
 class RowSource {
 public:
   virtual ~RowSource() = default;

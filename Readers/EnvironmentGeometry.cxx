@@ -31,6 +31,22 @@ double UniformSpacing(const std::vector<double>& edges, const char* axis) {
   return spacing;
 }
 
+// Grid cells with no bin (inactive, or outside a rank's piece of bins) are hidden: not drawn, not picked,
+// not in the data range.
+void HideCellsWithoutBins(vtkImageData* image, const EnvironmentGeometry& geometry) {
+  if (static_cast<std::int64_t>(geometry.CellOfBin.size()) >= geometry.CellCount) {
+    return;
+  }
+  vtkNew<vtkUnsignedCharArray> ghosts;
+  ghosts->SetName(vtkDataSetAttributes::GhostArrayName());
+  ghosts->SetNumberOfTuples(geometry.CellCount);
+  ghosts->FillValue(vtkDataSetAttributes::HIDDENCELL);
+  for (std::int64_t cell : geometry.CellOfBin) {
+    ghosts->SetValue(cell, 0);
+  }
+  image->GetCellData()->AddArray(ghosts);
+}
+
 EnvironmentGeometry BuildGrid(const Environment& e) {
   EnvironmentGeometry result;
   vtkNew<vtkImageData> image;
@@ -40,17 +56,7 @@ EnvironmentGeometry BuildGrid(const Environment& e) {
   result.CellOfBin = e.GridCellOfBin();
   result.CellCount = e.GridX * e.GridY;
   result.BinCount = e.BinCount;
-  if (static_cast<std::int64_t>(result.CellOfBin.size()) < result.CellCount) {
-    // Inactive bins are hidden cells: not drawn, not picked, not in the data range.
-    vtkNew<vtkUnsignedCharArray> ghosts;
-    ghosts->SetName(vtkDataSetAttributes::GhostArrayName());
-    ghosts->SetNumberOfTuples(result.CellCount);
-    ghosts->FillValue(vtkDataSetAttributes::HIDDENCELL);
-    for (std::int64_t cell : result.CellOfBin) {
-      ghosts->SetValue(cell, 0);
-    }
-    image->GetCellData()->AddArray(ghosts);
-  }
+  HideCellsWithoutBins(image, result);
   result.Geometry = image;
   return result;
 }
@@ -108,7 +114,7 @@ EnvironmentGeometry BuildEnvironmentGeometry(const Environment& environment) {
 }
 
 EnvironmentGeometry GridColumns(const Environment& e, const EnvironmentGeometry& whole, std::int64_t firstColumn,
-  std::int64_t endColumn) {
+  std::int64_t endColumn, const std::vector<std::int64_t>& bins) {
   auto* wholeImage = vtkImageData::SafeDownCast(whole.Geometry);
   firstColumn = std::clamp<std::int64_t>(firstColumn, 0, e.GridX);
   endColumn = std::clamp<std::int64_t>(endColumn, firstColumn, e.GridX);
@@ -119,25 +125,12 @@ EnvironmentGeometry GridColumns(const Environment& e, const EnvironmentGeometry&
   image->SetExtent(static_cast<int>(firstColumn), static_cast<int>(endColumn), 0, static_cast<int>(e.GridY), 0, 0);
   const std::int64_t width = endColumn - firstColumn;
   result.CellCount = width * e.GridY;
-  // Bins run column by column (x outer), so this piece's bins are one run.
-  const auto columnOf = [&e](std::int64_t cell) { return cell % e.GridX; };
-  const auto& cells = whole.CellOfBin;
-  const auto begin = std::find_if(cells.begin(), cells.end(), [&](std::int64_t c) { return columnOf(c) >= firstColumn; });
-  const auto end = std::find_if(begin, cells.end(), [&](std::int64_t c) { return columnOf(c) >= endColumn; });
-  result.BinCount = end - begin;
-  for (auto it = begin; it != end; ++it) {
-    result.CellOfBin.push_back((columnOf(*it) - firstColumn) + width * (*it / e.GridX));
+  result.BinCount = static_cast<std::int64_t>(bins.size());
+  for (std::int64_t bin : bins) {
+    const std::int64_t cell = whole.CellOfBin[static_cast<std::size_t>(bin)];
+    result.CellOfBin.push_back((cell % e.GridX - firstColumn) + width * (cell / e.GridX));
   }
-  if (static_cast<std::int64_t>(result.CellOfBin.size()) < result.CellCount) {
-    vtkNew<vtkUnsignedCharArray> ghosts;
-    ghosts->SetName(vtkDataSetAttributes::GhostArrayName());
-    ghosts->SetNumberOfTuples(result.CellCount);
-    ghosts->FillValue(vtkDataSetAttributes::HIDDENCELL);
-    for (std::int64_t cell : result.CellOfBin) {
-      ghosts->SetValue(cell, 0);
-    }
-    image->GetCellData()->AddArray(ghosts);
-  }
+  HideCellsWithoutBins(image, result);
   result.Geometry = image;
   return result;
 }

@@ -24,9 +24,10 @@ struct EnvironmentGeometry {
 EnvironmentGeometry BuildEnvironmentGeometry(const Environment& environment);
 
 // One MPI rank's piece of the whole geometry (Core/FieldPieces.h), its bins in the piece's order.
-// A grid: the columns of cells [firstColumn, endColumn), ParaView's x-slab of the image extent.
+// A grid: the columns of cells [firstColumn, endColumn), ParaView's x-slab of the image extent, and the
+// bins in them (GridColumnsPiece in Core/FieldPieces.h).
 EnvironmentGeometry GridColumns(const Environment& environment, const EnvironmentGeometry& whole,
-  std::int64_t firstColumn, std::int64_t endColumn);
+  std::int64_t firstColumn, std::int64_t endColumn, const std::vector<std::int64_t>& bins);
 // Other layouts (one cell per bin): the cells of these bins.
 EnvironmentGeometry CellsOfBins(const EnvironmentGeometry& whole, const std::vector<std::int64_t>& bins);
 

@@ -633,7 +633,7 @@ const neuroplayback::EnvironmentGeometry& vtkNeuroSessionReader::FieldPieceGeome
     if (grid)
     {
       in.Piece.Slab = neuroplayback::GridColumnsPiece(environment, key[1], key[2]);
-      in.Piece.Geometry = neuroplayback::GridColumns(environment, whole, key[1], key[2]);
+      in.Piece.Geometry = neuroplayback::GridColumns(environment, whole, key[1], key[2], in.Piece.Slab.Bins());
     }
     else
     {

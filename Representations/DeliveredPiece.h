@@ -32,6 +32,8 @@ inline double FieldNumber(vtkDataObject* piece, const char* name, double fallbac
   return array && array->GetNumberOfTuples() > 0 ? array->GetTuple1(0) : fallback;
 }
 
+// Under MPI each rank draws only its slab of the arena along x (PieceRegionArray, named in
+// Core/FieldPieces.h too, where the reader and the Video filter write it): piece, pieces, xmin, xmax.
 constexpr const char* PieceRegionArray = "PieceRegion";
 
 // REQUEST_UPDATE: hands the piece to the view (delivered where it renders) with its bounds, if any.
@@ -48,9 +50,6 @@ inline void SetPieceAndBounds(vtkInformation* info, vtkPVDataRepresentation* rep
     vtkPVRenderView::SetGeometryBounds(info, representation, bounds);
   }
 }
-
-// Under MPI each rank draws only its slab of the arena along x (PieceRegionArray, named in
-// Core/FieldPieces.h too, where the reader and the Video filter write it): piece, pieces, xmin, xmax.
 
 inline void CopyPieceRegion(vtkDataObject* from, vtkDataObject* to)
 {
@@ -70,8 +69,7 @@ inline void CopyPieceRegion(vtkDataObject* from, vtkDataObject* to)
 class PieceClip
 {
 public:
-  // Returns this rank's piece number (0 without a region).
-  int Apply(vtkDataObject* piece, std::initializer_list<vtkAbstractMapper*> mappers)
+  void Apply(vtkDataObject* piece, std::initializer_list<vtkAbstractMapper*> mappers)
   {
     vtkDataArray* region = piece ? vtkDataArray::SafeDownCast(piece->GetFieldData()->GetAbstractArray(PieceRegionArray)) : nullptr;
     std::array<double, 4> value = { 0.0, 1.0, -INFINITY, INFINITY };
@@ -106,7 +104,6 @@ public:
         mapper->SetClippingPlanes(wanted);
       }
     }
-    return static_cast<int>(value[0]);
   }
 
 private:

@@ -52,7 +52,9 @@ Environment HexRow() {
 TEST(FieldPieces, OneProcessReadsEveryBin) {
   const Environment grid = SmallGrid();
   const FieldPiece whole = neuroplayback::SlabOfEnvironment(grid, 0, 1);
-  EXPECT_TRUE(whole.IsWhole(grid.BinCount));
+  ASSERT_EQ(whole.Runs.size(), 1u);
+  EXPECT_EQ(whole.Runs[0].First, 0);
+  EXPECT_EQ(whole.Runs[0].Count, grid.BinCount);
   EXPECT_TRUE(std::isinf(whole.XMin) && whole.XMin < 0);
   EXPECT_TRUE(std::isinf(whole.XMax) && whole.XMax > 0);
 }

@@ -30,7 +30,7 @@ def png_pixels(path):
     return vtk_to_numpy(reader.GetOutput().GetPointData().GetScalars()).astype(int)
 
 
-def render(path, t, image, videos=False):  # noqa: C901
+def render(path, t, image, videos=False):
     """The session shown as a user would, at time t: a screenshot and the field's (cell centre, value)."""
     reader = open_session(path)
     view = simple.CreateRenderView()
