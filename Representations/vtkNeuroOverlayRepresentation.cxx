@@ -61,7 +61,8 @@ enum Layer
   Static, // regions and scale bar: rebuilt only when they or their controls change
   NumberOfLayers
 };
-constexpr int TextCarrier = PositionMarkers;
+// The delivery port of the text piece (the layers are port 0).
+constexpr int TextPort = 1;
 // Bottom to top, as the reader's z steps place them.
 constexpr int LayerDrawOrder[NumberOfLayers] = { Static, TrailLines, SkeletonLines, BodypartMarkers, EventMarkers,
   PositionMarkers, Arrows };
@@ -222,6 +223,9 @@ struct vtkNeuroOverlayRepresentation::Internals
   // The one delivered piece: the layers as blocks (ParaView delivers every piece of a representation
   // whenever it re-executes, so five pieces cost five deliveries per frame).
   vtkSmartPointer<vtkMultiBlockDataSet> Piece;
+  // The annotation and the legend's entries: drawn in the view's 2-D renderer, which is the client's
+  // when a remote server renders the arena, so this piece is also delivered to the client.
+  vtkSmartPointer<vtkPolyData> TextPiece;
   // Render side: each mapper's own copy of its layer. The static layer's is replaced only when its stamp
   // changes, so its GPU buffers are not rebuilt on every frame.
   std::array<vtkNew<vtkPolyData>, NumberOfLayers> Drawn;
@@ -546,12 +550,12 @@ int vtkNeuroOverlayRepresentation::RequestData(
     layer.Data->Modified();
   }
   {
-    // The annotation travels with a piece delivered every frame to where it is drawn.
+    in.TextPiece = vtkSmartPointer<vtkPolyData>::New();
     vtkNew<vtkStringArray> annotation;
     annotation->SetName("Annotation");
     auto* text = input ? vtkStringArray::SafeDownCast(input->GetFieldData()->GetAbstractArray("Annotation")) : nullptr;
     annotation->InsertNextValue(text && text->GetNumberOfValues() > 0 && this->AnnotationVisibility ? text->GetValue(0) : "");
-    in.Layers[TextCarrier].Data->GetFieldData()->AddArray(annotation);
+    in.TextPiece->GetFieldData()->AddArray(annotation);
   }
 
   // Heading arrows: the vector is the arrow (its length, times the size factor).
@@ -659,10 +663,9 @@ int vtkNeuroOverlayRepresentation::RequestData(
     }
   }
 
-  // The legend's entries travel with the markers piece too, to where the view renders.
   for (const char* name : { "LegendLabels", "LegendColors", "LegendMarkers" })
   {
-    vtkFieldData* target = in.Layers[TextCarrier].Data->GetFieldData();
+    vtkFieldData* target = in.TextPiece->GetFieldData();
     vtkAbstractArray* source = blocks[Events] && in.Visible[Events] && this->EventLegendVisibility
       ? blocks[Events]->GetFieldData()->GetAbstractArray(name)
       : nullptr;
@@ -717,6 +720,8 @@ int vtkNeuroOverlayRepresentation::ProcessViewRequest(
   if (request == vtkPVView::REQUEST_UPDATE())
   {
     neuroplayback::SetPieceAndBounds(inInfo, this, in.Piece, in.Bounds);
+    vtkPVView::SetPiece(inInfo, this, in.TextPiece, 0, TextPort);
+    vtkPVRenderView::SetDeliverToClientAndRenderingProcesses(inInfo, this, true, false, TextPort);
   }
   else if (request == vtkPVView::REQUEST_RENDER())
   {
@@ -754,7 +759,7 @@ int vtkNeuroOverlayRepresentation::ProcessViewRequest(
     }
     in.Clip.Apply(piece, { in.MarkerMappers[0].Get(), in.MarkerMappers[1].Get(), in.MarkerMappers[2].Get(),
       in.ArrowMapper.Get(), in.LineMappers[0].Get(), in.LineMappers[1].Get(), in.LineMappers[2].Get() });
-    this->DrawTextLayers(piece && piece->GetNumberOfBlocks() > TextCarrier ? piece->GetBlock(TextCarrier) : nullptr);
+    this->DrawTextLayers(vtkPVView::GetDeliveredPiece(inInfo, this, TextPort));
     if (auto* view = vtkPVRenderView::SafeDownCast(this->GetView()))
     {
       neuroplayback::DrawBottomToTop(view->GetRenderer()); // the layers blend in their z order
