@@ -2,16 +2,20 @@
 
 #include "PlaybackClock.h"
 #include "ScrubDebouncer.h"
+#include "pqNeuroMovieExport.h"
 #include "pqNeuroPlaybackBehavior.h"
 #include "vtkNeuroPlaybackCue.h"
 #include "vtkNeuroSessionInformation.h"
 
 #include <vtkNew.h>
 
+#include <pqActiveObjects.h>
 #include <pqAnimationManager.h>
 #include <pqAnimationScene.h>
 #include <pqCoreUtilities.h>
 #include <pqPVApplicationCore.h>
+#include <pqServer.h>
+#include <pqView.h>
 #include <vtkSMPropertyHelper.h>
 #include <vtkSMProxy.h>
 
@@ -21,6 +25,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QMainWindow>
+#include <QMessageBox>
 #include <QSlider>
 #include <QStringList>
 #include <QTimer>
@@ -114,6 +119,21 @@ pqNeuroPlaybackToolbar::pqNeuroPlaybackToolbar(QWidget* parentObject)
   this->addWidget(this->Epochs);
   QObject::connect(this->Epochs, QOverload<int>::of(&QComboBox::currentIndexChanged), this,
     &pqNeuroPlaybackToolbar::onEpochsChosen);
+
+  this->ExportMovie = this->addAction(tr("Export movie..."));
+  this->ExportMovie->setObjectName("exportMovie");
+  this->ExportMovie->setToolTip(tr("Save the arena as a movie (MP4 or PNG images), rendered by pvbatch workers "
+                                   "in the background"));
+  QObject::connect(this->ExportMovie, &QAction::triggered, this, &pqNeuroPlaybackToolbar::exportMovie);
+  this->Exporter = new pqNeuroMovieExport(pqCoreUtilities::mainWidget() ? pqCoreUtilities::mainWidget() : this);
+  QObject::connect(this->Exporter, &pqNeuroMovieExport::finished, this, [this](bool ok, const QString& message) {
+    this->ExportMovie->setEnabled(true);
+    this->Readout->setText(message);
+    if (!ok && !message.contains(tr("cancelled")))
+    {
+      QMessageBox::warning(pqCoreUtilities::mainWidget(), tr("Export movie"), message);
+    }
+  });
 
   this->Slider = new QSlider(Qt::Horizontal, this);
   this->Slider->setObjectName("frameSlider");
@@ -297,6 +317,40 @@ void pqNeuroPlaybackToolbar::onEpochsChosen(int index)
     vtkSMPropertyHelper(cue, "EpochOverlay").Set(this->Epochs->itemData(index).toString().toUtf8().constData());
     cue->UpdateVTKObjects();
   }
+}
+
+void pqNeuroPlaybackToolbar::exportMovie()
+{
+  vtkNeuroPlaybackCue* cue = pqNeuroPlaybackBehavior::findCueObject();
+  vtkSMProxy* reader = CueReader(pqNeuroPlaybackBehavior::findCue());
+  if (!cue || !reader || cue->GetNumberOfFrames() < 1)
+  {
+    this->Readout->setText(tr("Export movie: open a session first."));
+    return;
+  }
+  pqServer* server = pqActiveObjects::instance().activeServer();
+  if (server && server->isRemote())
+  {
+    QMessageBox::warning(pqCoreUtilities::mainWidget(), tr("Export movie"),
+      tr("Export movie runs pvbatch on this machine, but the session is on a remote server. How to fix: run "
+         "export_movie(...) in pvpython on the server (see the README's Movie export)."));
+    return;
+  }
+  int width = 1280;
+  int height = 720;
+  if (pqView* view = pqActiveObjects::instance().activeView())
+  {
+    const QSize size = view->getSize();
+    if (size.width() >= 16 && size.height() >= 16)
+    {
+      width = size.width() / 2 * 2;
+      height = size.height() / 2 * 2;
+    }
+  }
+  this->ExportMovie->setEnabled(false);
+  this->Exporter->ask(reader, this->IntervalNames, cue->GetFrameTime(0), cue->GetFrameTime(cue->GetNumberOfFrames() - 1),
+    this->Speed->currentData().toDouble(), width, height);
+  this->ExportMovie->setEnabled(!this->Exporter->isRunning());
 }
 
 void pqNeuroPlaybackToolbar::onSliderMoved(int frame)

@@ -1,7 +1,7 @@
 #pragma once
 // Playback controls for sessions, beside ParaView's VCR toolbar: speed, every-frame mode, loop,
-// a debounced frame slider, jumps to the previous/next event, the epochs to play inside, and a live
-// readout of displayed fps, skipped frames and lag.
+// a debounced frame slider, jumps to the previous/next event, the epochs to play inside, movie export,
+// and a live readout of displayed fps, skipped frames and lag.
 #include <QString>
 #include <QStringList>
 #include <QToolBar>
@@ -10,6 +10,7 @@
 
 class QAction;
 class QComboBox;
+class pqNeuroMovieExport;
 class QLabel;
 class QSlider;
 class QTimer;
@@ -34,6 +35,7 @@ private Q_SLOTS:
   void onSceneChanged();
   void jumpToEvent(int direction);
   void onEpochsChosen(int index);
+  void exportMovie();
 
 private:
   void triggerVcr(const char* actionName);
@@ -44,6 +46,8 @@ private:
   QAction* NextEvent;
   QAction* EveryFrame;
   QAction* Loop;
+  QAction* ExportMovie;
+  pqNeuroMovieExport* Exporter;
   QSlider* Slider;
   QLabel* FrameLabel;
   QLabel* Readout;

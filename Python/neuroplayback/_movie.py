@@ -8,6 +8,11 @@ H.264 MP4 by neuroplayback-encode (FFmpeg), or kept as a numbered PNG sequence. 
 interruption (Ctrl+C) stops the workers and removes what the export wrote. Run as a worker:
 
     pvbatch _movie.py --worker SESSION PATTERN FIRST LAST TIMES_JSON WIDTH HEIGHT FORMAT
+
+or as the GUI's export (the NeuroPlayback toolbar's Export movie: export_movie on the session file, a
+progress line per percent, SIGTERM cancels like Ctrl+C):
+
+    pvpython _movie.py --export OPTIONS_JSON
 """
 import ctypes
 import json
@@ -45,6 +50,10 @@ def _encoder():
     from . import SessionError
     raise SessionError("neuroplayback-encode was not found next to the plugin or on PATH. How to fix: build "
                        "or install NeuroPlayback's tools, or save a PNG sequence (a path ending in .png).")
+
+
+# A progress line each time this many more percent of the frames are done.
+PROGRESS_STEP = 10
 
 
 def frame_times(start, stop, fps, speed):
@@ -124,7 +133,7 @@ def export(session_path, path, times, fps, speed, size, workers, progress, crf):
             running = still
             if progress:
                 percent = int(100 * sum(os.path.exists(pattern % i) for i in sample) / len(sample))
-                if percent // 10 != shown // 10:
+                if percent // PROGRESS_STEP != shown // PROGRESS_STEP:
                     shown = percent
                     print(f"Exporting {os.path.basename(str(path))}: about {percent}% of {len(times)} frames "
                           f"({workers} workers)", flush=True)
@@ -195,9 +204,35 @@ def _worker(argv):
         os.remove(scratch)
 
 
-if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "--worker":
+def _export_for_gui(options):
+    """export_movie with the GUI dialog's choices; errors go to stderr as one line, for the GUI to show."""
+    global PROGRESS_STEP
+    PROGRESS_STEP = 1
+    signal.signal(signal.SIGTERM, _interrupted)  # the GUI's Cancel: cleaned up as Ctrl+C is
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from neuroplayback import SessionError
+    from neuroplayback.paraview import export_movie, open_session
+    try:
+        reader = open_session(options["session"])
+        export_movie(options["path"], reader=reader, start=options.get("start"), stop=options.get("stop"),
+                     fps=options.get("fps", 30), speed=options.get("speed", 1.0),
+                     size=options.get("size", (1280, 720)), workers=options.get("workers", 1),
+                     epoch=options.get("epoch") or None, progress=True)
+    except SessionError as error:
+        print(str(error), file=sys.stderr, flush=True)
+        return 2
+    except KeyboardInterrupt:
+        print("The export was cancelled; nothing was written.", file=sys.stderr, flush=True)
+        return 3
+    return 0
+
+
+if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] in ("--worker", "--export"):
     # Run as a script, this file's folder comes first on sys.path, where neuroplayback/paraview.py would
     # shadow ParaView's own paraview package.
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != here]
-    _worker(sys.argv[2:])
+    if sys.argv[1] == "--worker":
+        _worker(sys.argv[2:])
+    else:
+        sys.exit(_export_for_gui(json.loads(sys.argv[2])))
