@@ -216,9 +216,47 @@ bool ReadMp4TrackTiming(const std::string& path, int trackId, Mp4TrackTiming& ou
 // One video packet of the file, as the frame table needs it.
 struct PacketTimes {
   std::int64_t Pts = 0;
+  std::int64_t Dts = AV_NOPTS_VALUE;
   bool Key = false;
   bool Discard = false; // decoded but never shown (MP4 edit lists)
+  bool NoPts = false;   // the container gave only a decode time (AVI)
 };
+
+// AVI stores decode order only. With B-frames, libavformat gives a B-frame its decode time as
+// presentation time and leaves reference frames (I, P) without one. For codecs that reorder by one
+// reference frame (MPEG-1/2, MPEG-4 part 2), the presentation slots follow from decode order: a B-frame
+// shows in the previous packet's slot, a reference frame in the slot before the next reference frame
+// (the last slot for the last one). Returns the presentation times (packets' decode times permuted), or
+// nothing when the stream is not such a case.
+std::vector<std::int64_t> PresentationFromDecodeOrder(const std::vector<PacketTimes>& packets, AVCodecID codec) {
+  if (codec != AV_CODEC_ID_MPEG4 && codec != AV_CODEC_ID_MPEG1VIDEO && codec != AV_CODEC_ID_MPEG2VIDEO) {
+    return {};
+  }
+  const bool anyReference = std::any_of(packets.begin(), packets.end(), [](const PacketTimes& p) { return p.NoPts; });
+  const bool anyB = std::any_of(packets.begin(), packets.end(), [](const PacketTimes& p) { return !p.NoPts; });
+  if (!anyReference || !anyB || packets.front().NoPts == false) {
+    return {};
+  }
+  std::vector<std::int64_t> shown(packets.size());
+  std::size_t nextReference = packets.size();
+  for (std::size_t i = packets.size(); i-- > 0;) {
+    if (packets[i].Dts == AV_NOPTS_VALUE) {
+      return {};
+    }
+    if (packets[i].NoPts) {
+      shown[i] = packets[nextReference == packets.size() ? packets.size() - 1 : nextReference - 1].Dts;
+      nextReference = i;
+    } else {
+      shown[i] = packets[i - 1].Dts; // i > 0: the first packet is a reference frame
+    }
+  }
+  std::vector<std::int64_t> decode(packets.size());
+  std::transform(packets.begin(), packets.end(), decode.begin(), [](const PacketTimes& p) { return p.Dts; });
+  std::vector<std::int64_t> sortedShown = shown;
+  std::sort(decode.begin(), decode.end());
+  std::sort(sortedShown.begin(), sortedShown.end());
+  return sortedShown == decode ? shown : std::vector<std::int64_t>{};
+}
 
 } // namespace
 
@@ -282,6 +320,9 @@ struct VideoDecoder::Impl {
   std::vector<std::int64_t> Pts;    // presentation order
   std::vector<double> Times;        // seconds, frame 0 at 0
   std::vector<std::int64_t> KeyPts; // keyframes, ascending
+  // Decode-order stamps (AVI with B-frames): each packet's presentation time by its decode time, given
+  // to the packet before decoding so that frames come out with their own time. Empty otherwise.
+  std::vector<std::pair<std::int64_t, std::int64_t>> ShownByDts;
 
   // The decoder: one thread at a time (DecoderMutex).
   std::mutex DecoderMutex;
@@ -442,6 +483,13 @@ void VideoDecoder::Impl::BuildFrameTable() {
   if (!FromIndex) {
     packets.clear();
     ScanPackets(packets, mp4);
+    const std::vector<std::int64_t> shown =
+      packets.empty() ? std::vector<std::int64_t>{} : PresentationFromDecodeOrder(packets, Format->streams[StreamIndex]->codecpar->codec_id);
+    for (std::size_t i = 0; i < shown.size(); ++i) {
+      packets[i].Pts = shown[i];
+      ShownByDts.emplace_back(packets[i].Dts, shown[i]);
+    }
+    std::sort(ShownByDts.begin(), ShownByDts.end());
   }
   for (const PacketTimes& packet : packets) {
     if (packet.Key) {
@@ -590,6 +638,8 @@ void VideoDecoder::Impl::ScanPackets(std::vector<PacketTimes>& packets, bool reo
     if (packet->stream_index == StreamIndex) {
       PacketTimes times;
       times.Pts = packet->pts != AV_NOPTS_VALUE ? packet->pts : packet->dts;
+      times.Dts = packet->dts;
+      times.NoPts = packet->pts == AV_NOPTS_VALUE;
       times.Key = (packet->flags & AV_PKT_FLAG_KEY) != 0;
       times.Discard = (packet->flags & AV_PKT_FLAG_DISCARD) != 0;
       if (times.Pts == AV_NOPTS_VALUE) {
@@ -763,6 +813,12 @@ RgbFrame VideoDecoder::Impl::DecodeRange(std::int64_t first, std::int64_t last, 
       if (read < 0 && read != AVERROR_EOF && ++readErrors <= kMaxReadErrors) {
         continue;
       }
+      if (read < 0 && WaitingForKey && !SeekFromStart) {
+        // The demuxer landed after the last keyframe before the frame (MPEG-TS seeks by time stamps
+        // that are not the keyframe's): step back a keyframe.
+        SeekTo(first, SeekStepsBack + 1);
+        continue;
+      }
       if (read < 0) {
         avcodec_send_packet(Codec.get(), nullptr); // end of file: let the decoder give its last frames
         Draining = true;
@@ -772,6 +828,13 @@ RgbFrame VideoDecoder::Impl::DecodeRange(std::int64_t first, std::int64_t last, 
       if (Packet->stream_index != StreamIndex) {
         av_packet_unref(Packet.get());
         continue;
+      }
+      if (!ShownByDts.empty()) {
+        const auto found = std::lower_bound(ShownByDts.begin(), ShownByDts.end(),
+          std::make_pair(Packet->dts, std::numeric_limits<std::int64_t>::min()));
+        if (found != ShownByDts.end() && found->first == Packet->dts) {
+          Packet->pts = found->second;
+        }
       }
       if (WaitingForKey) {
         if (!(Packet->flags & AV_PKT_FLAG_KEY)) {

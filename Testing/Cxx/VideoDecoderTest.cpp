@@ -457,7 +457,10 @@ TEST(VideoDecoder, CorruptDataNeverHangs) {
 
 TEST(VideoDecoder, MatroskaAndAvi) {
   for (const std::string& video : { TestVideo("h264.mkv", ""), TestVideo("mpeg4-bframes.mkv", "--codec mpeg4 --bframes 2"),
-         TestVideo("mpeg4.avi", "--codec mpeg4") }) {
+         TestVideo("mpeg4.avi", "--codec mpeg4"),
+         // AVI keeps decode order only: the B-frames' presentation order is rebuilt from it (issue 17 #13).
+         TestVideo("mpeg4-bframes.avi", "--codec mpeg4 --bframes 2"), TestVideo("mpeg4-bframes.ts", "--codec mpeg4 --bframes 2"),
+         TestVideo("h264.ts", "") }) {
     SCOPED_TRACE(video);
     VideoDecoder decoder(video);
     ASSERT_EQ(decoder.FrameCount(), kFrames);
@@ -466,5 +469,8 @@ TEST(VideoDecoder, MatroskaAndAvi) {
     ExpectFrames(decoder, RandomFrames(60, kFrames, 13));
     ExpectFrames(decoder, Range(200, 260, 1));
     ExpectFrames(decoder, Range(100, 40, -1));
+    ExpectFrames(decoder, Range(kFrames - 1, kFrames - 9, -1)); // the last GOP, open at its start
+    VideoDecoder again(video);
+    ExpectFrames(again, Range(0, kFrames, 1));
   }
 }

@@ -52,7 +52,7 @@ const char* kHelp =
   "\n"
   "Writes a test video: every frame shows its frame number as large digits and as a 20-bit stamp\n"
   "(top band, 20 black/white cells, most significant bit first, white = 1; see FrameStamp.h).\n"
-  "The container follows the extension of PATH: .mp4, .mov, .mkv or .avi.\n"
+  "The container follows the extension of PATH: .mp4, .mov, .mkv, .avi or .ts (MPEG transport stream).\n"
   "\n"
   "  --output PATH, -o PATH  file to write (overwritten; written as PATH.partial, then renamed)\n"
   "  --frames N              number of frames, 1..1048575 (default 300)\n"
@@ -171,8 +171,8 @@ Options ParseCommandLine(int argc, char** argv, bool& help) {
   std::string extension = output.extension().string();
   std::transform(extension.begin(), extension.end(), extension.begin(),
     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (extension != ".mp4" && extension != ".mov" && extension != ".mkv" && extension != ".avi") {
-    throw UsageError("--output must end in .mp4, .mov, .mkv or .avi (the container), got '" + options.Output + "'");
+  if (extension != ".mp4" && extension != ".mov" && extension != ".mkv" && extension != ".avi" && extension != ".ts") {
+    throw UsageError("--output must end in .mp4, .mov, .mkv, .avi or .ts (the container), got '" + options.Output + "'");
   }
   if (options.Codec == "h264" && extension == ".avi" && options.BFrames != 0) {
     throw UsageError("H.264 with B-frames in .avi is not supported (AVI has no presentation times); "
