@@ -1,5 +1,7 @@
 #include "pqNeuroMovieExport.h"
 
+#include "pqNeuroPythonPackage.h"
+
 #include <vtkSMPropertyHelper.h>
 #include <vtkSMProxy.h>
 
@@ -39,21 +41,6 @@ QString PluginFolder()
     return QFileInfo(QString::fromLocal8Bit(info.dli_fname)).absolutePath();
   }
   return QString();
-}
-
-// The NeuroPlayback Python package's parent folder: NEUROPLAYBACK_PYTHON_DIR, else the source tree's.
-QString PythonFolder()
-{
-  const QString fromEnvironment = qEnvironmentVariable("NEUROPLAYBACK_PYTHON_DIR");
-  if (!fromEnvironment.isEmpty())
-  {
-    return fromEnvironment;
-  }
-#ifdef NEUROPLAYBACK_PYTHON_DIR
-  return QStringLiteral(NEUROPLAYBACK_PYTHON_DIR);
-#else
-  return QString();
-#endif
 }
 
 QString Pvpython()
@@ -211,7 +198,7 @@ bool pqNeuroMovieExport::start(const Choices& choices)
     return false;
   }
   const QString pvpython = Pvpython();
-  const QString script = QDir(PythonFolder()).filePath("neuroplayback/_movie.py");
+  const QString script = QDir(pqNeuroPythonFolder()).filePath("neuroplayback/_movie.py");
   if (pvpython.isEmpty())
   {
     this->LastError = tr("Export movie needs pvpython, which is neither beside ParaView nor on PATH. How to fix: "

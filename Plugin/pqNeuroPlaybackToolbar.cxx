@@ -1,9 +1,14 @@
+// Python first: Qt's "slots" macro would break Python's headers after any Qt header.
+#include <vtkPython.h>
+
 #include "pqNeuroPlaybackToolbar.h"
 
 #include "PlaybackClock.h"
 #include "ScrubDebouncer.h"
 #include "pqNeuroMovieExport.h"
 #include "pqNeuroPlaybackBehavior.h"
+#include "pqNeuroPythonPackage.h"
+#include "pqNeuroSessionStyleBehavior.h"
 #include "vtkNeuroPlaybackCue.h"
 #include "vtkNeuroSessionInformation.h"
 
@@ -16,10 +21,14 @@
 #include <pqPVApplicationCore.h>
 #include <pqServer.h>
 #include <pqView.h>
+#include <vtkPythonInterpreter.h>
 #include <vtkSMPropertyHelper.h>
 #include <vtkSMProxy.h>
+#include <vtkSMSessionProxyManager.h>
 
 #include <QAction>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QComboBox>
 #include <QKeySequence>
 #include <QLabel>
@@ -134,6 +143,12 @@ pqNeuroPlaybackToolbar::pqNeuroPlaybackToolbar(QWidget* parentObject)
       QMessageBox::warning(pqCoreUtilities::mainWidget(), tr("Export movie"), message);
     }
   });
+
+  this->CompareFields = this->addAction(tr("Compare fields"));
+  this->CompareFields->setObjectName("compareFields");
+  this->CompareFields->setToolTip(tr("Show every field of the session side by side in a new layout: one colour "
+                                     "scale, linked cameras, one time"));
+  QObject::connect(this->CompareFields, &QAction::triggered, this, &pqNeuroPlaybackToolbar::compareFields);
 
   this->Slider = new QSlider(Qt::Horizontal, this);
   this->Slider->setObjectName("frameSlider");
@@ -351,6 +366,56 @@ void pqNeuroPlaybackToolbar::exportMovie()
   this->Exporter->ask(reader, this->IntervalNames, cue->GetFrameTime(0), cue->GetFrameTime(cue->GetNumberOfFrames() - 1),
     this->Speed->currentData().toDouble(), width, height);
   this->ExportMovie->setEnabled(!this->Exporter->isRunning());
+}
+
+void pqNeuroPlaybackToolbar::compareFields()
+{
+  vtkSMProxy* reader = CueReader(pqNeuroPlaybackBehavior::findCue());
+  const char* name = reader ? reader->GetSessionProxyManager()->GetProxyName("sources", reader) : nullptr;
+  if (!name)
+  {
+    this->Readout->setText(tr("Compare fields: open a session first."));
+    return;
+  }
+  // The layout is made by the pvpython helper (compare_session_fields), so the GUI and scripts lay
+  // fields out the same way; its message, if any, comes back through _neuroplayback_error.
+  auto quoted = [](const QString& text) {
+    return QString::fromUtf8(QJsonDocument(QJsonArray{ text }).toJson(QJsonDocument::Compact)) + "[0]";
+  };
+  const QString code = QStringLiteral(
+    "_neuroplayback_error = ''\n"
+    "try:\n"
+    "    import sys\n"
+    "    if %1 not in sys.path:\n"
+    "        sys.path.insert(0, %1)\n"
+    "    from paraview import simple\n"
+    "    from neuroplayback.paraview import compare_session_fields\n"
+    "    compare_session_fields(simple.FindSource(%2))\n"
+    "    simple.Render()\n"
+    "except Exception as error:\n"
+    "    _neuroplayback_error = str(error) or repr(error)\n")
+                         .arg(quoted(pqNeuroPythonFolder()), quoted(QString::fromUtf8(name)));
+  QString error;
+  pqNeuroSessionStyleBehavior::Suspension styledByTheHelper;
+  if (!vtkPythonInterpreter::Initialize() || vtkPythonInterpreter::RunSimpleString(code.toUtf8().constData()) != 0)
+  {
+    error = tr("Python could not run the comparison (see the Output Messages).");
+  }
+  else
+  {
+    vtkPythonScopeGilEnsurer gil;
+    PyObject* main = PyImport_AddModule("__main__");
+    PyObject* message = main ? PyObject_GetAttrString(main, "_neuroplayback_error") : nullptr;
+    if (message && PyUnicode_Check(message))
+    {
+      error = QString::fromUtf8(PyUnicode_AsUTF8(message));
+    }
+    Py_XDECREF(message);
+  }
+  if (!error.isEmpty())
+  {
+    QMessageBox::warning(pqCoreUtilities::mainWidget(), tr("Compare fields"), error);
+  }
 }
 
 void pqNeuroPlaybackToolbar::onSliderMoved(int frame)

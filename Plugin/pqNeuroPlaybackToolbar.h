@@ -1,6 +1,6 @@
 #pragma once
 // Playback controls for sessions, beside ParaView's VCR toolbar: speed, every-frame mode, loop,
-// a debounced frame slider, jumps to the previous/next event, the epochs to play inside, movie export,
+// a debounced frame slider, jumps to the previous/next event, the epochs to play inside, movie export, fields side by side,
 // and a live readout of displayed fps, skipped frames and lag.
 #include <QString>
 #include <QStringList>
@@ -36,6 +36,7 @@ private Q_SLOTS:
   void jumpToEvent(int direction);
   void onEpochsChosen(int index);
   void exportMovie();
+  void compareFields();
 
 private:
   void triggerVcr(const char* actionName);
@@ -47,6 +48,7 @@ private:
   QAction* EveryFrame;
   QAction* Loop;
   QAction* ExportMovie;
+  QAction* CompareFields;
   pqNeuroMovieExport* Exporter;
   QSlider* Slider;
   QLabel* FrameLabel;

@@ -56,10 +56,12 @@ void pqNeuroSessionStyleBehavior::shutdown()
   QObject::disconnect(model, nullptr, this, nullptr);
 }
 
+int pqNeuroSessionStyleBehavior::Suspended = 0;
+
 void pqNeuroSessionStyleBehavior::onRepresentationAdded(pqRepresentation* representation)
 {
   auto* dataRepresentation = qobject_cast<pqDataRepresentation*>(representation);
-  if (!dataRepresentation)
+  if (!dataRepresentation || Suspended > 0)
   {
     return;
   }

@@ -24,10 +24,22 @@ public:
   void startup();
   void shutdown();
 
+  /// While alive, displays shown are left as made: the pvpython helpers run from the GUI (Compare
+  /// fields) style their own displays.
+  class Suspension
+  {
+  public:
+    Suspension() { ++Suspended; }
+    ~Suspension() { --Suspended; }
+    Suspension(const Suspension&) = delete;
+    Suspension& operator=(const Suspension&) = delete;
+  };
+
 private Q_SLOTS:
   void onRepresentationAdded(pqRepresentation* representation);
 
 private:
+  static int Suspended;
   void applyStyle(pqDataRepresentation* representation);
   void applyDisplayHints(pqDataRepresentation* representation, int port);
   void showTimeSeries(pqPipelineSource* reader, pqView* renderView);

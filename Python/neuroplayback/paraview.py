@@ -768,9 +768,27 @@ def compare_fields(items, color_range=None, overlays=True, layout=None):
     bar = simple.GetScalarBar(lut, views[-1])
     bar.Title = " | ".join(dict.fromkeys(name for _, name in pairs))
     bar.ComponentTitle = ""
+    bar.AutomaticLabelFormat = 0  # one notation for the ticks and the range ends, as show_session's legend
+    bar.LabelFormat = bar.RangeLabelFormat = LEGEND_LABEL_FORMAT
     simple.SetActiveView(views[0])
     return SessionHandles(views=views, displays=displays, lut=lut, range=tuple(color_range), layout=layout,
                           links=links)
+
+
+def compare_session_fields(reader):
+    """Every field of the session side by side (compare_fields on all of them), as the GUI's Compare
+    fields button does: one colour scale, linked cameras, one time, in a new layout tab."""
+    default = session_info(reader)["field"]
+    names = sorted((name for name in fields(reader) if name != NWB_PLACEHOLDER_FIELD), key=lambda n: n != default)
+    if len(names) < 2:
+        raise SessionError(f"This session has {'one field (' + names[0] + ')' if names else 'no field'}: "
+                           "nothing to compare. How to fix: write the session with two or more fields (e.g. "
+                           "fields={'posterior': ..., 'likelihood': ...}), or compare fields of several sessions "
+                           "with compare_fields([(reader_a, 'posterior'), (reader_b, 'posterior')]).")
+    handles = compare_fields([(reader, name) for name in names])
+    # The view with the colour legend is made active: its display's colour map is the shared one.
+    _simple().SetActiveView(handles.views[-1])
+    return handles
 
 
 def close_comparison(handles):

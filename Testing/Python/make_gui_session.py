@@ -4,7 +4,8 @@ gui-session.nsp  a bump moving across a masked 20 x 15 grid, range 0..1, 60 fram
 gui-steps.nsp    30 frames at irregular times (~10 Hz), frame k lights column k only, so a screenshot
                  tells exactly which frame is shown;
 gui-fast.nsp     3 s at 500 Hz on a 120 x 120 grid, far more frames than any display can show;
-gui-overlays.nsp gui-session.nsp's field with every overlay kind on top.
+gui-overlays.nsp gui-session.nsp's field with every overlay kind on top;
+gui-fields.nsp   gui-session.nsp's field and a second one (its mirror image), for Compare fields.
 The first is written to the path given; the others beside it.
 """
 import os
@@ -75,3 +76,12 @@ sf.add_overlay(epochs, "trials", "intervals", data={"start_time": irregular[[5, 
 import make_nwb  # noqa: E402
 
 make_nwb.write_behaviour_nwb(os.path.join(folder, "gui-behaviour.nwb"))
+
+# gui-fields.nsp: two fields over the same bins, the second the first mirrored left to right.
+mirrored = []
+for f in range(60):
+    cx, cy = 10 + f * 1.3, 15 + 40 * np.sin(f / 10.0) ** 2
+    mirrored.append(np.exp(-((100.0 - xy[:, 0] - cx) ** 2 + (xy[:, 1] - cy) ** 2) / 80.0))
+sf.write_session(os.path.join(folder, "gui-fields.nsp"), environment=env, n_frames=60, rate=20.0,
+                 fields={"posterior": np.array(frames, dtype=np.float32),
+                         "likelihood": np.array(mirrored, dtype=np.float32)}, vmin=0.0, vmax=1.0)
