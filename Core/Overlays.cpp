@@ -650,6 +650,8 @@ OverlaySet OverlaySet::Load(hid_t file, const Environment& environment, double s
       std::unique_ptr<VideoOverlay> video =
         VideoOverlay::Load(g, name, sessionDirectory, EnvironmentBounds{ bounds[0], bounds[1], bounds[2], bounds[3] }, 4 * cacheBytes);
       set.WarningList.insert(set.WarningList.end(), video->Warnings().begin(), video->Warnings().end());
+      const std::vector<std::string> damage = video->DamageMessages(false);
+      set.WarningList.insert(set.WarningList.end(), damage.begin(), damage.end());
       set.VideoList.push_back(std::move(video));
     } else if (kind == "intervals") {
       IntervalOverlay intervals = IntervalOverlay::Load(g, name, cacheBytes);

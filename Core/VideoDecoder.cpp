@@ -17,9 +17,11 @@ extern "C" {
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <cstdarg>
 #include <limits>
 #include <mutex>
 #include <thread>
+#include <tuple>
 
 namespace neuroplayback {
 
@@ -37,8 +39,34 @@ constexpr int kMaxDecodeErrors = 64;
 constexpr int kMaxReadErrors = 16;
 // Keyframes to step back when a seek lands after the target (then the start of the file).
 constexpr int kMaxSeekRetries = 6;
+// Damage this close to a known stretch joins it: one message per damaged area, however it was sampled.
+constexpr double kDamageJoinSeconds = 1.0;
 // Largest playback step (frames per request) still treated as playback rather than a jump.
 constexpr std::int64_t kMaxStride = 64;
+
+// FFmpeg's decoder prints a line per broken macroblock of a damaged video; our decoders (their opaque
+// points here) are quiet instead, and the damage is reported once per stretch (VideoDecoder::Damage).
+// Stateless, so any number of decoders, and copies of this code in several modules, can share it.
+// The demuxer's parser (a context of FFmpeg's own) complains too, so messages are also dropped while
+// this thread reads packets for us (QuietScope).
+const char kQuietDecoder = 0;
+thread_local int QuietDepth = 0;
+
+struct QuietScope {
+  QuietScope() { ++QuietDepth; }
+  ~QuietScope() { --QuietDepth; }
+  QuietScope(const QuietScope&) = delete;
+  QuietScope& operator=(const QuietScope&) = delete;
+};
+
+void QuietOurDecoders(void* context, int level, const char* format, va_list arguments) {
+  if (level > AV_LOG_FATAL &&
+      (QuietDepth > 0 || (context && *static_cast<const AVClass**>(context) == avcodec_get_class() &&
+                            static_cast<const AVCodecContext*>(context)->opaque == &kQuietDecoder))) {
+    return;
+  }
+  av_log_default_callback(context, level, format, arguments);
+}
 
 std::string AvError(int code) {
   char text[AV_ERROR_MAX_STRING_SIZE] = {};
@@ -360,6 +388,12 @@ struct VideoDecoder::Impl {
   std::atomic<bool> StopFlag{ false };
   std::thread Worker;
 
+  // Damage: found at open (holes, cut short) and while decoding (NoteDamage).
+  void FindHolesAndCutEnd();
+  void NoteDamage(double seconds, bool missing, bool whileDecoding);
+  mutable std::mutex DamageMutex;
+  std::vector<VideoDamage> DamageSpans;
+
   std::atomic<std::int64_t> Seeks{ 0 };
   std::atomic<std::int64_t> FramesDecoded{ 0 };
   std::atomic<std::int64_t> CacheHits{ 0 };
@@ -414,6 +448,7 @@ VideoDecoder::Impl::Impl(const std::string& path, const VideoDecoderOptions& opt
   ReadAheadFrames = std::clamp<std::int64_t>(options.ReadAheadFrames, 0, CacheFrames / 2);
 
   BuildFrameTable();
+  FindHolesAndCutEnd();
   OpenCodec();
 
   // Decode frame 0 now: a file that opens but does not decode fails here, with the file named.
@@ -441,6 +476,9 @@ VideoDecoder::Impl::~Impl() {
 }
 
 void VideoDecoder::Impl::OpenFormat() {
+  static std::once_flag installed;
+  std::call_once(installed, [] { av_log_set_callback(QuietOurDecoders); });
+  QuietScope quiet; // a damaged file is reported as its holes and cut end
   Format.reset();
   AVFormatContext* raw = nullptr;
   const int opened = avformat_open_input(&raw, Path.c_str(), nullptr, nullptr);
@@ -587,6 +625,7 @@ bool VideoDecoder::Impl::ReadMp4Index(std::vector<PacketTimes>& packets) {
 // table gives it.
 bool VideoDecoder::Impl::MatchesDemuxer(const std::vector<std::int64_t>& dts, const std::vector<std::int64_t>& pts,
   std::int64_t seekTo, std::int64_t maxPackets) {
+  QuietScope quiet;
   if (av_seek_frame(Format.get(), StreamIndex, seekTo, AVSEEK_FLAG_BACKWARD) < 0) {
     return false;
   }
@@ -618,6 +657,7 @@ bool VideoDecoder::Impl::MatchesDemuxer(const std::vector<std::int64_t>& dts, co
 // Any container: one pass over the packets, no decoding. Right after OpenFormat() the demuxer is
 // at the start (packets read while probing are queued); otherwise it is reopened.
 void VideoDecoder::Impl::ScanPackets(std::vector<PacketTimes>& packets, bool reopen) {
+  QuietScope quiet; // damage found here is reported as holes
   if (reopen) {
     OpenFormat();
   }
@@ -657,6 +697,9 @@ void VideoDecoder::Impl::OpenCodec() {
   const AVStream* stream = Format->streams[StreamIndex];
   const AVCodec* codec = avcodec_find_decoder(stream->codecpar->codec_id);
   Codec.reset(avcodec_alloc_context3(codec));
+  if (Codec) {
+    Codec->opaque = const_cast<char*>(&kQuietDecoder);
+  }
   Packet.reset(av_packet_alloc());
   Picture.reset(av_frame_alloc());
   if (!codec || !Codec || !Packet || !Picture) {
@@ -674,6 +717,47 @@ void VideoDecoder::Impl::OpenCodec() {
   if (result < 0) {
     Fail("cannot be decoded (" + AvError(result) + "): the video stream is corrupt or unsupported.",
       "Check that the file plays in a media player; re-export it as MP4 (H.264) if not.");
+  }
+}
+
+// Holes in the frame table (a gap of more than three average frame intervals: a damaged stretch the
+// demuxer skipped) and an end before the one the container's header gives (the file cut short).
+void VideoDecoder::Impl::FindHolesAndCutEnd() {
+  if (Times.size() < 2 || AverageRate <= 0.0) {
+    return;
+  }
+  const double interval = 1.0 / AverageRate;
+  for (std::size_t i = 1; i < Times.size(); ++i) {
+    if (Times[i] - Times[i - 1] > 3.0 * interval) {
+      DamageSpans.push_back(VideoDamage{ Times[i - 1] + interval, Times[i] - interval, true, false });
+    }
+  }
+  const AVStream* stream = Format->streams[StreamIndex];
+  double declared = -1.0;
+  if (stream->duration != AV_NOPTS_VALUE && stream->duration > 0) {
+    declared = static_cast<double>(stream->duration) * av_q2d(stream->time_base);
+  } else if (Format->duration != AV_NOPTS_VALUE && Format->duration > 0 && Format->nb_streams == 1) {
+    declared = static_cast<double>(Format->duration) / AV_TIME_BASE;
+  }
+  const double end = Times.back() + interval;
+  if (declared > end + std::max(2.0 * interval, 0.1)) {
+    DamageSpans.push_back(VideoDamage{ end, declared - interval, true, false });
+  }
+}
+
+void VideoDecoder::Impl::NoteDamage(double seconds, bool missing, bool whileDecoding) {
+  const double near = kDamageJoinSeconds;
+  std::lock_guard<std::mutex> lock(DamageMutex);
+  for (VideoDamage& span : DamageSpans) {
+    if (span.Missing == missing && span.WhileDecoding == whileDecoding && seconds >= span.From - near &&
+        seconds <= span.To + near) {
+      span.From = std::min(span.From, seconds);
+      span.To = std::max(span.To, seconds);
+      return;
+    }
+  }
+  if (DamageSpans.size() < 1000) {
+    DamageSpans.push_back(VideoDamage{ seconds, seconds, missing, whileDecoding });
   }
 }
 
@@ -735,6 +819,7 @@ void VideoDecoder::Impl::SeekTo(std::int64_t first, int stepsBack) {
 // ahead of the decoder. Frames in `wanted` are converted and cached on the way. Returns the RGB of
 // `last`, or nullptr when abortable and the caller's thread or the destructor needs the decoder.
 RgbFrame VideoDecoder::Impl::DecodeRange(std::int64_t first, std::int64_t last, const Wanted& wanted, bool abortable) {
+  QuietScope quiet;
   if (NeedSeek(first)) {
     SeekTo(first, 0);
   }
@@ -748,6 +833,7 @@ RgbFrame VideoDecoder::Impl::DecodeRange(std::int64_t first, std::int64_t last, 
   RgbFrame result;
   auto fail = [&](const std::string& problem) {
     Positioned = false;
+    NoteDamage(Times[static_cast<std::size_t>(last)], false, true);
     Fail("frame " + std::to_string(last) + " of " + std::to_string(Pts.size()) + " cannot be decoded: " + problem,
       "The file is damaged around " + std::to_string(Times[static_cast<std::size_t>(last)]) +
         " s: re-copy it, or re-encode it, e.g. ffmpeg -i IN -c:v libx264 -crf 18 OUT.mp4.");
@@ -777,6 +863,9 @@ RgbFrame VideoDecoder::Impl::DecodeRange(std::int64_t first, std::int64_t last, 
         continue;
       }
       DecodedUpTo = index;
+      if (Picture->decode_error_flags != 0 || (Picture->flags & AV_FRAME_FLAG_CORRUPT)) {
+        NoteDamage(Times[static_cast<std::size_t>(index)], false, true);
+      }
       if (wanted.Contains(index)) {
         RgbFrame rgb = Cached(index, index == last);
         if (!rgb) {
@@ -1050,7 +1139,33 @@ std::int64_t VideoDecoder::FrameAtTime(double seconds) const {
   }
   // Ties (to a nanosecond, below any container's clock) go to the earlier frame.
   const bool later = (times[i + 1] - seconds) < (seconds - times[i]) - 1e-9;
-  return static_cast<std::int64_t>(later ? i + 1 : i);
+  const std::size_t nearest = later ? i + 1 : i;
+  // Inside a hole, nothing rather than a frame from far away.
+  if (Internal->AverageRate > 0.0 && std::abs(times[nearest] - seconds) > 1.0 / Internal->AverageRate + 1e-9) {
+    return -1;
+  }
+  return static_cast<std::int64_t>(nearest);
+}
+
+std::vector<VideoDamage> VideoDecoder::Damage() const {
+  std::vector<VideoDamage> spans;
+  {
+    std::lock_guard<std::mutex> lock(Internal->DamageMutex);
+    spans = Internal->DamageSpans;
+  }
+  std::sort(spans.begin(), spans.end(), [](const VideoDamage& a, const VideoDamage& b) {
+    return std::tie(a.WhileDecoding, a.Missing, a.From) < std::tie(b.WhileDecoding, b.Missing, b.From);
+  });
+  std::vector<VideoDamage> merged;
+  for (const VideoDamage& span : spans) {
+    if (!merged.empty() && merged.back().WhileDecoding == span.WhileDecoding && merged.back().Missing == span.Missing &&
+        span.From <= merged.back().To + kDamageJoinSeconds) {
+      merged.back().To = std::max(merged.back().To, span.To);
+    } else {
+      merged.push_back(span);
+    }
+  }
+  return merged;
 }
 
 std::shared_ptr<const std::vector<std::uint8_t>> VideoDecoder::Frame(std::int64_t frame) {

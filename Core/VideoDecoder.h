@@ -40,6 +40,14 @@ struct VideoStats {
   bool FrameTableFromIndex = false; // MP4 index + ctts used at open; false: one pass over the packets
 };
 
+// A stretch of the video that is damaged, in video seconds (frame 0 at 0).
+struct VideoDamage {
+  double From = 0.0;
+  double To = 0.0;
+  bool Missing = false;        // no frames there (a hole in the file, or the file cut short)
+  bool WhileDecoding = false;  // found while decoding frames (else when the file was opened)
+};
+
 class VideoDecoder {
 public:
   // Opens the file, builds the frame table and decodes frame 0. Throws SessionError (missing file,
@@ -58,9 +66,13 @@ public:
   double FrameRate() const; // average over the file (frames - 1) / span
   // Presentation time of a frame in seconds, frame 0 at 0. The index is clamped to the frames.
   double FrameTime(std::int64_t frame) const;
-  // The nearest frame (ties go to the earlier frame); -1 more than half a frame interval before
-  // frame 0 or after the last frame.
+  // The nearest frame (ties go to the earlier frame); -1 before frame 0, after the last frame, and
+  // where the nearest frame is more than one (average) frame interval away: a hole in the video.
   std::int64_t FrameAtTime(double seconds) const;
+  // Damage found so far: holes and a cut-short end when the file was opened, frames FFmpeg decoded
+  // with errors since (FFmpeg does not print its line per broken block for them). Spans that
+  // touch are merged. Safe from any thread.
+  std::vector<VideoDamage> Damage() const;
 
   // The frame as RGB24, rows top to bottom, Width() * Height() * 3 bytes; the shared_ptr keeps it
   // alive after it leaves the cache. Throws SessionError for an index out of range or a frame that

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 
 namespace neuroplayback {
@@ -153,9 +154,67 @@ std::int64_t VideoOverlay::FrameAt(double t) {
     const std::int64_t before = std::max<std::int64_t>(0, Times->LastAtOrBefore(t));
     const std::int64_t after = std::min(before + 1, Times->Count() - 1);
     // Nearest; ties go to the earlier frame (as the overlays' nearest alignment).
-    return (Times->TimeOf(after) - t < t - Times->TimeOf(before)) ? after : before;
+    const std::int64_t nearest = (Times->TimeOf(after) - t < t - Times->TimeOf(before)) ? after : before;
+    const double interval = Times->Count() > 1 ? (Times->Last() - Times->First()) / static_cast<double>(Times->Count() - 1) : 0.0;
+    if (interval > 0.0 && std::abs(Times->TimeOf(nearest) - t) > interval + 1e-9) {
+      return -1; // a hole in the video: nothing rather than a frame from far away
+    }
+    return nearest;
   }
   return Decoder ? Decoder->FrameAtTime((t - TimeOffset) / TimeScale) : -1;
+}
+
+std::vector<std::string> VideoOverlay::DamageMessages(bool foundWhileDecoding) const {
+  std::vector<std::string> messages;
+  if (!Decoder) {
+    return messages;
+  }
+  // Video seconds to session seconds: through the frames' own times when given, else offset and scale.
+  auto sessionTime = [this](double videoSeconds) {
+    if (!Times) {
+      return TimeOffset + TimeScale * videoSeconds;
+    }
+    // The frame at or before that video time (past the last frame, counted at the average rate).
+    std::int64_t frame = 0;
+    const std::int64_t last = Decoder->FrameCount() - 1;
+    if (videoSeconds > Decoder->FrameTime(last)) {
+      frame = last + std::llround((videoSeconds - Decoder->FrameTime(last)) * Decoder->FrameRate());
+    } else {
+      std::int64_t high = last;
+      while (frame < high) {
+        const std::int64_t middle = (frame + high + 1) / 2;
+        if (Decoder->FrameTime(middle) <= videoSeconds) {
+          frame = middle;
+        } else {
+          high = middle - 1;
+        }
+      }
+    }
+    return Times->TimeOf(std::min(frame, Times->Count() - 1));
+  };
+  auto seconds = [](double value) {
+    char text[32];
+    std::snprintf(text, sizeof(text), "%.2f s", value);
+    return std::string(text);
+  };
+  const std::string fix = " How to fix: re-copy the video from where it was recorded, or re-encode it from the original "
+                          "(e.g. ffmpeg -i IN -c:v libx264 -crf 18 OUT.mp4).";
+  for (const VideoDamage& span : Decoder->Damage()) {
+    if (span.WhileDecoding != foundWhileDecoding) {
+      continue;
+    }
+    const std::string where = "The video '" + OverlayName + "' (" + SourceText + ")";
+    const std::string from = seconds(sessionTime(span.From));
+    const std::string to = seconds(sessionTime(span.To));
+    if (span.Missing) {
+      messages.push_back(where + " has no frames from " + from + " to " + to +
+        " of the session: the file is damaged there or was cut short; nothing is shown there." + fix);
+    } else {
+      messages.push_back(where + " is damaged from " + from + " to " + to +
+        " of the session: frames there show wrong blocks, or nothing where they cannot be decoded." + fix);
+    }
+  }
+  return messages;
 }
 
 std::shared_ptr<const std::vector<std::uint8_t>> VideoOverlay::Image(std::int64_t frame) {

@@ -35,8 +35,12 @@ public:
   // "in file" or the external file's path.
   const std::string& Source() const { return SourceText; }
 
-  // The video frame shown at session time t: the nearest one, -1 outside the video.
+  // The video frame shown at session time t: the nearest one; -1 outside the video and in a hole
+  // (the nearest frame more than one average frame interval away).
   std::int64_t FrameAt(double t);
+  // One message per damaged stretch of an external video (session seconds, what is wrong, the fix):
+  // those found when it was opened, or those found since while decoding.
+  std::vector<std::string> DamageMessages(bool foundWhileDecoding) const;
   // The displayed image of a frame, RGB rows top to bottom (Width() * Height() * 3 bytes).
   std::shared_ptr<const std::vector<std::uint8_t>> Image(std::int64_t frame);
 

@@ -160,11 +160,21 @@ int vtkNeuroVideoFilter::RequestData(vtkInformation*, vtkInformationVector** inp
   {
     requested = outInfo->Get(vtkStreamingDemandDrivenPipeline::UPDATE_TIME_STEP());
   }
+  // Damage the decoder meets while playing is said once per damaged stretch (overlay_problems() lists it too).
+  auto reportDamage = [this, video]() {
+    const std::vector<std::string> damage = video->DamageMessages(true);
+    for (std::size_t k = this->ReportedDamage; k < damage.size(); ++k)
+    {
+      vtkWarningMacro(<< damage[k]);
+    }
+    this->ReportedDamage = std::max(this->ReportedDamage, damage.size());
+  };
   try
   {
     const double frameTime = session->Times().TimeOf(session->Times().FrameAt(requested));
     const std::int64_t frame = video->FrameAt(frameTime);
     auto image = video->Image(frame);
+    reportDamage();
     output->GetInformation()->Set(vtkDataObject::DATA_TIME_STEP(), frameTime);
     if (!image)
     {
@@ -202,8 +212,17 @@ int vtkNeuroVideoFilter::RequestData(vtkInformation*, vtkInformationVector** inp
   }
   catch (const std::exception& error)
   {
-    vtkErrorMacro(<< error.what());
-    return 0;
+    // A frame that cannot be decoded shows nothing. The decoder counts it as damage, which the warning
+    // above names once per damaged stretch; anything else is said once per distinct message.
+    reportDamage();
+    if (this->ReportedDamage == 0 && this->LastFailure != error.what())
+    {
+      this->LastFailure = error.what();
+      vtkErrorMacro(<< error.what());
+    }
+    output->Initialize();
+    this->CurrentVideoFrame = -1;
+    return 1;
   }
   return 1;
 }

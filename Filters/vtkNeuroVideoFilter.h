@@ -58,6 +58,8 @@ private:
   int VideoIndex = 0;
   int NumberOfVideos = 0;
   vtkIdType CurrentVideoFrame = -1;
+  std::size_t ReportedDamage = 0; // damage messages already said (vtkWarning), found while decoding
+  std::string LastFailure;        // the last decoding failure said (vtkError), said once
   std::string DisplayHints;
   vtkSmartPointer<vtkImageData> LastImage; // the image of CurrentVideoFrame
   std::shared_ptr<neuroplayback::Session> HintedSession; // the session DisplayHints describe

@@ -960,6 +960,22 @@ int vtkNeuroSessionReader::GetVideoCount()
   return this->EnsureSession() ? static_cast<int>(this->Internal->OpenSession->Overlays().Videos().size()) : 0;
 }
 
+const char* vtkNeuroSessionReader::GetOverlayWarnings()
+{
+  this->OverlayWarningsNow = this->OverlayWarnings;
+  if (this->Internal->OpenSession)
+  {
+    for (const auto& video : this->Internal->OpenSession->Overlays().Videos())
+    {
+      for (const std::string& message : video->DamageMessages(true))
+      {
+        this->OverlayWarningsNow += (this->OverlayWarningsNow.empty() ? "" : "\n") + neuroplayback::Utf8Safe(message);
+      }
+    }
+  }
+  return this->OverlayWarningsNow.c_str();
+}
+
 neuroplayback::Session* vtkNeuroSessionReader::GetSession()
 {
   return this->EnsureSession() ? this->Internal->OpenSession.get() : nullptr;

@@ -92,9 +92,10 @@ public:
     NumberOfPorts
   };
 
-  /// Overlay problems found on open, one per line: errors (the overlay is left out) and warnings.
+  /// Overlay problems, one per line: errors found on open (the overlay is left out), and warnings
+  /// found on open or since (damage a video's decoder met while playing).
   const char* GetOverlayErrors() const { return this->OverlayErrors.c_str(); }
-  const char* GetOverlayWarnings() const { return this->OverlayWarnings.c_str(); }
+  const char* GetOverlayWarnings();
   /// How each output port should be displayed, one "port<TAB>property<TAB>value" per line, from the
   /// file's style and the defaults. The GUI and the Python helpers apply it on open.
   const char* GetDisplayHints() const { return this->DisplayHints.c_str(); }
@@ -183,6 +184,7 @@ private:
   std::string Units;
   std::string OverlayErrors;
   std::string OverlayWarnings;
+  std::string OverlayWarningsNow; // OverlayWarnings and the damage found since, as last asked for
   std::string DisplayHints;
   std::string QueryResult;
   std::string NWBFileName;

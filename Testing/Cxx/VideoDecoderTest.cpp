@@ -445,10 +445,70 @@ TEST(VideoDecoder, CorruptDataNeverHangs) {
       }
     }
     std::cout << "[          ] " << failures << " of " << order.size() << " requests failed\n";
+    // The damage is reported as stretches of video time, not as FFmpeg's line per broken macroblock.
+    const std::vector<neuroplayback::VideoDamage> damage = video.Damage();
+    ASSERT_FALSE(damage.empty());
+    for (const auto& span : damage) {
+      EXPECT_TRUE(span.WhileDecoding);
+      EXPECT_LE(span.From, span.To);
+      EXPECT_GE(span.From, 0.0);
+      EXPECT_LE(span.To, video.FrameTime(kFrames - 1) + 1e-9);
+    }
   } catch (const SessionError& error) {
     std::cout << "[          ] refused at open: " << error.what() << "\n";
   }
   EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 10.0);
+#ifdef NEUROPLAYBACK_HAVE_AVFORMAT_HEADERS
+  av_log_set_level(level);
+#endif
+  fs::remove(path);
+}
+
+// An MKV cut short opens with the frames it has and says where they stop (its header gives the
+// whole length); one with a damaged stretch in the middle shows nothing there rather than a frame
+// from far away, and says so (issue 17 #14).
+TEST(VideoDecoder, MatroskaDamageIsReported) {
+  const std::vector<char> bytes = ReadBytes(TestVideo("h264.mkv", ""));
+  const std::string path = (fs::path(NEUROPLAYBACK_TEST_VIDEO_DIR) / (std::to_string(getpid()) + "-damaged.mkv")).string();
+  WriteBytes(path, bytes.data(), bytes.size() * 6 / 10);
+  {
+    VideoDecoder video(path);
+    ASSERT_LT(video.FrameCount(), kFrames);
+    ASSERT_GT(video.FrameCount(), kFrames / 3);
+    ExpectFrames(video, Range(0, video.FrameCount(), 7));
+    const std::vector<neuroplayback::VideoDamage> damage = video.Damage();
+    ASSERT_EQ(damage.size(), 1u);
+    EXPECT_TRUE(damage[0].Missing);
+    EXPECT_FALSE(damage[0].WhileDecoding);
+    EXPECT_NEAR(damage[0].From, video.FrameTime(video.FrameCount() - 1) + 1.0 / kFps, 1e-3); // MKV: milliseconds
+    EXPECT_NEAR(damage[0].To, (kFrames - 1) / kFps, 0.05);
+  }
+  std::vector<char> holed = bytes;
+  std::mt19937 random(11);
+  for (std::size_t i = holed.size() * 45 / 100; i < holed.size() * 55 / 100; ++i) {
+    holed[i] = static_cast<char>(random());
+  }
+  WriteBytes(path, holed.data(), holed.size());
+#ifdef NEUROPLAYBACK_HAVE_AVFORMAT_HEADERS
+  const int level = av_log_get_level();
+  av_log_set_level(AV_LOG_FATAL);
+#endif
+  {
+    VideoDecoder video(path);
+    const std::vector<neuroplayback::VideoDamage> damage = video.Damage();
+    ASSERT_FALSE(damage.empty());
+    EXPECT_TRUE(damage[0].Missing);
+    EXPECT_GT(damage[0].To - damage[0].From, 0.2);
+    // Nothing inside the hole; the frames on each side of it are still exact.
+    EXPECT_EQ(video.FrameAtTime(0.5 * (damage[0].From + damage[0].To)), -1);
+    const std::int64_t before = video.FrameAtTime(damage[0].From - 1.0 / kFps);
+    const std::int64_t after = video.FrameAtTime(damage[0].To + 1.0 / kFps);
+    ASSERT_GE(before, 0);
+    ASSERT_GE(after, 0);
+    EXPECT_EQ(StampOf(video, video.Frame(0)), 0);
+    EXPECT_EQ(StampOf(video, video.Frame(video.FrameCount() - 1)),
+      std::llround(video.FrameTime(video.FrameCount() - 1) * kFps));
+  }
 #ifdef NEUROPLAYBACK_HAVE_AVFORMAT_HEADERS
   av_log_set_level(level);
 #endif

@@ -125,6 +125,42 @@ class VideoTest(unittest.TestCase):
         video.UpdatePipeline(0.97)  # 3 ms after it
         self.assertIsNone(image_rows(servermanager.Fetch(video)))
 
+    def test_damaged_videos_are_reported_once_with_the_span(self):
+        # A Matroska video cut short: its header still gives the whole length (issue 17 #14).
+        mkv = os.path.join(self.folder, "behaviour.mkv")
+        subprocess.run([MAKE_VIDEO, "--output", mkv, "--frames", str(N_VIDEO), "--fps", str(FPS),
+                        "--size", f"{W}x{H}", "--gop", "30", "--quiet"], check=True)
+        with open(mkv, "rb") as f:
+            data = f.read()
+        with open(os.path.join(self.folder, "cut.mkv"), "wb") as f:
+            f.write(data[:len(data) * 6 // 10])
+        reader = open_session(self.external("cut.nsp", external_path="cut.mkv"))
+        _, warnings = overlay_problems(reader)
+        cut = [w for w in warnings if "cut.mkv" in w]
+        self.assertEqual(len(cut), 1, warnings)
+        self.assertIn("has no frames from", cut[0])
+        self.assertIn("How to fix", cut[0])
+        self.assertIn(" to 5.4", cut[0])  # the last frame, 149, at 0.5 + 149 / 30 = 5.47 s of the session
+        video = simple.NeuroPlaybackVideo(Input=reader)
+        video.UpdatePipeline(5.0)  # in the missing part: nothing, not the last frame it has
+        self.assertIsNone(image_rows(servermanager.Fetch(video)))
+        # An MP4 with noise in the middle: found while decoding, one message for the stretch.
+        with open(self.video, "rb") as f:
+            noisy = bytearray(f.read())
+        for i in range(len(noisy) * 2 // 5, len(noisy) * 3 // 5, 7):
+            noisy[i] = (noisy[i] * 31 + 17) % 256
+        with open(os.path.join(self.folder, "noisy.mp4"), "wb") as f:
+            f.write(bytes(noisy))
+        reader = open_session(self.external("noisy.nsp", external_path="noisy.mp4"))
+        video = simple.NeuroPlaybackVideo(Input=reader)
+        for k in range(0, N_VIDEO, 3):
+            video.UpdatePipeline(OFFSET + k / FPS)
+        _, warnings = overlay_problems(reader)
+        damaged = [w for w in warnings if "noisy.mp4" in w]
+        self.assertGreaterEqual(len(damaged), 1, warnings)
+        self.assertLessEqual(len(damaged), 3, damaged)
+        self.assertTrue(all("is damaged from" in w and "How to fix" in w for w in damaged), damaged)
+
     def test_calibration_places_the_frame_on_the_arena(self):
         reader = open_session(self.external("placed.nsp"))
         view = simple.CreateView("RenderView")
