@@ -739,9 +739,12 @@ void VideoDecoder::Impl::FindHolesAndCutEnd() {
   } else if (Format->duration != AV_NOPTS_VALUE && Format->duration > 0 && Format->nb_streams == 1) {
     declared = static_cast<double>(Format->duration) / AV_TIME_BASE;
   }
+  // Containers differ on whether that length counts from 0 or from their first time stamp (a start
+  // time): the video's end is compared as counted from 0, so a start time is never taken for a cut.
   const double end = Times.back() + interval;
-  if (declared > end + std::max(2.0 * interval, 0.1)) {
-    DamageSpans.push_back(VideoDamage{ end, declared - interval, true, false });
+  const double start = std::max(0.0, static_cast<double>(Pts.front()) * av_q2d(TimeBase));
+  if (declared > start + end + std::max(2.0 * interval, 0.1)) {
+    DamageSpans.push_back(VideoDamage{ end, declared - start - interval, true, false });
   }
 }
 

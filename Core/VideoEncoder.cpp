@@ -114,9 +114,9 @@ struct VideoEncoder::Impl {
     sws_scale(Converter, source, sourceStride, 0, Settings.Height, Picture->data, Picture->linesize);
     if (Settings.Vfr) {
       const double jitter = 0.05 * static_cast<double>((7 * frame) % 10);
-      Picture->pts = std::llround((static_cast<double>(frame) + jitter) / Settings.Fps * 90000.0);
+      Picture->pts = std::llround((static_cast<double>(frame + Settings.StartFrames) + jitter) / Settings.Fps * 90000.0);
     } else {
-      Picture->pts = frame;
+      Picture->pts = frame + Settings.StartFrames;
     }
     Check(avcodec_send_frame(Codec.get(), Picture.get()), "encode frame " + std::to_string(frame));
     Drain();

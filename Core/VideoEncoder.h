@@ -21,6 +21,7 @@ struct VideoEncoderSettings {
   int Crf = 23;
   bool Vfr = false;         // test videos only: jittered time stamps on a 90 kHz clock
   bool Faststart = false;   // the index at the front (MP4/MOV), for streaming
+  int StartFrames = 0;      // test videos only: frame k stamped k + StartFrames (a container start time)
 };
 
 class VideoEncoder {

@@ -515,6 +515,22 @@ TEST(VideoDecoder, MatroskaDamageIsReported) {
   fs::remove(path);
 }
 
+// A container that starts its clock at 2 s: frame 0 is still at time 0 (time_offset in a session is the
+// session time of the first frame; the container's start time is ignored, docs/session-format-v1.md).
+TEST(VideoDecoder, ContainerStartTimeIsIgnored) {
+  for (const std::string& video : { TestVideo("start2s.mp4", "--start-frames 60"), TestVideo("start2s.mkv", "--start-frames 60") }) {
+    SCOPED_TRACE(video);
+    VideoDecoder decoder(video);
+    ASSERT_EQ(decoder.FrameCount(), kFrames);
+    EXPECT_DOUBLE_EQ(decoder.FrameTime(0), 0.0);
+    EXPECT_NEAR(decoder.FrameTime(30), 1.0, 0.001);
+    EXPECT_EQ(decoder.FrameAtTime(0.0), 0);
+    EXPECT_EQ(decoder.FrameAtTime(2.0), 60);
+    ExpectFrames(decoder, { 0, 1, 60, 299, 150 });
+    EXPECT_TRUE(decoder.Damage().empty());
+  }
+}
+
 TEST(VideoDecoder, MatroskaAndAvi) {
   for (const std::string& video : { TestVideo("h264.mkv", ""), TestVideo("mpeg4-bframes.mkv", "--codec mpeg4 --bframes 2"),
          TestVideo("mpeg4.avi", "--codec mpeg4"),

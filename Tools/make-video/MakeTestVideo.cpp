@@ -45,6 +45,7 @@ struct Options {
   bool Vfr = false;
   bool Faststart = false;
   bool Quiet = false;
+  int StartFrames = 0; // the first frame's time stamp, in frames (a container start time)
 };
 
 const char* kHelp =
@@ -67,6 +68,7 @@ const char* kHelp =
   "  --crf Q                 x264 quality, 0..51 (default 23)\n"
   "  --vfr                   variable frame rate: frame k at (k + 0.05 * (7k mod 10)) / F seconds\n"
   "  --faststart             MP4/MOV: put the index (moov) before the data\n"
+  "  --start-frames N        the first frame at N / F seconds of the container's clock, 0..100000 (default 0)\n"
   "  --quiet, -q             no progress on stderr\n"
   "  --help, -h              this text\n"
   "\n"
@@ -153,6 +155,8 @@ Options ParseCommandLine(int argc, char** argv, bool& help) {
       options.Crf = static_cast<int>(ParseInteger(flag, next(), 0, 51));
     } else if (flag == "--vfr" && !hasInlineValue) {
       options.Vfr = true;
+    } else if (flag == "--start-frames") {
+      options.StartFrames = static_cast<int>(ParseInteger(flag, next(), 0, 100000));
     } else if (flag == "--faststart" && !hasInlineValue) {
       options.Faststart = true;
     } else if ((flag == "--quiet" || flag == "-q") && !hasInlineValue) {
@@ -313,6 +317,7 @@ neuroplayback::VideoEncoderSettings EncoderSettings(const Options& options, cons
   settings.Crf = options.Crf;
   settings.Vfr = options.Vfr;
   settings.Faststart = options.Faststart;
+  settings.StartFrames = options.StartFrames;
   return settings;
 }
 
