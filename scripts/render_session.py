@@ -4,7 +4,7 @@ import sys
 
 from paraview import simple
 
-from neuroplayback.paraview import open_session, overlay_problems, session_info, show_session
+from neuroplayback.paraview import frame_arena, open_session, overlay_problems, session_info, show_session
 
 session_path, out_dir = sys.argv[1], sys.argv[2]
 reader = open_session(session_path)
@@ -16,6 +16,9 @@ view = simple.GetActiveViewOrCreate("RenderView")
 view.ViewSize = [1280, 800]
 view.OrientationAxesVisibility = 0
 show_session(reader, view)  # the field, every overlay, the scale bar and the time/frame annotation
+layout = simple.GetLayout(view)  # the arena and, under it, the time-series charts
+layout.SetSize(1280, 800)
+frame_arena(view, reader)  # the arena fitted to its part of the layout, clear of the legends
 for message in sum(overlay_problems(reader), []):
     print("overlay:", message)
 scene = simple.GetAnimationScene()
@@ -25,5 +28,5 @@ for i in range(6):
     scene.AnimationTime = t
     simple.Render(view)
     path = os.path.join(out_dir, f"frame_{i}.png")
-    simple.SaveScreenshot(path, view, ImageResolution=[1280, 800])
+    simple.SaveScreenshot(path, layout, ImageResolution=[1280, 800])
     print("wrote", path)
