@@ -5,6 +5,7 @@
 #include <vtkSMPropertyHelper.h>
 #include <vtkSMProxy.h>
 
+#include <QComboBox>
 #include <QCoreApplication>
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -25,7 +26,6 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QThread>
-#include <QComboBox>
 
 #include <algorithm>
 #include <dlfcn.h>
@@ -175,6 +175,8 @@ void pqNeuroMovieExport::ask(vtkSMProxy* reader, const QStringList& intervalName
   }
   Choices choices;
   choices.Session = session.absoluteFilePath();
+  const char* nwb = vtkSMPropertyHelper(reader, "NWBFileName").GetAsString();
+  choices.Nwb = QString::fromUtf8(nwb ? nwb : "");
   choices.Path = path->text().trimmed();
   choices.Start = from->value();
   choices.Stop = to->value();
@@ -214,6 +216,7 @@ bool pqNeuroMovieExport::start(const Choices& choices)
   }
   QJsonObject options;
   options["session"] = choices.Session;
+  options["nwb"] = choices.Nwb;
   options["path"] = choices.Path;
   options["start"] = choices.Start;
   options["stop"] = choices.Stop;

@@ -20,6 +20,7 @@ public:
   struct Choices
   {
     QString Session;
+    QString Nwb; // the NWB file shown beside the session, or empty
     QString Path;
     double Start = 0.0;
     double Stop = 0.0;

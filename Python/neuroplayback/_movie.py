@@ -7,7 +7,7 @@ annotation, video) and writes its frames with their global numbers. The frames a
 H.264 MP4 by neuroplayback-encode (FFmpeg), or kept as a numbered PNG sequence. A failure or an
 interruption (Ctrl+C) stops the workers and removes what the export wrote. Run as a worker:
 
-    pvbatch _movie.py --worker SESSION PATTERN FIRST LAST TIMES_JSON WIDTH HEIGHT FORMAT
+    pvbatch _movie.py --worker SESSION PATTERN FIRST LAST TIMES_JSON WIDTH HEIGHT FORMAT [NWB_FILE]
 
 or as the GUI's export (the NeuroPlayback toolbar's Export movie: export_movie on the session file, a
 progress line per percent, SIGTERM cancels like Ctrl+C):
@@ -63,7 +63,7 @@ def frame_times(start, stop, fps, speed):
     return [float(start) + i * step for i in range(max(count, 0))]
 
 
-def export(session_path, path, times, fps, speed, size, workers, progress, crf):
+def export(session_path, path, times, fps, speed, size, workers, progress, crf, nwb=None):
     """Renders one movie frame per data time in `times` and joins them (see the module's docstring)."""
     from . import SessionError
     if not times:
@@ -98,7 +98,7 @@ def export(session_path, path, times, fps, speed, size, workers, progress, crf):
     def launch(first, last):
         command = [pvbatch, "--force-offscreen-rendering", os.path.abspath(__file__), "--worker", session_path,
                    pattern, str(first), str(last), times_file, str(width), str(height),
-                   "png" if as_png else "ppm"]
+                   "png" if as_png else "ppm"] + ([nwb] if nwb else [])  # pvbatch refuses an empty argument
         # The console to a file: a pipe nobody reads would block a talkative worker once full.
         with open(logs[first], "w") as log:
             return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, preexec_fn=_die_with_parent)
@@ -170,10 +170,11 @@ def _worker(argv):
     with open(argv[4]) as handle:
         times = json.load(handle)
     width, height, kind = int(argv[5]), int(argv[6]), argv[7]
+    nwb = argv[8] if len(argv) > 8 else None  # the NWB file shown beside the session, if any
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     from paraview import simple
     from neuroplayback.paraview import open_session, show_session
-    reader = open_session(session_path)
+    reader = open_session(session_path, nwb=nwb)
     view = simple.CreateRenderView()
     view.ViewSize = [width, height]
     show_session(reader, view, time_series=False)
@@ -213,7 +214,7 @@ def _export_for_gui(options):
     from neuroplayback import SessionError
     from neuroplayback.paraview import export_movie, open_session
     try:
-        reader = open_session(options["session"])
+        reader = open_session(options["session"], nwb=options.get("nwb") or None)
         export_movie(options["path"], reader=reader, start=options.get("start"), stop=options.get("stop"),
                      fps=options.get("fps", 30), speed=options.get("speed", 1.0),
                      size=options.get("size", (1280, 720)), workers=options.get("workers", 1),

@@ -250,7 +250,9 @@ def export_movie(path, reader=None, start=None, stop=None, fps=30, speed=1.0, si
         times = [t for a, b in spans for t in frame_times(a, b, fps, speed)]
     else:
         times = frame_times(start, stop, fps, speed)
-    return export(str(reader.GetPropertyValue("FileName")), path, times, fps, speed, size, workers, progress, crf)
+    nwb = reader.GetPropertyValue("NWBFileName") or None  # the workers show it too
+    return export(str(reader.GetPropertyValue("FileName")), path, times, fps, speed, size, workers, progress, crf,
+                  nwb=nwb)
 
 
 def session_info(reader):

@@ -25,7 +25,7 @@ from pv_support import (ANNOTATION, BODYPARTS, EVENTS, HEADING, POSITION, REGION
 from pv_support import point_array as array
 from image_compare import assert_matches_baseline
 from neuroplayback import SessionError
-from neuroplayback.paraview import (chart_hints, open_session, overlay_problems, session_info, show_session,
+from neuroplayback.paraview import (chart_hints, export_movie, open_session, overlay_problems, session_info, show_session,
                                     time_series)
 
 BASELINES = os.path.join(os.environ.get("NEUROPLAYBACK_SOURCE_DIR", "."), "Testing", "Baselines")
@@ -334,6 +334,14 @@ class NwbTest(unittest.TestCase):
         reader = open_session(session, nwb=nwb_file)
         self.assertEqual(overlay_problems(reader), ([], []))
         np.testing.assert_allclose(xy(fetch(reader, 3.0, POSITION)), [truth["xy"][150]], atol=1e-9)
+        # A movie exported from it shows the chosen NWB file's behaviour too (its pvbatch workers open both).
+        with_nwb, alone = self.path("chosen/with.png"), self.path("chosen/alone.png")
+        export_movie(with_nwb, reader=reader, start=3.0, stop=3.0, size=(160, 120), progress=False)
+        plain = open_session(session)
+        export_movie(alone, reader=plain, start=3.0, stop=3.0, size=(160, 120), progress=False)
+        simple.Delete(plain)
+        with open(self.path("chosen/with_000000.png"), "rb") as a, open(self.path("chosen/alone_000000.png"), "rb") as b:
+            self.assertNotEqual(a.read(), b.read())
         reader.NWBFile = "no-such.nwb"  # changing it reopens the session with the new choice
         reader.UpdatePipeline(3.0)
         errors, warnings = overlay_problems(reader)
