@@ -262,7 +262,7 @@ std::vector<std::int64_t> PresentationFromDecodeOrder(const std::vector<PacketTi
   }
   const bool anyReference = std::any_of(packets.begin(), packets.end(), [](const PacketTimes& p) { return p.NoPts; });
   const bool anyB = std::any_of(packets.begin(), packets.end(), [](const PacketTimes& p) { return !p.NoPts; });
-  if (!anyReference || !anyB || packets.front().NoPts == false) {
+  if (!anyReference || !anyB || !packets.front().NoPts) {
     return {};
   }
   std::vector<std::int64_t> shown(packets.size());

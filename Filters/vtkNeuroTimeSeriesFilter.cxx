@@ -160,8 +160,7 @@ int vtkNeuroTimeSeriesFilter::RequestData(vtkInformation*, vtkInformationVector*
   Internals& in = *this->Internal;
   vtkInformation* outInfo = outputVector->GetInformationObject(0);
   auto* output = vtkMultiBlockDataSet::GetData(outInfo);
-  if (outInfo->Has(vtkStreamingDemandDrivenPipeline::UPDATE_PIECE_NUMBER()) &&
-    outInfo->Get(vtkStreamingDemandDrivenPipeline::UPDATE_PIECE_NUMBER()) > 0)
+  if (vtkStreamingDemandDrivenPipeline::GetUpdatePiece(outInfo) > 0)
   {
     output->Initialize(); // under MPI the charts come from piece 0 alone: ParaView gathers every rank's rows
     return 1;

@@ -129,12 +129,8 @@ int vtkNeuroVideoFilter::RequestUpdateExtent(vtkInformation*, vtkInformationVect
     int whole[6];
     int piece[6];
     inInfo->Get(vtkStreamingDemandDrivenPipeline::WHOLE_EXTENT(), whole);
-    const int number = outInfo->Has(vtkStreamingDemandDrivenPipeline::UPDATE_PIECE_NUMBER())
-      ? outInfo->Get(vtkStreamingDemandDrivenPipeline::UPDATE_PIECE_NUMBER())
-      : 0;
-    const int pieces = outInfo->Has(vtkStreamingDemandDrivenPipeline::UPDATE_NUMBER_OF_PIECES())
-      ? outInfo->Get(vtkStreamingDemandDrivenPipeline::UPDATE_NUMBER_OF_PIECES())
-      : 1;
+    const int number = vtkStreamingDemandDrivenPipeline::GetUpdatePiece(outInfo);
+    const int pieces = vtkStreamingDemandDrivenPipeline::GetUpdateNumberOfPieces(outInfo);
     vtkNew<vtkExtentTranslator> translator;
     translator->PieceToExtentThreadSafe(number, pieces, 0, whole, piece, vtkExtentTranslator::X_SLAB_MODE, 0);
     inInfo->Set(vtkStreamingDemandDrivenPipeline::UPDATE_EXTENT(), piece, 6);

@@ -597,12 +597,8 @@ const neuroplayback::EnvironmentGeometry& vtkNeuroSessionReader::FieldPieceGeome
 {
   Internals& in = *this->Internal;
   const neuroplayback::EnvironmentGeometry& whole = in.Geometry;
-  const int piece = outInfo->Has(vtkStreamingDemandDrivenPipeline::UPDATE_PIECE_NUMBER())
-    ? outInfo->Get(vtkStreamingDemandDrivenPipeline::UPDATE_PIECE_NUMBER())
-    : 0;
-  const int pieces = outInfo->Has(vtkStreamingDemandDrivenPipeline::UPDATE_NUMBER_OF_PIECES())
-    ? outInfo->Get(vtkStreamingDemandDrivenPipeline::UPDATE_NUMBER_OF_PIECES())
-    : 1;
+  const int piece = vtkStreamingDemandDrivenPipeline::GetUpdatePiece(outInfo);
+  const int pieces = vtkStreamingDemandDrivenPipeline::GetUpdateNumberOfPieces(outInfo);
   const neuroplayback::Environment& environment = in.OpenSession->Env();
   const bool grid = vtkImageData::SafeDownCast(whole.Geometry) != nullptr;
   // A grid's piece is the x-slab of the extent ParaView asks for; other layouts split by piece number.
