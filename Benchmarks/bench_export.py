@@ -1,7 +1,7 @@
 """Movie export time: ParaView's Save Animation in one process (save_movie, what a user would otherwise
 pick) against export_movie with 1 and 2 pvbatch workers, interleaved run by run, each in a fresh pvpython.
 
-    PV_PLUGIN_PATH=build/lib/paraview-5.11/plugins/NeuroPlayback xvfb-run -a -s "-screen 0 1280x1024x24" \\
+    PV_PLUGIN_PATH=build/lib/paraview-5.11/plugins/NeuroPlayback xvfb-run -a -s "-noreset -screen 0 1280x1024x24" \\
         pvpython Benchmarks/bench_export.py Data/sample.nsp --seconds 5 --runs 3 --out export.json
 
 Every way writes `seconds` of data time at 1x and 30 fps, 640x480, from 1 s into the session: save_movie

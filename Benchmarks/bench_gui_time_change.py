@@ -6,7 +6,7 @@ In the GUI (one case per process; the script ends the process itself with os._ex
     NEUROPLAYBACK_GUI_BENCH_SESSION=/work/bench-data/np-3600k-50x50.nsp \
     NEUROPLAYBACK_GUI_BENCH_READER=ours \
     PV_PLUGIN_PATH=build/lib/paraview-5.11/plugins/NeuroPlayback \
-    xvfb-run -a -s "-screen 0 1280x1024x24" paraview --dr --script=Benchmarks/bench_gui_time_change.py
+    xvfb-run -a -s "-noreset -screen 0 1280x1024x24" paraview --dr --script=Benchmarks/bench_gui_time_change.py
 
 Environment:
   NEUROPLAYBACK_GUI_BENCH_OUT       JSON results (required; rewritten after every phase)
@@ -349,7 +349,7 @@ def driver():
                 os.remove(stale)
         if args.drop_caches:
             drop_page_cache()
-        command = ["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", args.paraview, "--dr",
+        command = ["xvfb-run", "-a", "-s", "-noreset -screen 0 1280x1024x24", args.paraview, "--dr",
                    "--script=" + os.path.join(HERE, "bench_gui_time_change.py")]
         started = time.time()
         result = monitor(command, stem + ".jsonl", stem + ".log", args.cap, env=env)

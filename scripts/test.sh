@@ -9,8 +9,9 @@ build="${NEUROPLAYBACK_BUILD_DIR:-$root/build}"
 bash "$root/scripts/setup.sh"
 echo; echo "==> Running every test (ctest, under Xvfb when there is no display)"
 cd "$build"
-# One retry: under Xvfb, ParaView intermittently fails XOpenDisplay ("bad X server connection",
-# SIGABRT) before any test code runs. A test that fails twice is a real failure.
+# One retry for a test that fails once; a test that fails twice is a real failure. (The Xvfb that
+# with-display.sh starts runs with -noreset: without it ParaView's display connection was dropped
+# under load, "bad X server connection", and the retry could fail the same way.)
 "$root/Testing/with-display.sh" ctest --output-on-failure -j"$(nproc)" --repeat until-pass:2 "$@"
 
 if [ $# -eq 0 ] && [ "${NEUROPLAYBACK_SKIP_SANITIZERS:-0}" != 1 ]; then
