@@ -110,8 +110,8 @@ def export(session_path, path, times, fps, speed, size, workers, progress, crf, 
     except ValueError:  # not the main thread
         previous_handler = None
     try:
-        # A worker that fails is started again (twice at most): under Xvfb a batch process sometimes fails
-        # to open the display before it renders anything.
+        # A worker that fails is started again (twice at most): under an Xvfb started without -noreset a
+        # batch process can fail to open the display (it connects while Xvfb resets after its last client).
         running = [(launch(first, last), first, last, 1) for first, last in slices]
         shown = -1
         sample = range(0, len(times), max(1, len(times) // 100))

@@ -120,7 +120,8 @@ def run_corpus(paths, folder):
         worker.wait()
         selector.close()
         if not ready:
-            # Under Xvfb pvpython sometimes fails to open the display before any file is read.
+            # A worker that died before reading any file (e.g. no display: an Xvfb without -noreset drops
+            # a client that connects while it resets) is started again, five times at most.
             starts += 1
             time.sleep(1)
             if starts > 5:
