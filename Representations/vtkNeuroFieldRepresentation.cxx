@@ -13,6 +13,7 @@
 #include <vtkDoubleArray.h>
 #include <vtkFieldData.h>
 #include <vtkFloatArray.h>
+#include <vtkIdTypeArray.h>
 #include <vtkIdList.h>
 #include <vtkImageData.h>
 #include <vtkInformation.h>
@@ -21,6 +22,8 @@
 #include <vtkMath.h>
 #include <vtkNew.h>
 #include <vtkObjectFactory.h>
+#include <vtkOpenGLActor.h>
+#include <vtkOpenGLPolyDataMapper.h>
 #include <vtkPVRenderView.h>
 #include <vtkPointData.h>
 #include <vtkPoints.h>
@@ -37,6 +40,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
@@ -51,6 +55,8 @@ const char* const ValuesArray = "BinValues";         // one value per texel, cel
 const char* const HiddenArray = "HiddenTexels";      // 1 where a texel is not drawn (inactive grid bins)
 const char* const TextureSizeArray = "TextureSize";  // the texture's width and height
 const char* const GeometryStampArray = "CellsStamp"; // changes when the cells change
+const char* const OriginalCellIds = "vtkOriginalCellIds";   // ParaView's names, as its geometry filter's
+const char* const OriginalPointIds = "vtkOriginalPointIds";
 
 // What identifies the input's cells: the same numbers mean the same geometry (the reader shallow-copies
 // one geometry per file into every frame's output).
@@ -124,11 +130,11 @@ bool BuildGridQuad(vtkDataSet* input, Cells& cells)
 }
 
 // Any other dataset: each visible cell as its own polygon or line, every vertex carrying the centre of
-// the cell's texel (cell k is texel k of rows TextureWidth long).
-void BuildCellsWithTexels(vtkDataSet* input, Cells& cells)
+// the cell's texel (cell k is texel k of rows `width` long). The input's cell and point ids go with them,
+// under ParaView's names, so that a hardware selection names the input's cells and points.
+void BuildCellsWithTexels(vtkDataSet* input, Cells& cells, int width = vtkNeuroFieldRepresentation::TextureWidth)
 {
   const vtkIdType count = input->GetNumberOfCells();
-  const int width = vtkNeuroFieldRepresentation::TextureWidth;
   const int height = static_cast<int>(std::max<vtkIdType>(1, (count + width - 1) / width));
   vtkUnsignedCharArray* ghosts = input->GetCellGhostArray();
   vtkNew<vtkPoints> points;
@@ -137,6 +143,9 @@ void BuildCellsWithTexels(vtkDataSet* input, Cells& cells)
   tcoords->SetNumberOfComponents(2);
   vtkNew<vtkCellArray> polys;
   vtkNew<vtkCellArray> lines;
+  vtkNew<vtkIdTypeArray> pointIds;
+  pointIds->SetName(OriginalPointIds);
+  std::vector<vtkIdType> lineIds, polyIds;
   vtkNew<vtkIdList> ids;
   for (vtkIdType cell = 0; cell < count; ++cell)
   {
@@ -162,21 +171,99 @@ void BuildCellsWithTexels(vtkDataSet* input, Cells& cells)
     const float texel[2] = { static_cast<float>((static_cast<double>(cell % width) + 0.5) / width),
       static_cast<float>((static_cast<double>(cell / width) + 0.5) / height) };
     vtkCellArray* target = dimension == 1 ? lines.Get() : polys.Get();
+    (dimension == 1 ? lineIds : polyIds).push_back(cell);
     target->InsertNextCell(static_cast<int>(n));
     for (vtkIdType k = 0; k < n; ++k)
     {
       target->InsertCellPoint(points->InsertNextPoint(input->GetPoint(ids->GetId(k))));
       tcoords->InsertNextTuple(texel);
+      pointIds->InsertNextValue(ids->GetId(k));
     }
   }
+  // VTK numbers a polydata's lines before its polygons.
+  vtkNew<vtkIdTypeArray> cellIds;
+  cellIds->SetName(OriginalCellIds);
+  cellIds->SetNumberOfTuples(static_cast<vtkIdType>(lineIds.size() + polyIds.size()));
+  std::copy(polyIds.begin(), polyIds.end(), std::copy(lineIds.begin(), lineIds.end(), cellIds->GetPointer(0)));
   cells.Geometry = vtkSmartPointer<vtkPolyData>::New();
   cells.Geometry->SetPoints(points);
   cells.Geometry->SetPolys(polys);
   cells.Geometry->SetLines(lines);
   cells.Geometry->GetPointData()->SetTCoords(tcoords);
+  cells.Geometry->GetPointData()->AddArray(pointIds);
+  cells.Geometry->GetCellData()->AddArray(cellIds);
   cells.TextureSize[0] = width;
   cells.TextureSize[1] = height;
 }
+
+// The grid's bins as their own cells, for a hardware selection: rebuilt on the rendering side from the
+// quad's bounds and the texture's layout, so no second geometry is delivered on every frame.
+vtkSmartPointer<vtkPolyData> GridBinCells(const double bounds[6], int nx, int ny, vtkUnsignedCharArray* hidden)
+{
+  vtkNew<vtkImageData> grid;
+  grid->SetDimensions(nx + 1, ny + 1, 1);
+  grid->SetOrigin(bounds[0], bounds[2], bounds[4]);
+  grid->SetSpacing((bounds[1] - bounds[0]) / nx, (bounds[3] - bounds[2]) / ny, 1.0);
+  if (hidden && hidden->GetNumberOfTuples() == static_cast<vtkIdType>(nx) * ny)
+  {
+    vtkUnsignedCharArray* ghosts = grid->AllocateCellGhostArray();
+    for (vtkIdType k = 0; k < hidden->GetNumberOfTuples(); ++k)
+    {
+      ghosts->SetValue(k, hidden->GetValue(k) ? vtkDataSetAttributes::HIDDENCELL : 0);
+    }
+  }
+  Cells cells;
+  BuildCellsWithTexels(grid, cells, nx);
+  return cells.Geometry;
+}
+
+// Draws the field. In a hardware-selection render it draws the bins' own cells instead of a grid's one
+// quad, so that a pick names the bin (ParaView's Select Cells, Hover Cells, Find Data).
+class vtkNeuroFieldActor : public vtkOpenGLActor
+{
+public:
+  static vtkNeuroFieldActor* New();
+  vtkTypeMacro(vtkNeuroFieldActor, vtkOpenGLActor)
+
+  std::function<vtkMapper*()> SelectionMapper; // null result: select with the drawing mapper
+
+  int RenderOpaqueGeometry(vtkViewport* viewport) override
+  {
+    auto* renderer = vtkRenderer::SafeDownCast(viewport);
+    vtkMapper* selection =
+      renderer && renderer->GetSelector() && this->SelectionMapper ? this->SelectionMapper() : nullptr;
+    return this->With(selection, [&]() { return this->Superclass::RenderOpaqueGeometry(viewport); });
+  }
+
+  // After the selection render: the mapper that drew it turns its primitives into the input's ids.
+  void ProcessSelectorPixelBuffers(vtkHardwareSelector* selector, std::vector<unsigned int>& offsets) override
+  {
+    vtkMapper* selection = this->SelectionMapper ? this->SelectionMapper() : nullptr;
+    this->With(selection, [&]() {
+      this->Superclass::ProcessSelectorPixelBuffers(selector, offsets);
+      return 0;
+    });
+  }
+
+protected:
+  template <typename Work>
+  int With(vtkMapper* mapper, Work work)
+  {
+    if (!mapper)
+    {
+      return work();
+    }
+    vtkMapper* drawing = this->Mapper; // swapped without SetMapper: nothing is marked modified
+    this->Mapper = mapper;
+    const int result = work();
+    this->Mapper = drawing;
+    return result;
+  }
+
+  vtkNeuroFieldActor() = default;
+  ~vtkNeuroFieldActor() override = default;
+};
+vtkStandardNewMacro(vtkNeuroFieldActor);
 
 } // namespace
 
@@ -193,7 +280,11 @@ struct vtkNeuroFieldRepresentation::Internals
   vtkNew<vtkPolyData> Drawn; // the mapper's input: changed only when the delivered cells' stamp changes
   double DrawnStamp = -1.0;
   vtkNew<vtkPolyDataMapper> Mapper;
-  vtkNew<vtkActor> Actor;
+  vtkNew<vtkNeuroFieldActor> Actor;
+  int DrawnTexture[2] = { 0, 0 }; // the delivered texture layout, and the hidden texels
+  vtkSmartPointer<vtkUnsignedCharArray> DrawnHidden;
+  vtkNew<vtkPolyDataMapper> SelectionMapper; // a grid's bins as cells, built at the first selection
+  double SelectionStamp = -1.0;
   neuroplayback::PieceClip Clip; // under MPI, this rank's slab
   vtkNew<vtkTexture> Texture;
   vtkNew<vtkImageData> Colors;
@@ -214,7 +305,10 @@ vtkNeuroFieldRepresentation::vtkNeuroFieldRepresentation()
   Internals& in = *this->Internal;
   in.Mapper->ScalarVisibilityOff();
   in.Mapper->SetInputData(in.Drawn);
+  in.SelectionMapper->ScalarVisibilityOff();
+  this->SetArrayIdNames(nullptr, nullptr);
   in.Actor->SetMapper(in.Mapper);
+  in.Actor->SelectionMapper = [this]() { return this->GridSelectionMapper(); };
   in.Texture->InterpolateOff();
   in.Texture->RepeatOff();
   in.Texture->EdgeClampOn();
@@ -406,13 +500,45 @@ int vtkNeuroFieldRepresentation::ProcessViewRequest(
       in.DrawnStamp = delivered;
     }
     this->UpdateTexture(piece ? piece->GetFieldData() : nullptr);
-    in.Clip.Apply(piece, { in.Mapper.Get() });
+    in.Clip.Apply(piece, { in.Mapper.Get(), in.SelectionMapper.Get() });
     if (auto* view = vtkPVRenderView::SafeDownCast(this->GetView()))
     {
       neuroplayback::DrawBottomToTop(view->GetRenderer()); // what blends over the field comes after it
     }
   }
   return 1;
+}
+
+vtkMapper* vtkNeuroFieldRepresentation::GridSelectionMapper()
+{
+  Internals& in = *this->Internal;
+  // Other layouts draw their bins' own cells, with the input's ids: they select as drawn.
+  if (in.Drawn->GetNumberOfCells() == 0 || in.Drawn->GetCellData()->GetArray(OriginalCellIds) ||
+    in.DrawnTexture[0] < 1 || in.DrawnTexture[1] < 1)
+  {
+    return nullptr;
+  }
+  if (in.SelectionStamp != in.DrawnStamp)
+  {
+    in.SelectionMapper->SetInputData(
+      GridBinCells(in.Drawn->GetBounds(), in.DrawnTexture[0], in.DrawnTexture[1], in.DrawnHidden));
+    in.SelectionStamp = in.DrawnStamp;
+  }
+  return in.SelectionMapper;
+}
+
+void vtkNeuroFieldRepresentation::SetArrayIdNames(const char* pointArray, const char* cellArray)
+{
+  // As ParaView's own representations: a selection reports these arrays' values (the input's ids, or
+  // another array ParaView asks for).
+  for (vtkPolyDataMapper* mapper : { this->Internal->Mapper.Get(), this->Internal->SelectionMapper.Get() })
+  {
+    if (auto* opengl = vtkOpenGLPolyDataMapper::SafeDownCast(mapper))
+    {
+      opengl->SetPointIdArrayName(pointArray ? pointArray : OriginalPointIds);
+      opengl->SetCellIdArrayName(cellArray ? cellArray : OriginalCellIds);
+    }
+  }
 }
 
 void vtkNeuroFieldRepresentation::UpdateTexture(vtkFieldData* fields)
@@ -428,6 +554,9 @@ void vtkNeuroFieldRepresentation::UpdateTexture(vtkFieldData* fields)
   }
   const int width = size->GetValue(0);
   const int height = size->GetValue(1);
+  in.DrawnTexture[0] = width;
+  in.DrawnTexture[1] = height;
+  in.DrawnHidden = hidden;
   const vtkIdType count = static_cast<vtkIdType>(width) * height;
   const bool solid = !texels || !in.LookupTable || texels->GetNumberOfTuples() != count;
   const bool changed = solid ? !in.MappedSolid || in.Colors->GetMTime() < in.SolidColorTime
@@ -491,6 +620,7 @@ bool vtkNeuroFieldRepresentation::AddToView(vtkView* view)
     return false;
   }
   renderView->GetRenderer()->AddActor(this->Internal->Actor);
+  renderView->RegisterPropForHardwareSelection(this, this->Internal->Actor);
   return this->Superclass::AddToView(view);
 }
 
@@ -502,6 +632,7 @@ bool vtkNeuroFieldRepresentation::RemoveFromView(vtkView* view)
     return false;
   }
   renderView->GetRenderer()->RemoveActor(this->Internal->Actor);
+  renderView->UnRegisterPropForHardwareSelection(this, this->Internal->Actor);
   return this->Superclass::RemoveFromView(view);
 }
 

@@ -12,7 +12,8 @@
  * It is the "Neuro Field" type of ParaView's own display (an extension of GeometryRepresentation and
  * UniformGridRepresentation), so the colour map, its editor, the colour legend, opacity and visibility
  * are ParaView's. Cell data only: the reader's fields are one value per bin. Hidden (ghost) cells, the
- * inactive bins of a grid, are not drawn.
+ * inactive bins of a grid, are not drawn. Selection (Select Cells/Points On, Hover, Find Data) names the
+ * input's bins: a grid is drawn as its bins' cells for the selection render only.
  */
 #ifndef vtkNeuroFieldRepresentation_h
 #define vtkNeuroFieldRepresentation_h
@@ -23,6 +24,7 @@
 #include <memory>
 
 class vtkFieldData;
+class vtkMapper;
 class vtkScalarsToColors;
 
 class NEUROPLAYBACKREPRESENTATIONS_EXPORT vtkNeuroFieldRepresentation : public vtkPVDataRepresentation
@@ -55,6 +57,9 @@ public:
 
   int ProcessViewRequest(vtkInformationRequestKey* request, vtkInformation* inInfo, vtkInformation* outInfo) override;
 
+  /// The arrays whose values a hardware selection reports (null: the input's cell and point ids).
+  void SetArrayIdNames(const char* pointArray, const char* cellArray) override;
+
 protected:
   vtkNeuroFieldRepresentation();
   ~vtkNeuroFieldRepresentation() override;
@@ -67,6 +72,8 @@ protected:
 private:
   // Maps the delivered values (or the solid colour) into the texture, when they or the colour map changed.
   void UpdateTexture(vtkFieldData* fields);
+  // What a hardware selection draws for a grid (its bins as cells); null for the other layouts.
+  vtkMapper* GridSelectionMapper();
   vtkNeuroFieldRepresentation(const vtkNeuroFieldRepresentation&) = delete;
   void operator=(const vtkNeuroFieldRepresentation&) = delete;
 

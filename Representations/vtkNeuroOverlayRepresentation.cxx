@@ -408,7 +408,13 @@ bool UpdateLegend(vtkFieldData* fields, vtkDataObjectTree* shapes, vtkLegendBoxA
   {
     double grey[3] = { 0.8, 0.8, 0.8 };
     const std::string more = "... " + std::to_string(count - shown) + " more";
-    legend->SetEntry(static_cast<int>(shown), static_cast<vtkPolyData*>(nullptr), more.c_str(), grey);
+    // A symbol that draws nothing (one point, no cell), not none: VTK prints "Symbol is not defined" on
+    // stdout for an entry without one, and an empty symbol is an error of its transform filter.
+    vtkNew<vtkPoints> origin;
+    origin->InsertNextPoint(0.0, 0.0, 0.0);
+    vtkNew<vtkPolyData> noSymbol;
+    noSymbol->SetPoints(origin);
+    legend->SetEntry(static_cast<int>(shown), noSymbol.Get(), more.c_str(), grey);
   }
   // The box grows with its entries (the text is scaled to fit it), so small views stay readable.
   const double height = std::min(0.05 * static_cast<double>(shown + (count > shown ? 1 : 0)), 0.45);

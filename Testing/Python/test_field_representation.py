@@ -1,6 +1,7 @@
 """pvpython: the "Neuro Field" display (the bins built once, a colour texture per frame) draws what
 ParaView's Surface display draws, pixel for pixel, on every layout, and follows every colour-map edit a
-user makes (preset, range, log scale, NaN colour, opacity, solid colour, another array)."""
+user makes (preset, range, log scale, NaN colour, opacity, solid colour, another array), and selecting on it
+names the same bins as selecting on Surface."""
 import os
 import sys
 import tempfile
@@ -128,6 +129,46 @@ class FieldRepresentationTest(unittest.TestCase):
         lut.NanColor = [1.0, 0.0, 0.0]
         ours = self.assert_same_as_surface(view, display, "NaN bins")
         self.assertTrue(np.any(np.all(ours == [255, 0, 0], axis=2)), "NaN bins are drawn in the NaN colour")
+
+    def selected(self, reader, view, kind, rectangle):
+        select = simple.SelectSurfaceCells if kind == "cells" else simple.SelectSurfacePoints
+        select(Rectangle=rectangle, View=view)
+        extracted = simple.ExtractSelection(Input=reader)
+        data = simple.servermanager.Fetch(extracted)
+        attributes = data.GetCellData() if kind == "cells" else data.GetPointData()
+        ids = attributes.GetArray("vtkOriginalCellIds" if kind == "cells" else "vtkOriginalPointIds")
+        simple.Delete(extracted)
+        return sorted(vtk_to_numpy(ids).tolist()) if ids else []
+
+    def test_selecting_bins_names_the_bins_surface_names(self):
+        # The whole view, a box, and one pixel (a pick): cells and points, on every layout.
+        rectangles = ([0, 0, 399, 319], [100, 100, 180, 160], [200, 150, 200, 150])
+        for layout in LAYOUTS:
+            with self.subTest(layout=layout):
+                reader, view, display = self.open(layout)
+                for kind in ("cells", "points"):
+                    for rectangle in rectangles:
+                        display.Representation = "Neuro Field"
+                        simple.Render(view)
+                        ours = self.selected(reader, view, kind, rectangle)
+                        if kind == "cells" and layout == "grid" and rectangle == rectangles[2]:
+                            # The drawn selection: ParaView's highlight over the picked bin.
+                            picture = self.shoot(view, display, "Neuro Field")
+                            self.assertTrue(np.any(np.all(picture == [255, 0, 255], axis=2)), "the highlight is drawn")
+                        simple.ClearSelection(reader)
+                        display.Representation = "Surface"
+                        simple.Render(view)
+                        surface = self.selected(reader, view, kind, rectangle)
+                        simple.ClearSelection(reader)
+                        self.assertEqual(ours, surface, f"{kind} in {rectangle}")
+                        if layout != "track":  # a track's lines are thinner than the box
+                            self.assertTrue(ours, f"{kind} in {rectangle}: nothing selected")
+                    if layout == "grid" and kind == "cells":
+                        everything = self.selected(reader, view, kind, rectangles[0])
+                        simple.ClearSelection(reader)
+                        self.assertEqual(len(everything), 20 * 15 - 3, "every active bin, no hidden one")
+                        self.assertFalse({0, 299, 150} & set(everything), "inactive bins are never selected")
+                delete_pipeline()
 
 
 if __name__ == "__main__":
