@@ -8,6 +8,7 @@
 #include "pqNeuroMovieExport.h"
 #include "pqNeuroPlaybackBehavior.h"
 #include "pqNeuroPythonPackage.h"
+#include "pqNeuroReaderQuery.h"
 #include "pqNeuroSessionStyleBehavior.h"
 #include "vtkNeuroPlaybackCue.h"
 #include "vtkNeuroSessionInformation.h"
@@ -50,20 +51,6 @@ constexpr int RealTimeIndex = 3;
 vtkSMProxy* CueReader(vtkSMProxy* cue)
 {
   return cue ? vtkSMPropertyHelper(cue, "Session").GetAsProxy() : nullptr;
-}
-
-// One question to the reader through its Query / QueryResult properties (as the Python helpers ask).
-QStringList AskReader(vtkSMProxy* reader, const std::string& query)
-{
-  static unsigned long nonce = 0; // a fresh nonce, so the same question twice reaches the reader
-  vtkSMPropertyHelper(reader, "Query").Set(("#toolbar" + std::to_string(++nonce) + "\t" + query).c_str());
-  reader->UpdateVTKObjects();
-  reader->UpdatePropertyInformation(reader->GetProperty("QueryResult"));
-  const char* answer = vtkSMPropertyHelper(reader, "QueryResult").GetAsString();
-  const QStringList fields = QString::fromUtf8(answer ? answer : "").split('\t');
-  vtkSMPropertyHelper(reader, "Query").Set("");
-  reader->UpdateVTKObjects();
-  return fields;
 }
 }
 
@@ -314,7 +301,7 @@ void pqNeuroPlaybackToolbar::jumpToEvent(int direction)
   }
   const std::string query = std::string("navigate\t") + (direction > 0 ? "next" : "previous") + "\tevent\t\t" +
     QString::number(scene->getAnimationTime(), 'g', 17).toStdString();
-  const QStringList answer = AskReader(reader, query);
+  const QStringList answer = pqNeuroAskReader(reader, query);
   if (answer.value(0) == "ok")
   {
     scene->setAnimationTime(answer.value(1).toDouble());

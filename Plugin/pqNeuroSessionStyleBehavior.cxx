@@ -1,5 +1,7 @@
 #include "pqNeuroSessionStyleBehavior.h"
 
+#include "pqNeuroArenaFraming.h"
+
 #include <cstdlib>
 
 #include <pqActiveObjects.h>
@@ -158,7 +160,9 @@ void pqNeuroSessionStyleBehavior::applyStyle(pqDataRepresentation* representatio
       vtkSMPropertyHelper(viewProxy, "LODThreshold").Set(1e9);
       vtkSMPropertyHelper(viewProxy, "OrientationAxesVisibility").Set(0);
       renderView->getProxy()->UpdateVTKObjects();
-      renderView->resetDisplay();
+      // The arena fills the view (ParaView's reset fits a bounding sphere: a flat arena a quarter of it),
+      // and stays fitted when the charts take their share of the window, until the user moves the camera.
+      pqNeuroArenaFraming::keepFramed(renderView, source);
     }
     view->render();
   }

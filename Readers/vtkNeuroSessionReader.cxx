@@ -890,22 +890,45 @@ void vtkNeuroSessionReader::FillOverlays(vtkInformationVector* outputVector, std
     output->GetMetaData(static_cast<unsigned int>(b))->Set(vtkCompositeDataSet::NAME(), block.Name.c_str());
   }
 
-  const std::string readout = this->TimeSeriesReadout(frameTime);
-  std::ostringstream text;
-  text.setf(std::ios::fixed);
-  text.precision(3);
-  text << "t = " << frameTime << " s    frame " << frame << " / " << (this->NumberOfFrames - 1) << readout;
+  const std::string text = this->AnnotationText(frameTime, frame);
   // The overlay display draws the same text itself (ParaView's text display re-rasterises it at -O0).
   vtkNew<vtkStringArray> overlayText;
   overlayText->SetName("Annotation");
-  overlayText->InsertNextValue(text.str());
+  overlayText->InsertNextValue(text);
   output->GetFieldData()->AddArray(overlayText);
   auto* annotation = vtkTable::GetData(outputVector, AnnotationPort);
   vtkNew<vtkStringArray> column;
   column->SetName("Text");
-  column->InsertNextValue(text.str());
+  column->InsertNextValue(text);
   annotation->Initialize();
   annotation->AddColumn(column);
+}
+
+std::string vtkNeuroSessionReader::AnnotationText(double frameTime, std::int64_t frame)
+{
+  std::ostringstream text;
+  text.setf(std::ios::fixed);
+  text.precision(3);
+  text << "t = " << frameTime << " s    frame " << frame << " / " << (this->NumberOfFrames - 1)
+       << this->TimeSeriesReadout(frameTime);
+  return text.str();
+}
+
+void vtkNeuroSessionReader::AnnotationBox(double fontPixels, double& width, double& height)
+{
+  // The longest first line (the last frame's time and number) over the readout's lines, drawn in a
+  // monospace font: 0.6 em a character, 1.2 em a line, 6 px from the corner plus the outline's pad.
+  const std::string text = this->AnnotationText(this->TimeRange[1], std::max<std::int64_t>(0, this->NumberOfFrames - 1));
+  std::size_t lines = 0, longest = 0;
+  for (std::size_t start = 0; start <= text.size();)
+  {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    longest = std::max(longest, end - start);
+    ++lines;
+    start = end + 1;
+  }
+  width = 6.0 + 4.0 + 0.6 * fontPixels * static_cast<double>(longest);
+  height = 6.0 + 4.0 + 1.2 * fontPixels * static_cast<double>(lines);
 }
 
 std::string vtkNeuroSessionReader::TimeSeriesReadout(double frameTime)

@@ -165,6 +165,10 @@ private:
   void FillOverlays(vtkInformationVector* outputVector, std::int64_t frame, double frameTime);
   // The time series' values at frameTime, one "label: value" line each, for the annotation.
   std::string TimeSeriesReadout(double frameTime);
+  // The annotation drawn at the top left: time, frame and the readout's lines.
+  std::string AnnotationText(double frameTime, std::int64_t frame);
+  // Its largest box on screen, in pixels, at this font size (what a view's framing keeps clear).
+  void AnnotationBox(double fontPixels, double& width, double& height);
   std::string AnswerQuery(const std::vector<std::string>& parts);
 
   char* FileName = nullptr;

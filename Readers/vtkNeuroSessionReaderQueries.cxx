@@ -189,12 +189,16 @@ std::string vtkNeuroSessionReader::AnswerQuery(const std::vector<std::string>& p
     }
     return answer;
   }
-  if (what == "frame" && parts.size() == 3)
+  if (what == "frame" && (parts.size() == 3 || parts.size() == 4))
   {
-    // The bounds a render view of this many pixels fits on screen to show the arena (ViewFraming.h).
+    // The bounds a render view of this many pixels fits on screen to show the arena (ViewFraming.h),
+    // clear of the annotation drawn at this font size in pixels (the overlay display's, 16 by default).
     const double* a = this->ArenaBounds;
+    const double fontPixels = parts.size() == 4 ? ParseNumber(parts[3], "annotation font size") : 16.0;
+    neuroplayback::ScreenText annotation;
+    this->AnnotationBox(fontPixels, annotation.Width, annotation.Height);
     const neuroplayback::Bounds2D framed = neuroplayback::FrameArena(neuroplayback::Bounds2D{ a[0], a[1], a[2], a[3] },
-      ParseNumber(parts[1], "view width"), ParseNumber(parts[2], "view height"));
+      ParseNumber(parts[1], "view width"), ParseNumber(parts[2], "view height"), annotation);
     const double z = a[4];
     return "ok\t" + Number(framed.X0) + "\t" + Number(framed.X1) + "\t" + Number(framed.Y0) + "\t" +
       Number(framed.Y1) + "\t" + Number(z) + "\t" + Number(z);

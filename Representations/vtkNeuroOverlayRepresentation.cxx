@@ -787,6 +787,7 @@ void vtkNeuroOverlayRepresentation::DrawTextLayers(vtkDataObject* markers)
   in.LegendHasEntries = UpdateLegend(fields, vtkDataObjectTree::SafeDownCast(in.Shapes->GetOutputDataObject(0)),
     in.Legend, in.LegendText);
   in.Legend->SetVisibility(in.LegendHasEntries && this->GetVisibility());
+  this->PlaceLegendClearOfText();
   if (!in.Text || in.TextFontSize != this->AnnotationFontSize)
   {
     in.Text = std::make_unique<neuroplayback::RasterText>(in.Font, this->AnnotationFontSize);
@@ -811,6 +812,25 @@ void vtkNeuroOverlayRepresentation::DrawTextLayers(vtkDataObject* markers)
   in.TextImage->Modified();
   // The image's lower left corner, so that its top sits 6 px under the view's upper left corner.
   in.TextActor->GetPositionCoordinate()->SetValue(6.0, -6.0 - height);
+  this->PlaceLegendClearOfText();
+}
+
+void vtkNeuroOverlayRepresentation::PlaceLegendClearOfText()
+{
+  // The legend's top right corner sits under the annotation when a narrow view has the text reach it.
+  Internals& in = *this->Internal;
+  auto* view = vtkPVRenderView::SafeDownCast(this->GetView());
+  const int* size = view ? view->GetRenderer()->GetSize() : nullptr;
+  if (!size || size[0] < 1 || size[1] < 1)
+  {
+    return;
+  }
+  int dims[3] = { 0, 0, 0 };
+  in.TextImage->GetDimensions(dims);
+  const bool reaches = in.TextActor->GetVisibility() && 6.0 + dims[0] > 0.79 * size[0];
+  const double top = reaches ? std::max(0.5, 1.0 - (12.0 + dims[1]) / size[1]) : 0.97;
+  const double height = in.Legend->GetPosition2()[1];
+  in.Legend->SetPosition(0.79, top - height);
 }
 
 bool vtkNeuroOverlayRepresentation::AddToView(vtkView* view)

@@ -109,6 +109,8 @@ private:
   // Draws the annotation and the event legend carried by the delivered markers layer (each redrawn only
   // when it changed), so they appear wherever the view renders, client or server.
   void DrawTextLayers(vtkDataObject* markers);
+  // Moves the legend under the annotation where the text would reach it.
+  void PlaceLegendClearOfText();
   vtkNeuroOverlayRepresentation(const vtkNeuroOverlayRepresentation&) = delete;
   void operator=(const vtkNeuroOverlayRepresentation&) = delete;
 

@@ -528,7 +528,10 @@ def frame_arena(view, reader):
     simple = _simple()
     simple.ResetCamera(view)  # ParaView's reset first: clipping range and display
     width, height = view.ViewSize
-    view.SMProxy.ResetCamera([float(v) for v in _query(reader, "frame", int(width), int(height))], True)
+    overlays = simple.servermanager.GetRepresentation(simple.OutputPort(reader, 1), view)
+    font = overlays.GetPropertyValue("AnnotationFontSize") if overlays and overlays.GetProperty("AnnotationFontSize") else 16
+    bounds = _query(reader, "frame", int(width), int(height), int(font))
+    view.SMProxy.ResetCamera([float(v) for v in bounds], True)
     simple.Render(view)
 
 

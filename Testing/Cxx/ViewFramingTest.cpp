@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+
 using neuroplayback::Bounds2D;
 using neuroplayback::FrameArena;
 
@@ -52,4 +55,19 @@ TEST(ViewFraming, DegenerateInputsGiveFiniteBounds)
   const Bounds2D track = FrameArena(Bounds2D{ 0, 200, 0, 0 }, 800, 600); // a straight 1-D track
   EXPECT_LT(track.Y0, 0.0);
   EXPECT_GT(track.Y1, 0.0);
+}
+
+TEST(ViewFraming, ASmallViewKeepsTheAnnotationsLinesAndTheColourLegendInPixelsClear)
+{
+  // 300 x 300 pixels, four annotation lines of a 16 px font (87 px high, 250 px wide).
+  const Bounds2D arena{ 0, 100, 0, 60 };
+  const Bounds2D framed = FrameArena(arena, 300, 300, neuroplayback::ScreenText{ 250, 87 });
+  const double scale = std::min(300 / (framed.X1 - framed.X0), 300 / (framed.Y1 - framed.Y0));
+  const double left = 0.5 * (300 - scale * (framed.X1 - framed.X0));
+  const double top = 0.5 * (300 - scale * (framed.Y1 - framed.Y0)) + (framed.Y1 - arena.Y1) * scale;
+  EXPECT_GE(top, 87.0 - 1e-6);                                  // under the annotation's last line
+  EXPECT_LE(left + (arena.X1 - framed.X0) * scale, 200.0 + 1e-6); // left of the colour legend's 100 px
+  // Just clear, not smaller than it must be: the arena touches one of the two limits.
+  EXPECT_TRUE(std::abs(top - 87.0 - 0.03 * 100 * scale) < 1.0 ||
+              std::abs(left + (arena.X1 + 3.0 - framed.X0) * scale - 200.0) < 1.0);
 }
