@@ -16,6 +16,7 @@ Environment:
                                     sphere (a static Sphere source, scene 0..session end), empty (no source)
   NEUROPLAYBACK_GUI_BENCH_CHANGES   number of time changes (default 50)
   NEUROPLAYBACK_GUI_BENCH_SEED      random seed for the times (default 1)
+  NEUROPLAYBACK_GUI_BENCH_NWB       an NWB file opened with the session (ours only; its overlays too)
   NEUROPLAYBACK_GUI_BENCH_PROGRESS  optional JSON-lines progress file (used by the driver for its cap)
   NEUROPLAYBACK_GUI_BENCH_REPRESENTATION, NEUROPLAYBACK_GUI_BENCH_NO_SCALAR_BAR
                                     diagnostics only: force a representation ("Slice", ...) / hide the bar
@@ -138,7 +139,7 @@ def gui_main():
 
         start = begin("open")
         if kind == "ours":
-            reader = open_session(path)
+            reader = open_session(path, nwb=os.environ.get("NEUROPLAYBACK_GUI_BENCH_NWB") or None)
             results["registered_by_benchmark"] = register_pipeline_proxy(reader, os.path.basename(path))
         elif kind in ("stock", "rangeonly"):
             reader = constructors["StockTimestepsSessionReader"](FileName=path,

@@ -243,6 +243,9 @@ bool vtkNeuroSessionReader::EnsureSession()
   }
   in = Internals{};
   this->LastError.clear();
+  // Stages of the open in ParaView's progress bar (shown when the open runs inside an update, e.g. Apply).
+  this->SetProgressText("Checking the session file");
+  this->UpdateProgress(0.0);
   if (!this->GuardFirstOpen(file))
   {
     in.FailedKey = key;
@@ -251,7 +254,11 @@ bool vtkNeuroSessionReader::EnsureSession()
   try
   {
     const std::size_t cacheBytes = static_cast<std::size_t>(this->CacheSizeMB) << 20;
+    this->SetProgressText(this->NWBFileName.empty() ? "Opening the session" : "Opening the session and its NWB file");
+    this->UpdateProgress(0.2);
     std::unique_ptr<Session> session = Session::Open(file, cacheBytes, this->NWBFileName);
+    this->SetProgressText("Building the environment and the colour ranges");
+    this->UpdateProgress(0.7);
     in.Geometry = neuroplayback::BuildEnvironmentGeometry(session->Env());
     for (std::size_t i = 0; i < session->Fields().size(); ++i)
     {
@@ -273,6 +280,8 @@ bool vtkNeuroSessionReader::EnsureSession()
         in.Ranges.push_back(neuroplayback::EstimateRange(stream));
       }
     }
+    this->UpdateProgress(1.0);
+    this->SetProgressText(nullptr);
     in.OpenedFile = file;
     in.OpenedExact = this->ExactColorRange;
     in.OpenedCacheSizeMB = this->CacheSizeMB;
