@@ -342,8 +342,16 @@ class NwbTest(unittest.TestCase):
         simple.Delete(plain)
         with open(self.path("chosen/with_000000.png"), "rb") as a, open(self.path("chosen/alone_000000.png"), "rb") as b:
             self.assertNotEqual(a.read(), b.read())
-        reader.NWBFile = "no-such.nwb"  # changing it reopens the session with the new choice
+        # Changing it reopens the session with the new choice, its stages shown in ParaView's progress bar.
+        stages = []
+        algorithm = reader.GetClientSideObject()
+        tag = algorithm.AddObserver("ProgressEvent", lambda o, e: stages.append(o.GetProgressText()))
+        reader.NWBFile = "no-such.nwb"
         reader.UpdatePipeline(3.0)
+        algorithm.RemoveObserver(tag)
+        opening = [text for text in stages if text]
+        self.assertEqual(opening[:3], ["Checking the session file", "Opening the session and its NWB file",
+                                       "Building the environment and the colour ranges"])
         errors, warnings = overlay_problems(reader)
         self.assertEqual(len(warnings), 1)
         self.assertIn("named by the reader's NWB File property = 'no-such.nwb' does not exist", warnings[0])
