@@ -371,6 +371,9 @@ struct VideoDecoder::Impl {
   bool SeekFromStart = false;
   std::int64_t AcceptFromPts = std::numeric_limits<std::int64_t>::min();
   std::int64_t DecodedUpTo = -1; // last frame that came out of the decoder since the seek
+  // Highest time stamp of a packet sent with its non-reference frames discarded since the seek: a
+  // read-ahead that stopped early may have skipped frames a later request wants (it then seeks).
+  std::int64_t DiscardedUpToPts = std::numeric_limits<std::int64_t>::min();
 
   // Decoded frames (CacheMutex; taken after DecoderMutex when both are needed).
   mutable std::mutex CacheMutex;
@@ -782,7 +785,7 @@ std::size_t VideoDecoder::Impl::KeyAtOrBefore(std::int64_t frame) const {
 }
 
 bool VideoDecoder::Impl::NeedSeek(std::int64_t first) const {
-  if (!Positioned || DecodedUpTo >= first) {
+  if (!Positioned || DecodedUpTo >= first || Pts[static_cast<std::size_t>(first)] <= DiscardedUpToPts) {
     return true;
   }
   const std::int64_t key = FirstFrameAtOrAfter(KeyPts[KeyAtOrBefore(first)]);
@@ -815,6 +818,7 @@ void VideoDecoder::Impl::SeekTo(std::int64_t first, int stepsBack) {
   PacketPending = false;
   SeekStepsBack = stepsBack;
   AcceptFromPts = std::numeric_limits<std::int64_t>::min();
+  DiscardedUpToPts = std::numeric_limits<std::int64_t>::min();
   DecodedUpTo = SeekFromStart ? -1 : FirstFrameAtOrAfter(target) - 1;
 }
 
@@ -951,6 +955,9 @@ RgbFrame VideoDecoder::Impl::DecodeRange(std::int64_t first, std::int64_t last, 
       // Reference-free frames before the ones we keep need not be decoded at all.
       const std::int64_t packetPts = Packet->pts != AV_NOPTS_VALUE ? Packet->pts : Packet->dts;
       Codec->skip_frame = packetPts != AV_NOPTS_VALUE && packetPts < keepPts ? AVDISCARD_NONREF : AVDISCARD_DEFAULT;
+      if (Codec->skip_frame == AVDISCARD_NONREF) {
+        DiscardedUpToPts = std::max(DiscardedUpToPts, packetPts);
+      }
     }
     const int sent = avcodec_send_packet(Codec.get(), Packet.get());
     if (sent == AVERROR(EAGAIN)) {
