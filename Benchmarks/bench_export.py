@@ -1,10 +1,13 @@
 """Movie export time: ParaView's Save Animation in one process (save_movie, what a user would otherwise
-pick) against export_movie with 1 and 2 pvbatch workers, interleaved run by run, each in a fresh pvpython.
+pick) against export_movie with 1 and 2 pvbatch workers (capturing the render directly and encoding beside
+the workers; "-after": encoding once they are done; "-screenshot": also capturing through a PNG screenshot,
+the previous way), interleaved run by run, each in a fresh pvpython.
 
     PV_PLUGIN_PATH=build/lib/paraview-5.11/plugins/NeuroPlayback xvfb-run -a -s "-noreset -screen 0 1280x1024x24" \\
         pvpython Benchmarks/bench_export.py Data/sample.nsp --seconds 5 --runs 3 --out export.json
 
-Every way writes `seconds` of data time at 1x and 30 fps, 640x480, from 1 s into the session: save_movie
+Every way writes `seconds` of data time at `speed` (1x by default) and 30 fps, 640x480, from 1 s into the
+session (--seconds 8 --speed 0.133333 makes a 60 s movie of 1,801 frames from the 10 s sample): save_movie
 writes PNG images (ParaView's AVI writer is not H.264), export_movie an H.264 MP4 (frames rendered by the
 workers, then joined by neuroplayback-encode). Wall time from the call to the finished file.
 """
@@ -34,10 +37,10 @@ def worker(args):
         view = simple.CreateRenderView()
         view.ViewSize = [640, 480]
         show_session(reader, view, time_series=False)
-        frames = save_movie(os.path.join(folder, "m.png"), speed=1.0, frame_rate=30, time_range=(start, stop),
+        frames = save_movie(os.path.join(folder, "m.png"), speed=args.speed, frame_rate=30, time_range=(start, stop),
                             ImageResolution=[640, 480], progress=False, view=view)
     else:
-        frames = export_movie(os.path.join(folder, "m.mp4"), reader, start=start, stop=stop, fps=30,
+        frames = export_movie(os.path.join(folder, "m.mp4"), reader, start=start, stop=stop, fps=30, speed=args.speed,
                               size=(640, 480), workers=int(args.way.split("-")[1]), progress=False)
     seconds = time.perf_counter() - began
     print("RESULT " + json.dumps({"way": args.way, "frames": frames, "seconds": seconds}), flush=True)
@@ -47,19 +50,27 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("session")
     parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--speed", type=float, default=1.0,
+                        help="data seconds per movie second (e.g. 8 data seconds at 0.13333 make a 60 s movie)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out")
     parser.add_argument("--way", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.way:
         return worker(args)
-    ways = ["save_movie", "export-1", "export-2"]
+    # "-screenshot": the workers' previous capture (SaveScreenshot to PNG, read back); "-after": the encoder
+    # started once the workers are done (the previous way) instead of beside them. For the side by side.
+    ways = ["save_movie", "export-1", "export-2", "export-1-after", "export-2-after", "export-1-screenshot",
+            "export-2-screenshot"]
     results = {way: [] for way in ways}
     for run in range(args.runs):
         for way in ways:
             for _attempt in range(3):  # a fresh pvpython sometimes fails to open the display
+                env = dict(os.environ, NEUROPLAYBACK_EXPORT_CAPTURE="screenshot" if way.endswith("-screenshot") else "direct",
+                           NEUROPLAYBACK_EXPORT_ENCODE="after" if way.endswith(("-after", "-screenshot")) else "beside")
                 done = subprocess.run([shutil.which("pvpython"), os.path.abspath(__file__), args.session, "--seconds", str(args.seconds),
-                                       "--way", way], capture_output=True, text=True, errors="replace")
+                                       "--speed", str(args.speed), "--way", way], capture_output=True, text=True,
+                                      errors="replace", env=env)
                 line = next((l for l in done.stdout.splitlines() if l.startswith("RESULT ")), None)
                 if line:
                     break
@@ -71,7 +82,7 @@ def main():
     print(json.dumps(summary, indent=1))
     if args.out:
         with open(args.out, "w") as handle:
-            json.dump({"session": args.session, "seconds": args.seconds, "runs": results, "median_s": summary},
+            json.dump({"session": args.session, "seconds": args.seconds, "speed": args.speed, "runs": results, "median_s": summary},
                       handle, indent=1)
 
 

@@ -3,8 +3,9 @@
 Movie frame i shows data time start + i * speed / fps (inside each epoch in turn, when exporting the
 epochs of an interval overlay). The frames are split into contiguous slices, one per worker; each worker
 is a pvbatch process that opens the session, shows it as show_session does (the arena: field, overlays,
-annotation, video) and writes its frames with their global numbers. The frames are then joined into one
-H.264 MP4 by neuroplayback-encode (FFmpeg), or kept as a numbered PNG sequence. A failure or an
+annotation, video) and writes its frames with their global numbers, taken straight from the render. The
+frames are joined into one H.264 MP4 by neuroplayback-encode (FFmpeg) as they come, beside the rendering,
+or kept as a numbered PNG sequence. A failure or an
 interruption (Ctrl+C) stops the workers and removes what the export wrote. Run as a worker:
 
     pvbatch _movie.py --worker SESSION PATTERN FIRST LAST TIMES_JSON WIDTH HEIGHT FORMAT [NWB_FILE]
@@ -54,6 +55,17 @@ def _encoder():
 
 # A progress line each time this many more percent of the frames are done.
 PROGRESS_STEP = 10
+# The encoder, joining frames as they come, gives up when none has come for this many seconds (a worker
+# that failed is restarted well within it).
+ENCODER_WAIT = 600
+
+
+def _encoder_failed(log_path):
+    from . import SessionError
+    with open(log_path, errors="backslashreplace") as log:
+        message = log.read().strip()[-2000:]
+    raise SessionError(f"export_movie: the encoder failed: {message} How to fix: check that the disk has room "
+                       "and the path can be written.")
 
 
 def frame_times(start, stop, fps, speed):
@@ -104,6 +116,16 @@ def export(session_path, path, times, fps, speed, size, workers, progress, crf, 
             return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, preexec_fn=_die_with_parent)
 
     running = []
+    encoding = None
+    encoder_log = os.path.join(folder, "encoder.log")
+
+    def start_encoder(wait):
+        # With --wait it waits for frames still being made, giving up when none has come for ENCODER_WAIT s.
+        with open(encoder_log, "w") as log:
+            return subprocess.Popen([encoder, "--frames", pattern, "--count", str(len(times)), "--fps",
+                                     repr(float(fps)), "--output", str(path), "--crf", str(int(crf))] +
+                                    (["--wait", str(ENCODER_WAIT)] if wait else []),
+                                    stdout=subprocess.DEVNULL, stderr=log, preexec_fn=_die_with_parent)
     try:
         # Ctrl+C stops the export cleanly (pvpython's own handler would end the process at once).
         previous_handler = signal.signal(signal.SIGINT, _interrupted)
@@ -113,6 +135,10 @@ def export(session_path, path, times, fps, speed, size, workers, progress, crf, 
         # A worker that fails is started again (twice at most): under an Xvfb started without -noreset a
         # batch process can fail to open the display (it connects while Xvfb resets after its last client).
         running = [(launch(first, last), first, last, 1) for first, last in slices]
+        # The encoder joins the frames as they come, beside the rendering (a frame is renamed into place
+        # whole). NEUROPLAYBACK_EXPORT_ENCODE=after starts it once the workers are done (the previous way).
+        if not as_png and os.environ.get("NEUROPLAYBACK_EXPORT_ENCODE", "beside") != "after":
+            encoding = start_encoder(wait=True)
         shown = -1
         sample = range(0, len(times), max(1, len(times) // 100))
         while running:
@@ -131,6 +157,8 @@ def export(session_path, path, times, fps, speed, size, workers, progress, crf, 
                                            "message above.")
                     still.append((launch(first, last), first, last, attempt + 1))
             running = still
+            if encoding is not None and encoding.poll() not in (None, 0):
+                _encoder_failed(encoder_log)
             if progress:
                 percent = int(100 * sum(os.path.exists(pattern % i) for i in sample) / len(sample))
                 if percent // PROGRESS_STEP != shown // PROGRESS_STEP:
@@ -139,12 +167,9 @@ def export(session_path, path, times, fps, speed, size, workers, progress, crf, 
                           f"({workers} workers)", flush=True)
         rendered = time.perf_counter() - started
         if not as_png:
-            result = subprocess.run([encoder, "--frames", pattern, "--count", str(len(times)), "--fps",
-                                     repr(float(fps)), "--output", str(path), "--crf", str(int(crf))],
-                                    stderr=subprocess.PIPE, text=True, errors="backslashreplace")
-            if result.returncode != 0:
-                raise SessionError(f"export_movie: the encoder failed: {result.stderr.strip()} How to fix: "
-                                   "check that the disk has room and the path can be written.")
+            encoding = encoding or start_encoder(wait=False)
+            if encoding.wait() != 0:
+                _encoder_failed(encoder_log)
         else:
             for i in range(len(times)):
                 os.replace(pattern % i, final % i)
@@ -155,6 +180,13 @@ def export(session_path, path, times, fps, speed, size, workers, progress, crf, 
             if process.poll() is None:
                 process.kill()
                 process.wait()
+        if encoding is not None and encoding.poll() is None:
+            encoding.kill()
+            encoding.wait()
+            try:
+                os.remove(str(path) + ".partial")  # the killed encoder's unfinished video
+            except OSError:
+                pass
         shutil.rmtree(folder, ignore_errors=True)
     if progress:
         print(f"Exported {path}: {len(times)} frames {width}x{height} at {fps} fps (speed {speed}x) in "
@@ -183,6 +215,9 @@ def _worker(argv):
         from vtkmodules.util.numpy_support import vtk_to_numpy
         from vtkmodules.vtkIOImage import vtkPNGReader
         png_reader = vtkPNGReader()
+    # For the encoder the view's pixels are taken straight from the render (no PNG written and read back,
+    # ~10 ms a frame); NEUROPLAYBACK_EXPORT_CAPTURE=screenshot keeps the previous way, for comparison.
+    direct = kind == "ppm" and os.environ.get("NEUROPLAYBACK_EXPORT_CAPTURE", "direct") != "screenshot"
     for index in range(first, last + 1):
         keeper.Time = times[index]  # the frame at or before it, as playback shows it
         target = pattern % index
@@ -190,19 +225,24 @@ def _worker(argv):
             simple.SaveScreenshot(target + ".part.png", view, ImageResolution=[width, height])
             os.replace(target + ".part.png", target)
             continue
-        scratch = target + ".png"
-        simple.SaveScreenshot(scratch, view, ImageResolution=[width, height])
-        png_reader.SetFileName(scratch)  # raw RGB for the encoder, rows top-down
-        png_reader.Modified()
-        png_reader.Update()
-        image = png_reader.GetOutput()
+        if direct:
+            image = view.SMProxy.CaptureWindow(1)
+            image.UnRegister(None)  # CaptureWindow hands over its reference: Python's is then the only one
+        else:
+            scratch = target + ".png"
+            simple.SaveScreenshot(scratch, view, ImageResolution=[width, height])
+            png_reader.SetFileName(scratch)
+            png_reader.Modified()
+            png_reader.Update()
+            image = png_reader.GetOutput()
+            os.remove(scratch)
         w, h, _ = image.GetDimensions()
+        # Raw RGB for the encoder, rows top-down.
         pixels = vtk_to_numpy(image.GetPointData().GetScalars()).reshape(h, w, -1)[::-1, :, :3]
         with open(target + ".part", "wb") as handle:
             handle.write(b"P6\n%d %d\n255\n" % (w, h))
             handle.write(pixels.tobytes())
         os.replace(target + ".part", target)
-        os.remove(scratch)
 
 
 def _export_for_gui(options):

@@ -2,14 +2,21 @@
 // neuroplayback.paraview; binary PPM, P6) into one video with FFmpeg (H.264 in MP4 by default).
 //
 //   neuroplayback-encode --frames PATTERN --count N --fps F --output movie.mp4 [--crf 18] [--codec h264|mpeg4]
+//                        [--wait SECONDS] [--remove-frames]
 //
 // PATTERN is a printf pattern such as /tmp/x/frame_%06d.ppm, numbered from 0. The video is written as
-// OUTPUT.partial and renamed when complete. Exit codes: 0 done, 1 failure (message on stderr), 2 usage.
+// OUTPUT.partial and renamed when complete. With --wait the frames may still be being made: each is
+// waited for (a writer renames it into place whole) until none has come for SECONDS, so the encoding
+// runs beside the rendering. --remove-frames deletes each frame once encoded. Exit codes: 0 done,
+// 1 failure (message on stderr), 2 usage.
 #include "VideoEncoder.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 #include <fstream>
 #include <stdexcept>
 #include <string>
@@ -41,16 +48,35 @@ std::vector<std::uint8_t> ReadPpm(const std::string& path, int& width, int& heig
   return rgb;
 }
 
+// Waits until `path` exists, for at most `seconds` (0: not at all); a missing frame is then an error.
+void AwaitFrame(const std::string& path, double seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  std::error_code error;
+  while (!std::filesystem::exists(path, error)) {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      throw std::runtime_error(path + " did not appear" +
+        (seconds > 0.0 ? " within " + std::to_string(static_cast<int>(seconds)) + " s" : std::string()));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
   std::string pattern;
   std::string output;
   long long count = 0;
+  double wait = 0.0;
+  bool removeFrames = false;
   neuroplayback::VideoEncoderSettings settings;
   settings.Crf = 18; // a movie of an arena: sharp edges and text
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
+    if (flag == "--remove-frames") {
+      removeFrames = true;
+      continue;
+    }
     const char* value = i + 1 < argc ? argv[i + 1] : nullptr;
     if (!value) {
       std::fprintf(stderr, "neuroplayback-encode: %s needs a value\n", flag.c_str());
@@ -69,6 +95,8 @@ int main(int argc, char** argv) {
       settings.Crf = std::atoi(value);
     } else if (flag == "--codec") {
       settings.Codec = value;
+    } else if (flag == "--wait") {
+      wait = std::max(0.0, std::atof(value));
     } else {
       std::fprintf(stderr, "neuroplayback-encode: unknown option %s\n", flag.c_str());
       return 2;
@@ -76,13 +104,14 @@ int main(int argc, char** argv) {
   }
   if (pattern.empty() || output.empty() || count <= 0 || !(settings.Fps > 0.0)) {
     std::fprintf(stderr, "usage: neuroplayback-encode --frames PATTERN --count N --fps F --output movie.mp4 "
-                         "[--crf 18] [--codec h264|mpeg4]\n");
+                         "[--crf 18] [--codec h264|mpeg4] [--wait SECONDS] [--remove-frames]\n");
     return 2;
   }
   const std::string partial = output + ".partial";
   try {
     int width = 0;
     int height = 0;
+    AwaitFrame(FramePath(pattern, 0), wait);
     std::vector<std::uint8_t> rgb = ReadPpm(FramePath(pattern, 0), width, height);
     if (width % 2 || height % 2) {
       throw std::runtime_error("frames are " + std::to_string(width) + "x" + std::to_string(height) +
@@ -98,13 +127,19 @@ int main(int argc, char** argv) {
     for (long long frame = 0; frame < count; ++frame) {
       int w = 0;
       int h = 0;
+      const std::string path = FramePath(pattern, frame);
       if (frame > 0) {
-        rgb = ReadPpm(FramePath(pattern, frame), w, h);
+        AwaitFrame(path, wait);
+        rgb = ReadPpm(path, w, h);
         if (w != width || h != height) {
-          throw std::runtime_error(FramePath(pattern, frame) + " has another size than the first frame");
+          throw std::runtime_error(path + " has another size than the first frame");
         }
       }
       encoder.Add(rgb.data(), frame);
+      if (removeFrames) {
+        std::error_code ignored;
+        std::filesystem::remove(path, ignored);
+      }
     }
     encoder.Finish();
     std::filesystem::rename(partial, output);
