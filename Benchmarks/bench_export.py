@@ -1,7 +1,7 @@
 """Movie export time: ParaView's Save Animation in one process (save_movie, what a user would otherwise
-pick) against export_movie with 1 and 2 pvbatch workers (capturing the render directly and encoding beside
-the workers; "-after": encoding once they are done; "-screenshot": also capturing through a PNG screenshot,
-the previous way), interleaved run by run, each in a fresh pvpython.
+pick) against export_movie with 1 and 2 pvbatch workers (capturing the render directly; encoding beside the
+workers when a core is spare, else after them; "-after": always after; "-screenshot": capturing through a
+PNG screenshot and encoding after, the previous way), interleaved run by run, each in a fresh pvpython.
 
     PV_PLUGIN_PATH=build/lib/paraview-5.11/plugins/NeuroPlayback xvfb-run -a -s "-noreset -screen 0 1280x1024x24" \\
         pvpython Benchmarks/bench_export.py Data/sample.nsp --seconds 5 --runs 3 --out export.json
@@ -68,6 +68,8 @@ def main():
             for _attempt in range(3):  # a fresh pvpython sometimes fails to open the display
                 env = dict(os.environ, NEUROPLAYBACK_EXPORT_CAPTURE="screenshot" if way.endswith("-screenshot") else "direct",
                            NEUROPLAYBACK_EXPORT_ENCODE="after" if way.endswith(("-after", "-screenshot")) else "beside")
+                if way in ("export-1", "export-2"):  # the default: beside with a core to spare, else after
+                    del env["NEUROPLAYBACK_EXPORT_ENCODE"]
                 done = subprocess.run([shutil.which("pvpython"), os.path.abspath(__file__), args.session, "--seconds", str(args.seconds),
                                        "--speed", str(args.speed), "--way", way], capture_output=True, text=True,
                                       errors="replace", env=env)

@@ -135,9 +135,11 @@ def export(session_path, path, times, fps, speed, size, workers, progress, crf, 
         # A worker that fails is started again (twice at most): under an Xvfb started without -noreset a
         # batch process can fail to open the display (it connects while Xvfb resets after its last client).
         running = [(launch(first, last), first, last, 1) for first, last in slices]
-        # The encoder joins the frames as they come, beside the rendering (a frame is renamed into place
-        # whole). NEUROPLAYBACK_EXPORT_ENCODE=after starts it once the workers are done (the previous way).
-        if not as_png and os.environ.get("NEUROPLAYBACK_EXPORT_ENCODE", "beside") != "after":
+        # With a core to spare the encoder joins the frames as they come, beside the rendering (a frame is
+        # renamed into place whole); with every core rendering it would only slow the workers, so it starts
+        # once they are done (docs/benchmarks.md §22). NEUROPLAYBACK_EXPORT_ENCODE=beside|after decides.
+        when = os.environ.get("NEUROPLAYBACK_EXPORT_ENCODE") or ("beside" if workers < (os.cpu_count() or 1) else "after")
+        if not as_png and when == "beside":
             encoding = start_encoder(wait=True)
         shown = -1
         sample = range(0, len(times), max(1, len(times) // 100))
