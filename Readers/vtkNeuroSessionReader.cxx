@@ -120,38 +120,12 @@ vtkNeuroSessionReader::~vtkNeuroSessionReader()
   this->SetFileName(nullptr);
 }
 
-void vtkNeuroSessionReader::SetFileName(const char* name)
-{
-  const std::string next = name ? name : "";
-  if ((this->FileName ? std::string(this->FileName) : std::string()) == next && (name != nullptr) == (this->FileName != nullptr))
-  {
-    return;
-  }
-  delete[] this->FileName;
-  this->FileName = nullptr;
-  if (name)
-  {
-    this->FileName = new char[next.size() + 1];
-    std::copy(next.c_str(), next.c_str() + next.size() + 1, this->FileName);
-  }
-  this->Modified();
-}
-
 void vtkNeuroSessionReader::SetNWBFileName(const char* name)
 {
   const std::string next = name ? name : "";
   if (next != this->NWBFileName)
   {
     this->NWBFileName = next;
-    this->Modified();
-  }
-}
-
-void vtkNeuroSessionReader::SetExactColorRange(bool exact)
-{
-  if (this->ExactColorRange != exact)
-  {
-    this->ExactColorRange = exact;
     this->Modified();
   }
 }
@@ -1057,4 +1031,10 @@ void vtkNeuroSessionReader::PrintSelf(ostream& os, vtkIndent indent)
   os << indent << "ColorRange: " << this->ColorRange[0] << " " << this->ColorRange[1] << "\n";
   os << indent << "ExactColorRange: " << this->ExactColorRange << "\n";
   os << indent << "CacheSizeMB: " << this->CacheSizeMB << "\n";
+  os << indent << "NWBFileName: " << (this->NWBFileName.empty() ? "(none)" : this->NWBFileName) << "\n";
+  os << indent << "LayoutName: " << this->LayoutName << "\n";
+  os << indent << "DefaultFieldName: " << this->DefaultFieldName << "\n";
+  os << indent << "FrameRate: " << this->FrameRate << "\n";
+  os << indent << "CurrentFrame: " << this->CurrentFrame << "\n";
+  os << indent << "LastError: " << (this->LastError.empty() ? "(none)" : this->LastError) << "\n";
 }

@@ -39,7 +39,7 @@ public:
   vtkTypeMacro(vtkNeuroSessionReader, vtkDataObjectAlgorithm)
   void PrintSelf(ostream& os, vtkIndent indent) override;
 
-  void SetFileName(const char* name);
+  vtkSetStringMacro(FileName);
   vtkGetStringMacro(FileName);
 
   /// 1 for files this reader should open: a .nsp or .nwb file (so it can explain what is wrong with a
@@ -48,8 +48,9 @@ public:
 
   /// When on, the colour range is the exact min/max over every frame (streams the whole field once,
   /// with progress). When off (default), the file's vmin/vmax or an estimate from random frames.
-  void SetExactColorRange(bool exact);
+  vtkSetMacro(ExactColorRange, bool);
   vtkGetMacro(ExactColorRange, bool);
+  vtkBooleanMacro(ExactColorRange, bool);
 
   /// An NWB file whose behaviour (position, pose, head direction, spikes, trials, time series) is shown
   /// beside the session's own overlays, without changing either file; relative to the session's folder
