@@ -1,7 +1,7 @@
 """One line chart's redraw on the playback cue's direct path (the view's own time, update and render), with
 ParaView's 4x multisampling (as a stopped chart draws) and without it (as the cue draws a moving chart).
 
-    PV_PLUGIN_PATH=build/lib/paraview-5.11/plugins/NeuroPlayback xvfb-run -a -s "-noreset -screen 0 1280x1024x24" \
+    PV_PLUGIN_PATH=build/lib/paraview-5.11/plugins/NeuroPlayback scripts/with-xvfb.sh \
         pvpython Benchmarks/bench_chart_redraw.py Data/sample.nsp --runs 3 --redraws 60
 
 The two settings alternate within each run, in one process, on the session's first chart (844x200, as

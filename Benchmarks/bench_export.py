@@ -3,7 +3,7 @@ pick) against export_movie with 1 and 2 pvbatch workers (capturing the render di
 workers when a core is spare, else after them; "-after": always after; "-screenshot": capturing through a
 PNG screenshot and encoding after, the previous way), interleaved run by run, each in a fresh pvpython.
 
-    PV_PLUGIN_PATH=build/lib/paraview-5.11/plugins/NeuroPlayback xvfb-run -a -s "-noreset -screen 0 1280x1024x24" \\
+    PV_PLUGIN_PATH=build/lib/paraview-5.11/plugins/NeuroPlayback scripts/with-xvfb.sh \\
         pvpython Benchmarks/bench_export.py Data/sample.nsp --seconds 5 --runs 3 --out export.json
 
 Every way writes `seconds` of data time at `speed` (1x by default) and 30 fps, 640x480, from 1 s into the

@@ -1,7 +1,7 @@
 """What each part of the arena costs per played frame, on the playback cue's direct path (the view's own
 time, update and render; no proxy-level update), by hiding one part at a time.
 
-    PV_PLUGIN_PATH=build/lib/paraview-5.11/plugins/NeuroPlayback xvfb-run -a -s "-noreset -screen 0 1280x1024x24" \
+    PV_PLUGIN_PATH=build/lib/paraview-5.11/plugins/NeuroPlayback scripts/with-xvfb.sh \
         pvpython Benchmarks/bench_frame_parts.py Data/sample.nsp --height 292 --rounds 3 --out parts.json
 
 Per frame, three clocks: wall time, the main thread's CPU time, and the whole process's CPU time

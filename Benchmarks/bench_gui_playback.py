@@ -5,7 +5,7 @@ Run one case per GUI process (Benchmarks/run_playback.sh drives them all):
     NEUROPLAYBACK_GUI_BENCH_OUT=out.json NEUROPLAYBACK_GUI_BENCH_SESSION=Data/sample.nsp \
     NEUROPLAYBACK_GUI_BENCH_MODE=cue NEUROPLAYBACK_GUI_BENCH_SPEED=1 NEUROPLAYBACK_GUI_BENCH_SECONDS=10 \
     PV_PLUGIN_PATH=build/lib/paraview-5.11/plugins/NeuroPlayback \
-    xvfb-run -a -s "-noreset -screen 0 1280x1024x24" paraview --dr --script=Benchmarks/bench_gui_playback.py
+    scripts/with-xvfb.sh paraview --dr --script=Benchmarks/bench_gui_playback.py
 
 Modes: cue (the NeuroPlayback reader and cue), snap (ParaView's Snap To TimeSteps on the stock reader that
 publishes one TIME_STEP per frame), realtime (ParaView's deprecated Real Time mode, Duration = data span /

@@ -6,7 +6,7 @@ In the GUI (one case per process; the script ends the process itself with os._ex
     NEUROPLAYBACK_GUI_BENCH_SESSION=/work/bench-data/np-3600k-50x50.nsp \
     NEUROPLAYBACK_GUI_BENCH_READER=ours \
     PV_PLUGIN_PATH=build/lib/paraview-5.11/plugins/NeuroPlayback \
-    xvfb-run -a -s "-noreset -screen 0 1280x1024x24" paraview --dr --script=Benchmarks/bench_gui_time_change.py
+    scripts/with-xvfb.sh paraview --dr --script=Benchmarks/bench_gui_time_change.py
 
 Environment:
   NEUROPLAYBACK_GUI_BENCH_OUT       JSON results (required; rewritten after every phase)
@@ -29,7 +29,7 @@ is idle again with the new frame on screen". The Python-only part is reported to
 
 As a driver (plain python3; starts one GUI process per case and run, caps each phase):
 
-    xvfb-run is called by the driver itself:
+    the driver starts each GUI under scripts/with-xvfb.sh itself:
     python3 Benchmarks/bench_gui_time_change.py --case ours:3.6M=/work/bench-data/np-3600k-50x50.nsp \
         --case stock:36k=/work/bench-data/np-36k-50x50.nsp --runs 5 --out /work/bench-data/results/gui.json
 """
@@ -350,7 +350,7 @@ def driver():
                 os.remove(stale)
         if args.drop_caches:
             drop_page_cache()
-        command = ["xvfb-run", "-a", "-s", "-noreset -screen 0 1280x1024x24", args.paraview, "--dr",
+        command = [os.path.join(HERE, "..", "scripts", "with-xvfb.sh"), args.paraview, "--dr",
                    "--script=" + os.path.join(HERE, "bench_gui_time_change.py")]
         started = time.time()
         result = monitor(command, stem + ".jsonl", stem + ".log", args.cap, env=env)

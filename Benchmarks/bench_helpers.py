@@ -1,7 +1,7 @@
 """Cost of the pvpython helpers on a long session, beside what a user would otherwise write with h5py.
 
     PV_PLUGIN_PATH=build/lib/paraview-5.11/plugins/NeuroPlayback PYTHONPATH=Python \
-    xvfb-run -a -s "-noreset -screen 0 1280x1024x24" pvpython --force-offscreen-rendering \
+    scripts/with-xvfb.sh pvpython --force-offscreen-rendering \
         Benchmarks/bench_helpers.py /work/bench-data/np-3600k-50x50.nsp --runs 5 \
         --out /work/bench-data/results/helpers.json
 

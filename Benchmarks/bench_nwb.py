@@ -1,7 +1,7 @@
 """Opening a long NWB file's behaviour: the NeuroPlayback reader against loading it with h5py.
 
     PV_PLUGIN_PATH=build/lib/paraview-5.11/plugins/NeuroPlayback PYTHONPATH=Python:Testing/Python \
-    xvfb-run -a -s "-noreset -screen 0 1280x1024x24" pvpython --force-offscreen-rendering Benchmarks/bench_nwb.py \
+    scripts/with-xvfb.sh pvpython --force-offscreen-rendering Benchmarks/bench_nwb.py \
         --work /work/bench-data/nwb --hours 2 --rate 500 --runs 5 --out /work/bench-data/results/nwb.json
 
 Writes (once) an NWB 2.x file with make_nwb.py's builders: a Position SpatialSeries of hours x 3600 x rate

@@ -3,7 +3,7 @@
 Run (the driver starts one fresh pvpython process per measurement run):
 
     PV_PLUGIN_PATH=build/lib/paraview-5.11/plugins/NeuroPlayback \
-    xvfb-run -a -s "-noreset -screen 0 1280x1024x24" pvpython Benchmarks/bench_open.py \
+    scripts/with-xvfb.sh pvpython Benchmarks/bench_open.py \
         --session 10k=/work/bench-data/np-10k-50x50.nsp --session 360k=... --session 3.6M=... \
         --runs 5 --out /work/bench-data/results/open.json
 

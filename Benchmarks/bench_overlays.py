@@ -1,7 +1,7 @@
 """Per-frame cost of the overlays in pvpython, end to end: the reader builds the frame (field and
 every overlay port), ParaView updates the representations, and the view renders.
 
-    PV_PLUGIN_PATH=build/lib/paraview-5.11/plugins/NeuroPlayback xvfb-run -a -s "-noreset" pvpython \
+    PV_PLUGIN_PATH=build/lib/paraview-5.11/plugins/NeuroPlayback scripts/with-xvfb.sh pvpython \
         Benchmarks/bench_overlays.py /work/bench-data/np-3600k-50x50.nsp --runs 3 --out overlays.json
 
 Configurations, measured in one process and interleaved per run so they share the machine state:

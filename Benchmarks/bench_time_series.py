@@ -1,7 +1,7 @@
 """Per-frame cost of the time series charts in pvpython, against reading the whole series into a table.
 
     PV_PLUGIN_PATH=build-main/lib/paraview-5.11/plugins/NeuroPlayback PYTHONPATH=Python \
-    xvfb-run -a -s "-noreset -screen 0 1280x1024x24" pvpython --force-offscreen-rendering \
+    scripts/with-xvfb.sh pvpython --force-offscreen-rendering \
         Benchmarks/bench_time_series.py /work/bench-data/np-3600k-ts.nsp --runs 5 --frames 200 \
         --out /work/bench-data/results/time_series.json
 

@@ -1,7 +1,7 @@
 """Main-thread instructions of played frames on the cue's direct path (the view's own time, update and
 render), for callgrind: 5 warm-up frames, then 10 frames with instrumentation on.
 
-    PV_PLUGIN_PATH=build/lib/paraview-5.11/plugins/NeuroPlayback xvfb-run -a -s "-noreset -screen 0 1280x1024x24" \
+    PV_PLUGIN_PATH=build/lib/paraview-5.11/plugins/NeuroPlayback scripts/with-xvfb.sh \
         valgrind --tool=callgrind --instr-atstart=no --separate-threads=yes --callgrind-out-file=cg.out \
         pvpython Benchmarks/callgrind_frame.py Data/sample.nsp --field "Neuro Field"
 

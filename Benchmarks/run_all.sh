@@ -32,7 +32,7 @@ RESULTS="$BENCH_DATA/results/$STAMP"
 mkdir -p "$RESULTS"
 ln -sfn "$RESULTS" "$BENCH_DATA/results/latest"
 
-XVFB=(xvfb-run -a -s "-noreset -screen 0 1280x1024x24")
+XVFB=("$REPO/scripts/with-xvfb.sh")
 PLUGIN_DIR="$BUILD_DIR/lib/paraview-5.11/plugins/NeuroPlayback"
 
 # ---------------------------------------------------------------------------------------------

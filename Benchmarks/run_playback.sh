@@ -41,7 +41,7 @@ for case in "$@"; do
         PV_PLUGIN_PATH="$plugins" NEUROPLAYBACK_FIELD_REPRESENTATION="$field" NEUROPLAYBACK_GUI_BENCH_CHART_RATE="$chartrate" NEUROPLAYBACK_GUI_BENCH_HIDE="$hide" NEUROPLAYBACK_GUI_BENCH_DIRECT=$direct NEUROPLAYBACK_GUI_BENCH_EXTRAS=$extras NEUROPLAYBACK_GUI_BENCH_OUT="$out/$label-$mode-$speed-$run.json" NEUROPLAYBACK_GUI_BENCH_SESSION="$path" \
         NEUROPLAYBACK_GUI_BENCH_MODE=$player NEUROPLAYBACK_GUI_BENCH_SPEED=$speed NEUROPLAYBACK_GUI_BENCH_SECONDS=10 \
         NEUROPLAYBACK_GUI_BENCH_DIR="$(dirname "$script")" \
-          timeout 400 xvfb-run -a -s "-noreset -screen 0 1280x1024x24" paraview --dr --script="$script" \
+          timeout 400 "$(dirname "$0")/../scripts/with-xvfb.sh" paraview --dr --script="$script" \
           >"$out/$label-$mode-$speed-$run.log" 2>&1
         echo "$label $mode ${speed}x run $run: $(test -f "$out/$label-$mode-$speed-$run.json" && echo ok || echo FAILED)"
       done
