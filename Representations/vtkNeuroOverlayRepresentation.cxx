@@ -416,9 +416,9 @@ bool UpdateLegend(vtkFieldData* fields, vtkDataObjectTree* shapes, vtkLegendBoxA
     noSymbol->SetPoints(origin);
     legend->SetEntry(static_cast<int>(shown), noSymbol.Get(), more.c_str(), grey);
   }
-  // The box grows with its entries (the text is scaled to fit it), so small views stay readable.
+  // The box grows with its entries (the text is scaled to fit it), so small views stay readable. Where
+  // it sits is PlaceLegendClearOfText's.
   const double height = std::min(0.05 * static_cast<double>(shown + (count > shown ? 1 : 0)), 0.45);
-  legend->SetPosition(0.79, 0.97 - height);
   legend->SetPosition2(0.19, height);
   return count > 0;
 }
@@ -787,7 +787,6 @@ void vtkNeuroOverlayRepresentation::DrawTextLayers(vtkDataObject* markers)
   in.LegendHasEntries = UpdateLegend(fields, vtkDataObjectTree::SafeDownCast(in.Shapes->GetOutputDataObject(0)),
     in.Legend, in.LegendText);
   in.Legend->SetVisibility(in.LegendHasEntries && this->GetVisibility());
-  this->PlaceLegendClearOfText();
   if (!in.Text || in.TextFontSize != this->AnnotationFontSize)
   {
     in.Text = std::make_unique<neuroplayback::RasterText>(in.Font, this->AnnotationFontSize);
@@ -796,41 +795,38 @@ void vtkNeuroOverlayRepresentation::DrawTextLayers(vtkDataObject* markers)
   }
   const bool shown = !text.empty() && in.Text->Ok() && this->GetVisibility();
   in.TextActor->SetVisibility(shown);
-  if (!shown || text == in.DrawnText)
+  if (shown && text != in.DrawnText)
   {
-    return;
+    in.DrawnText = text;
+    const unsigned char white[3] = { 255, 255, 255 };
+    int width = 0;
+    int height = 0;
+    in.Text->Render(text, white, in.TextPixels, width, height);
+    in.TextImage->SetDimensions(std::max(1, width), std::max(1, height), 1);
+    in.TextImage->AllocateScalars(VTK_UNSIGNED_CHAR, 4);
+    auto* pixels = static_cast<unsigned char*>(in.TextImage->GetScalarPointer());
+    std::copy(in.TextPixels.begin(), in.TextPixels.end(), pixels);
+    in.TextImage->Modified();
+    // The image's lower left corner, so that its top sits 6 px under the view's upper left corner.
+    in.TextActor->GetPositionCoordinate()->SetValue(6.0, -6.0 - height);
   }
-  in.DrawnText = text;
-  const unsigned char white[3] = { 255, 255, 255 };
-  int width = 0;
-  int height = 0;
-  in.Text->Render(text, white, in.TextPixels, width, height);
-  in.TextImage->SetDimensions(std::max(1, width), std::max(1, height), 1);
-  in.TextImage->AllocateScalars(VTK_UNSIGNED_CHAR, 4);
-  auto* pixels = static_cast<unsigned char*>(in.TextImage->GetScalarPointer());
-  std::copy(in.TextPixels.begin(), in.TextPixels.end(), pixels);
-  in.TextImage->Modified();
-  // The image's lower left corner, so that its top sits 6 px under the view's upper left corner.
-  in.TextActor->GetPositionCoordinate()->SetValue(6.0, -6.0 - height);
   this->PlaceLegendClearOfText();
 }
 
 void vtkNeuroOverlayRepresentation::PlaceLegendClearOfText()
 {
-  // The legend's top right corner sits under the annotation when a narrow view has the text reach it.
+  // The legend's top right corner: near the view's, or under the annotation when a narrow view has the
+  // text reach it.
+  constexpr double Left = 0.79; // of the view's width; the box is 0.19 wide (UpdateLegend)
   Internals& in = *this->Internal;
   auto* view = vtkPVRenderView::SafeDownCast(this->GetView());
   const int* size = view ? view->GetRenderer()->GetSize() : nullptr;
-  if (!size || size[0] < 1 || size[1] < 1)
-  {
-    return;
-  }
+  const bool sized = size && size[0] > 0 && size[1] > 0;
   int dims[3] = { 0, 0, 0 };
   in.TextImage->GetDimensions(dims);
-  const bool reaches = in.TextActor->GetVisibility() && 6.0 + dims[0] > 0.79 * size[0];
+  const bool reaches = sized && in.TextActor->GetVisibility() && 6.0 + dims[0] > Left * size[0];
   const double top = reaches ? std::max(0.5, 1.0 - (12.0 + dims[1]) / size[1]) : 0.97;
-  const double height = in.Legend->GetPosition2()[1];
-  in.Legend->SetPosition(0.79, top - height);
+  in.Legend->SetPosition(Left, top - in.Legend->GetPosition2()[1]);
 }
 
 bool vtkNeuroOverlayRepresentation::AddToView(vtkView* view)

@@ -213,13 +213,14 @@ def _worker(argv):
     view.ViewSize = [width, height]
     show_session(reader, view, time_series=False)
     keeper = simple.GetTimeKeeper()
+    # For the encoder the view's pixels are taken straight from the render (no PNG written and read back
+    # on every frame); NEUROPLAYBACK_EXPORT_CAPTURE=screenshot keeps the previous way, for comparison.
+    direct = kind == "ppm" and os.environ.get("NEUROPLAYBACK_EXPORT_CAPTURE", "direct") != "screenshot"
     if kind == "ppm":
         from vtkmodules.util.numpy_support import vtk_to_numpy
+    if kind == "ppm" and not direct:
         from vtkmodules.vtkIOImage import vtkPNGReader
         png_reader = vtkPNGReader()
-    # For the encoder the view's pixels are taken straight from the render (no PNG written and read back,
-    # ~10 ms a frame); NEUROPLAYBACK_EXPORT_CAPTURE=screenshot keeps the previous way, for comparison.
-    direct = kind == "ppm" and os.environ.get("NEUROPLAYBACK_EXPORT_CAPTURE", "direct") != "screenshot"
     for index in range(first, last + 1):
         keeper.Time = times[index]  # the frame at or before it, as playback shows it
         target = pattern % index

@@ -2,13 +2,12 @@
 // neuroplayback.paraview; binary PPM, P6) into one video with FFmpeg (H.264 in MP4 by default).
 //
 //   neuroplayback-encode --frames PATTERN --count N --fps F --output movie.mp4 [--crf 18] [--codec h264|mpeg4]
-//                        [--wait SECONDS] [--remove-frames]
+//                        [--wait SECONDS]
 //
 // PATTERN is a printf pattern such as /tmp/x/frame_%06d.ppm, numbered from 0. The video is written as
 // OUTPUT.partial and renamed when complete. With --wait the frames may still be being made: each is
 // waited for (a writer renames it into place whole) until none has come for SECONDS, so the encoding
-// runs beside the rendering. --remove-frames deletes each frame once encoded. Exit codes: 0 done,
-// 1 failure (message on stderr), 2 usage.
+// runs beside the rendering. Exit codes: 0 done, 1 failure (message on stderr), 2 usage.
 #include "VideoEncoder.h"
 
 #include <algorithm>
@@ -16,10 +15,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <thread>
 #include <fstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -68,15 +67,10 @@ int main(int argc, char** argv) {
   std::string output;
   long long count = 0;
   double wait = 0.0;
-  bool removeFrames = false;
   neuroplayback::VideoEncoderSettings settings;
   settings.Crf = 18; // a movie of an arena: sharp edges and text
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
-    if (flag == "--remove-frames") {
-      removeFrames = true;
-      continue;
-    }
     const char* value = i + 1 < argc ? argv[i + 1] : nullptr;
     if (!value) {
       std::fprintf(stderr, "neuroplayback-encode: %s needs a value\n", flag.c_str());
@@ -104,7 +98,7 @@ int main(int argc, char** argv) {
   }
   if (pattern.empty() || output.empty() || count <= 0 || !(settings.Fps > 0.0)) {
     std::fprintf(stderr, "usage: neuroplayback-encode --frames PATTERN --count N --fps F --output movie.mp4 "
-                         "[--crf 18] [--codec h264|mpeg4] [--wait SECONDS] [--remove-frames]\n");
+                         "[--crf 18] [--codec h264|mpeg4] [--wait SECONDS]\n");
     return 2;
   }
   const std::string partial = output + ".partial";
@@ -136,10 +130,6 @@ int main(int argc, char** argv) {
         }
       }
       encoder.Add(rgb.data(), frame);
-      if (removeFrames) {
-        std::error_code ignored;
-        std::filesystem::remove(path, ignored);
-      }
     }
     encoder.Finish();
     std::filesystem::rename(partial, output);
