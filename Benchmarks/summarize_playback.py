@@ -16,8 +16,8 @@ for path in glob.glob(os.path.join(sys.argv[1], "*.json")):
 names = {"cue": "NeuroPlayback cue (direct playback, overlay display, Neuro Field)",
          "surface": "NeuroPlayback cue, field as ParaView's Surface", "surfacebare": "Surface field, no video or charts", "realtime": "ParaView Real Time",
          "snap": "ParaView Snap To TimeSteps", "bare": "NeuroPlayback cue, no video or charts",
-         "perframe": "NeuroPlayback cue, DirectPlayback off", "previous": "previous design (9 overlay ports, per-frame update)",
-         "previousbare": "previous design, no video or charts",
+         "perframe": "NeuroPlayback cue, DirectPlayback off", "previous": "the build beside (NEUROPLAYBACK_PREVIOUS_BUILD)",
+         "previousbare": "the build beside, no video or charts",
          "emptyarena": "floor: the cue, nothing shown (no field, overlays, text, legend, video or charts)"}
 print("| session | speed | player | runs | displayed fps | skipped | lag p50 / p99 (ms) | achieved speed "
       "| CPU outside render per frame (ms) | cue CPU per frame (ms) |")
