@@ -1,7 +1,9 @@
 """Movie export time: ParaView's Save Animation in one process (save_movie, what a user would otherwise
-pick) against export_movie with 1 and 2 pvbatch workers (capturing the render directly; encoding beside the
-workers when a core is spare, else after them; "-after": always after; "-screenshot": capturing through a
-PNG screenshot and encoding after, the previous way), interleaved run by run, each in a fresh pvpython.
+pick) against export_movie with 1 and 2 pvbatch workers, interleaved run by run, each in a fresh pvpython.
+export-N: each worker encodes its own slice, the slices joined by copying packets (the default);
+export-N-frames: the previous way, the workers writing PPM frames that one encoder joins, beside them when
+a core is spare, else after them; export-N-after: that encoder always after; export-N-screenshot: also
+capturing through a PNG screenshot (the way before). --ways picks some.
 
     PV_PLUGIN_PATH=build/lib/paraview-5.11/plugins/NeuroPlayback scripts/with-xvfb.sh \\
         pvpython Benchmarks/bench_export.py Data/sample.nsp --seconds 5 --runs 3 --out export.json
@@ -9,7 +11,7 @@ PNG screenshot and encoding after, the previous way), interleaved run by run, ea
 Every way writes `seconds` of data time at `speed` (1x by default) and 30 fps, 640x480, from 1 s into the
 session (--seconds 8 --speed 0.133333 makes a 60 s movie of 1,801 frames from the 10 s sample): save_movie
 writes PNG images (ParaView's AVI writer is not H.264), export_movie an H.264 MP4 (frames rendered by the
-workers, then joined by neuroplayback-encode). Wall time from the call to the finished file.
+workers and encoded by neuroplayback-encode). Wall time from the call to the finished file.
 """
 import argparse
 import json
@@ -23,6 +25,15 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "Python"))
+
+
+def _encoding_of(way):
+    """NEUROPLAYBACK_EXPORT_ENCODE for a way of the side by side."""
+    if not way.startswith("export-") or way.count("-") == 1:
+        return "slices"
+    if way.endswith("-frames"):  # the previous default: the encoder beside when a core is spare
+        return "beside" if int(way.split("-")[1]) < (os.cpu_count() or 1) else "after"
+    return "after"
 
 
 def worker(args):
@@ -54,22 +65,19 @@ def main():
                         help="data seconds per movie second (e.g. 8 data seconds at 0.13333 make a 60 s movie)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out")
+    parser.add_argument("--ways", default="save_movie,export-1,export-2,export-1-frames,export-2-frames",
+                        help="of save_movie, export-N, export-N-frames, export-N-after, export-N-screenshot")
     parser.add_argument("--way", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.way:
         return worker(args)
-    # "-screenshot": the workers' previous capture (SaveScreenshot to PNG, read back); "-after": the encoder
-    # started once the workers are done (the previous way) instead of beside them. For the side by side.
-    ways = ["save_movie", "export-1", "export-2", "export-1-after", "export-2-after", "export-1-screenshot",
-            "export-2-screenshot"]
+    ways = args.ways.split(",")
     results = {way: [] for way in ways}
     for run in range(args.runs):
         for way in ways:
             for _attempt in range(3):  # a fresh pvpython sometimes fails to open the display
                 env = dict(os.environ, NEUROPLAYBACK_EXPORT_CAPTURE="screenshot" if way.endswith("-screenshot") else "direct",
-                           NEUROPLAYBACK_EXPORT_ENCODE="after" if way.endswith(("-after", "-screenshot")) else "beside")
-                if way in ("export-1", "export-2"):  # the default: beside with a core to spare, else after
-                    del env["NEUROPLAYBACK_EXPORT_ENCODE"]
+                           NEUROPLAYBACK_EXPORT_ENCODE=_encoding_of(way))
                 done = subprocess.run([shutil.which("pvpython"), os.path.abspath(__file__), args.session, "--seconds", str(args.seconds),
                                        "--speed", str(args.speed), "--way", way], capture_output=True, text=True,
                                       errors="replace", env=env)

@@ -36,7 +36,7 @@ neuroplayback::VideoOverlay* VideoOf(neuroplayback::Session* session, int index)
 }
 
 // Under MPI the video is drawn by every rank, each inside its slab of the arena: the slab the reader
-// gave this rank's field (Core/FieldPieces.h).
+// gave this rank's field (Core/streaming/FieldPieces.h).
 void CopyPieceRegion(vtkDataObject* field, vtkDataObject* output)
 {
   if (vtkAbstractArray* region = field ? field->GetFieldData()->GetAbstractArray(neuroplayback::PieceRegionArray) : nullptr)

@@ -1,6 +1,6 @@
 #pragma once
 // Keeps a render view framed on a session's arena: fits the arena and its scale bar on screen, clear of
-// the annotation and the legends (Core/ViewFraming), when the session is shown and again whenever the
+// the annotation and the legends (Core/common/ViewFraming), when the session is shown and again whenever the
 // view's size changes (a resized window, a screenshot at another resolution) while the camera is still
 // where the fit left it. Once the user pans or zooms, the camera is theirs and stays as they left it.
 #include <QObject>

@@ -23,9 +23,9 @@ struct EnvironmentGeometry {
 // Throws SessionError when the geometry cannot be represented (e.g. non-uniform grid edges).
 EnvironmentGeometry BuildEnvironmentGeometry(const Environment& environment);
 
-// One MPI rank's piece of the whole geometry (Core/FieldPieces.h), its bins in the piece's order.
+// One MPI rank's piece of the whole geometry (Core/streaming/FieldPieces.h), its bins in the piece's order.
 // A grid: the columns of cells [firstColumn, endColumn), ParaView's x-slab of the image extent, and the
-// bins in them (GridColumnsPiece in Core/FieldPieces.h).
+// bins in them (GridColumnsPiece in Core/streaming/FieldPieces.h).
 EnvironmentGeometry GridColumns(const Environment& environment, const EnvironmentGeometry& whole,
   std::int64_t firstColumn, std::int64_t endColumn, const std::vector<std::int64_t>& bins);
 // Other layouts (one cell per bin): the cells of these bins.

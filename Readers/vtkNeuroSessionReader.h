@@ -110,7 +110,7 @@ public:
   /// Field cache counters summed over fields: requests, hits, source block reads, frames read.
   vtkGetVector4Macro(CacheStatistics, vtkIdType);
   /// The bins this process read at the last update: how many, the environment's total, and in how
-  /// many runs. All of them in one process; one rank's slab under MPI (Core/FieldPieces.h).
+  /// many runs. All of them in one process; one rank's slab under MPI (Core/streaming/FieldPieces.h).
   vtkGetVector3Macro(FieldPiece, vtkIdType);
 
   /// The global colour range of field `index` (valid after UpdateInformation); {0, 1} when out of range.
@@ -158,7 +158,7 @@ private:
   const neuroplayback::EnvironmentGeometry& FieldPieceGeometry(vtkInformation* outInfo);
   // Tells the displays downstream which slab of the arena this rank draws (PieceRegion arrays).
   void MarkPiece(vtkInformationVector* outputVector, std::int64_t piece, int pieces, double xMin, double xMax);
-  // The guarded first open (Core/SessionProbe.h): false, with the error reported, when a child process
+  // The guarded first open (Core/session/SessionProbe.h): false, with the error reported, when a child process
   // reading the file crashed or hung.
   bool GuardFirstOpen(const std::string& file);
   // The Overlays output's blocks (with their style arrays) and the annotation's display hints, once per file.

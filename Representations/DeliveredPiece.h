@@ -33,7 +33,7 @@ inline double FieldNumber(vtkDataObject* piece, const char* name, double fallbac
 }
 
 // Under MPI each rank draws only its slab of the arena along x (PieceRegionArray, named in
-// Core/FieldPieces.h too, where the reader and the Video filter write it): piece, pieces, xmin, xmax.
+// Core/streaming/FieldPieces.h too, where the reader and the Video filter write it): piece, pieces, xmin, xmax.
 constexpr const char* PieceRegionArray = "PieceRegion";
 
 // REQUEST_UPDATE: hands the piece to the view (delivered where it renders) with its bounds, if any.

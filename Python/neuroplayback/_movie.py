@@ -3,12 +3,17 @@
 Movie frame i shows data time start + i * speed / fps (inside each epoch in turn, when exporting the
 epochs of an interval overlay). The frames are split into contiguous slices, one per worker; each worker
 is a pvbatch process that opens the session, shows it as show_session does (the arena: field, overlays,
-annotation, video) and writes its frames with their global numbers, taken straight from the render. The
-frames are joined into one H.264 MP4 by neuroplayback-encode (FFmpeg) as they come, beside the rendering,
-or kept as a numbered PNG sequence. A failure or an
-interruption (Ctrl+C) stops the workers and removes what the export wrote. Run as a worker:
+annotation, video) and takes each frame straight from the render. For an MP4 each worker pipes its
+frames to a neuroplayback-encode of its own, which encodes them as H.264 with a fresh encoder every
+movie second (a chunk); slices start at chunk boundaries, so the joined segments are the very file one
+worker makes, and the join only copies packets. For a PNG sequence each worker writes its frames with
+their global numbers. A failure or an interruption (Ctrl+C) stops the workers and removes what the
+export wrote. Run as a worker:
 
-    pvbatch _movie.py --worker SESSION PATTERN FIRST LAST TIMES_JSON WIDTH HEIGHT FORMAT [NWB_FILE]
+    pvbatch _movie.py --worker SESSION OUTPUT FIRST LAST JOB_JSON WIDTH HEIGHT FORMAT [NWB_FILE]
+
+FORMAT is h264 (OUTPUT a segment), png or ppm (OUTPUT a printf pattern of numbered frames); JOB_JSON
+holds the frame times and the encoder's settings.
 
 or as the GUI's export (the NeuroPlayback toolbar's Export movie: export_movie on the session file, a
 progress line per percent, SIGTERM cancels like Ctrl+C):
@@ -68,6 +73,19 @@ def _encoder_failed(log_path):
                        "and the path can be written.")
 
 
+def chunk_frames(fps):
+    """Frames per chunk, the unit the workers' slices are cut in: one movie second (also the keyframe
+    interval, so a player seeks to any second at once)."""
+    return max(1, int(round(float(fps))))
+
+
+def slice_bounds(count, workers, chunk):
+    """Contiguous (first, last) frame slices for the workers, as even as chunk boundaries allow."""
+    inner = {min(count, int(round(count * k / workers / chunk)) * chunk) for k in range(1, workers)}
+    cuts = sorted(inner | {0, count})
+    return [(a, b - 1) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
 def frame_times(start, stop, fps, speed):
     """The data time of every movie frame from start to stop (inclusive of the last whole step)."""
     step = float(speed) / float(fps)
@@ -91,26 +109,41 @@ def export(session_path, path, times, fps, speed, size, workers, progress, crf, 
     # target name: the numbered PNGs are moved in, or the encoder's video is renamed from .partial.
     stem = os.path.splitext(os.path.basename(str(path)))[0]
     folder = os.path.join(target_folder, f".{stem}.frames-{os.getpid()}")
+    # Each worker encodes its slice (default), or, as before, writes PPM frames that one encoder joins
+    # beside the workers (a core to spare) or after them: NEUROPLAYBACK_EXPORT_ENCODE=slices|beside|after.
+    way = "png" if as_png else (os.environ.get("NEUROPLAYBACK_EXPORT_ENCODE") or "slices")
+    if way not in ("png", "slices", "beside", "after"):
+        raise SessionError(f"NEUROPLAYBACK_EXPORT_ENCODE={way} is not a way to encode. How to fix: use slices, "
+                           "beside or after, or unset it.")
     pattern = os.path.join(folder, stem + ("_%06d.png" if as_png else "_%06d.ppm"))
     final = os.path.join(target_folder, stem + "_%06d.png")
     workers = max(1, min(int(workers), len(times)))
+    chunk = chunk_frames(fps)
     pvbatch = shutil.which("pvbatch")
     if not pvbatch:
         raise SessionError("export_movie needs pvbatch (ParaView's batch renderer) on PATH. How to fix: install "
                            "ParaView's command-line tools (Debian: paraview).")
     encoder = None if as_png else _encoder()
     os.makedirs(folder, exist_ok=True)
-    times_file = os.path.join(folder, "times.json")
-    with open(times_file, "w") as handle:
-        json.dump([float(t) for t in times], handle)
-    slices = [(len(times) * k // workers, len(times) * (k + 1) // workers - 1) for k in range(workers)]
+    job_file = os.path.join(folder, "job.json")
+    with open(job_file, "w") as handle:
+        json.dump({"times": [float(t) for t in times], "fps": float(fps), "chunk": chunk, "crf": int(crf),
+                   "encoder": encoder}, handle)
+    if way == "slices":
+        slices = slice_bounds(len(times), workers, chunk)
+    else:
+        slices = [(len(times) * k // workers, len(times) * (k + 1) // workers - 1) for k in range(workers)]
+    workers = len(slices)
     logs = {first: os.path.join(folder, f"worker-{first}.log") for first, _ in slices}
+    segments = {first: os.path.join(folder, f"slice-{first:09d}.npseg") for first, _ in slices}
     started = time.perf_counter()
 
     def launch(first, last):
+        kind = {"png": "png", "slices": "h264"}.get(way, "ppm")
+        output = segments[first] if kind == "h264" else pattern
         command = [pvbatch, "--force-offscreen-rendering", os.path.abspath(__file__), "--worker", session_path,
-                   pattern, str(first), str(last), times_file, str(width), str(height),
-                   "png" if as_png else "ppm"] + ([nwb] if nwb else [])  # pvbatch refuses an empty argument
+                   output, str(first), str(last), job_file, str(width), str(height),
+                   kind] + ([nwb] if nwb else [])  # pvbatch refuses an empty argument
         # The console to a file: a pipe nobody reads would block a talkative worker once full.
         with open(logs[first], "w") as log:
             return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, preexec_fn=_die_with_parent)
@@ -135,11 +168,7 @@ def export(session_path, path, times, fps, speed, size, workers, progress, crf, 
         # A worker that fails is started again (twice at most): under an Xvfb started without -noreset a
         # batch process can fail to open the display (it connects while Xvfb resets after its last client).
         running = [(launch(first, last), first, last, 1) for first, last in slices]
-        # With a core to spare the encoder joins the frames as they come, beside the rendering (a frame is
-        # renamed into place whole); with every core rendering it would only slow the workers, so it starts
-        # once they are done (docs/benchmarks.md §22). NEUROPLAYBACK_EXPORT_ENCODE=beside|after decides.
-        when = os.environ.get("NEUROPLAYBACK_EXPORT_ENCODE") or ("beside" if workers < (os.cpu_count() or 1) else "after")
-        if not as_png and when == "beside":
+        if way == "beside":  # the previous way: the PPM frames joined as they come (a frame is renamed in whole)
             encoding = start_encoder(wait=True)
         shown = -1
         sample = range(0, len(times), max(1, len(times) // 100))
@@ -162,13 +191,23 @@ def export(session_path, path, times, fps, speed, size, workers, progress, crf, 
             if encoding is not None and encoding.poll() not in (None, 0):
                 _encoder_failed(encoder_log)
             if progress:
-                percent = int(100 * sum(os.path.exists(pattern % i) for i in sample) / len(sample))
+                if way == "slices":
+                    percent = int(100 * sum(_progress_of(segments[first]) for first, _ in slices) / len(times))
+                else:
+                    percent = int(100 * sum(os.path.exists(pattern % i) for i in sample) / len(sample))
                 if percent // PROGRESS_STEP != shown // PROGRESS_STEP:
                     shown = percent
                     print(f"Exporting {os.path.basename(str(path))}: about {percent}% of {len(times)} frames "
                           f"({workers} workers)", flush=True)
         rendered = time.perf_counter() - started
-        if not as_png:
+        if way == "slices":  # the segments are joined: packets copied in order, nothing re-encoded
+            with open(encoder_log, "w") as log:
+                joined = subprocess.run([encoder, "--output", str(path)] +
+                                        [a for first, _ in slices for a in ("--join", segments[first])],
+                                        stdout=subprocess.DEVNULL, stderr=log)
+            if joined.returncode != 0:
+                _encoder_failed(encoder_log)
+        elif not as_png:
             encoding = encoding or start_encoder(wait=False)
             if encoding.wait() != 0:
                 _encoder_failed(encoder_log)
@@ -196,13 +235,71 @@ def export(session_path, path, times, fps, speed, size, workers, progress, crf, 
     return len(times)
 
 
+def _progress_of(output):
+    """Frames a worker has made so far (its progress file; 0 before the first)."""
+    try:
+        with open(output + ".progress") as handle:
+            return int(handle.read() or 0)
+    except (OSError, ValueError):
+        return 0
+
+
+class _FrameFeeder:
+    """Writes frames to the encoder's standard input from a thread of its own, a few frames ahead, so
+    that rendering goes on while the encoder takes a frame: written straight from the render loop,
+    each frame waited for the encoder to be scheduled (a pipe holds 64 KiB), and with every core busy
+    that left the renderer idle."""
+
+    def __init__(self, pipe, frame_bytes):
+        import fcntl
+        import queue
+        import threading
+        try:
+            fcntl.fcntl(pipe.fileno(), 1031, 1 << 20)  # F_SETPIPE_SZ: 1 MiB, fewer hand-overs per frame
+        except OSError:
+            pass
+        self.pipe = pipe
+        self.failed = False
+        self.frames = queue.Queue(maxsize=max(2, (64 << 20) // frame_bytes))  # at most ~64 MiB waiting
+        self.thread = threading.Thread(target=self._write, daemon=True)
+        self.thread.start()
+
+    def _write(self):
+        while True:
+            item = self.frames.get()
+            if item is None:
+                break
+            try:
+                self.pipe.write(memoryview(item[1]).cast("B"))  # item[0] keeps the image's memory alive
+            except (BrokenPipeError, ValueError):
+                self.failed = True
+                break
+        try:
+            self.pipe.close()
+        except BrokenPipeError:
+            pass
+
+    def put(self, image, pixels):
+        """Queues a frame (kept alive with its image); False once the encoder has stopped taking them."""
+        if self.failed:
+            return False
+        self.frames.put((image, pixels))
+        return True
+
+    def close(self):
+        if not self.failed:
+            self.frames.put(None)
+        self.thread.join()
+
+
 def _worker(argv):
-    """Renders movie frames first..last (their data times from the export's times file), each with its
-    global number, as PNG or as raw PPM for the encoder."""
-    session_path, pattern = argv[0], argv[1]
+    """Renders movie frames first..last (their data times from the job file): into a segment through a
+    neuroplayback-encode of its own (h264), or as numbered PNG or raw PPM files with global numbers."""
+    session_path, output = argv[0], argv[1]
     first, last = int(argv[2]), int(argv[3])
     with open(argv[4]) as handle:
-        times = json.load(handle)
+        job = json.load(handle)
+    times = job["times"]
     width, height, kind = int(argv[5]), int(argv[6]), argv[7]
     nwb = argv[8] if len(argv) > 8 else None  # the NWB file shown beside the session, if any
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -213,18 +310,28 @@ def _worker(argv):
     view.ViewSize = [width, height]
     show_session(reader, view, time_series=False)
     keeper = simple.GetTimeKeeper()
-    # For the encoder the view's pixels are taken straight from the render (no PNG written and read back
-    # on every frame); NEUROPLAYBACK_EXPORT_CAPTURE=screenshot keeps the previous way, for comparison.
-    direct = kind == "ppm" and os.environ.get("NEUROPLAYBACK_EXPORT_CAPTURE", "direct") != "screenshot"
-    if kind == "ppm":
+    # The view's pixels are taken straight from the render (no PNG written and read back on every
+    # frame); NEUROPLAYBACK_EXPORT_CAPTURE=screenshot keeps the previous way, for comparison.
+    direct = kind != "png" and os.environ.get("NEUROPLAYBACK_EXPORT_CAPTURE", "direct") != "screenshot"
+    if kind != "png":
         from vtkmodules.util.numpy_support import vtk_to_numpy
-    if kind == "ppm" and not direct:
+    if kind != "png" and not direct:
         from vtkmodules.vtkIOImage import vtkPNGReader
         png_reader = vtkPNGReader()
+    encoding = None
+    if kind == "h264":
+        # The encoder's messages go to this worker's log.
+        encoding = subprocess.Popen([job["encoder"], "--stdin", "--first", str(first), "--count", str(last - first + 1),
+                                     "--width", str(width), "--height", str(height), "--fps", repr(job["fps"]),
+                                     "--chunk", str(job["chunk"]), "--crf", str(job["crf"]), "--bottom-up",
+                                     "--output", output], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                    preexec_fn=_die_with_parent)
+        feeder = _FrameFeeder(encoding.stdin, width * height * 3)
+    report_every = max(1, (last - first + 1) // 50)
     for index in range(first, last + 1):
         keeper.Time = times[index]  # the frame at or before it, as playback shows it
-        target = pattern % index
         if kind == "png":
+            target = output % index
             simple.SaveScreenshot(target + ".part.png", view, ImageResolution=[width, height])
             os.replace(target + ".part.png", target)
             continue
@@ -232,7 +339,7 @@ def _worker(argv):
             image = view.SMProxy.CaptureWindow(1)
             image.UnRegister(None)  # CaptureWindow hands over its reference: Python's is then the only one
         else:
-            scratch = target + ".png"
+            scratch = os.path.join(os.path.dirname(output), "frame-%d.png" % index)
             simple.SaveScreenshot(scratch, view, ImageResolution=[width, height])
             png_reader.SetFileName(scratch)
             png_reader.Modified()
@@ -240,12 +347,28 @@ def _worker(argv):
             image = png_reader.GetOutput()
             os.remove(scratch)
         w, h, _ = image.GetDimensions()
+        pixels = vtk_to_numpy(image.GetPointData().GetScalars()).reshape(h, w, -1)  # rows bottom-up
+        if kind == "h264":
+            if (w, h) != (width, height):
+                raise RuntimeError(f"the view rendered {w}x{h} pixels, not {width}x{height}")
+            if not feeder.put(image, pixels if pixels.shape[2] == 3 else pixels[:, :, :3].copy()):
+                break  # the encoder failed: its message is in the log, its exit code below
+            done = index - first + 1
+            if done % report_every == 0 or index == last:
+                with open(output + ".progress.part", "w") as handle:
+                    handle.write(str(done))
+                os.replace(output + ".progress.part", output + ".progress")
+            continue
         # Raw RGB for the encoder, rows top-down.
-        pixels = vtk_to_numpy(image.GetPointData().GetScalars()).reshape(h, w, -1)[::-1, :, :3]
+        target = output % index
         with open(target + ".part", "wb") as handle:
             handle.write(b"P6\n%d %d\n255\n" % (w, h))
-            handle.write(pixels.tobytes())
+            handle.write(pixels[::-1, :, :3].tobytes())
         os.replace(target + ".part", target)
+    if encoding is not None:
+        feeder.close()
+        if encoding.wait() != 0:
+            sys.exit(f"the encoder of frames {first}-{last} failed (exit code {encoding.returncode})")
 
 
 def _export_for_gui(options):

@@ -1,5 +1,5 @@
 """The time series' multi-resolution summary (format: timeseries `summary/level_k`), built while the
-samples stream past, as the C++ SummaryBuilder (Core/TimeSeries.cpp) builds it.
+samples stream past, as the C++ SummaryBuilder (Core/timeseries/TimeSeries.cpp) builds it.
 
 Level k holds rows [t_first, min, max] of consecutive buckets of 16 * 8^k samples (NaN min/max for an
 all-NaN bucket); a level is kept only if it has at least 64 rows. Level k+1 is made from groups of 8

@@ -8,7 +8,7 @@ import numpy as np
 
 from . import SessionWriteError
 
-# The colour names the reader knows (Core/Color.cpp), plus matplotlib's one-letter and tab10 names.
+# The colour names the reader knows (Core/common/Color.cpp), plus matplotlib's one-letter and tab10 names.
 NAMED_COLORS = {
     "white": "#ffffff", "black": "#000000", "red": "#ff0000", "green": "#008000", "lime": "#00ff00",
     "blue": "#0000ff", "cyan": "#00ffff", "magenta": "#ff00ff", "yellow": "#ffff00", "orange": "#ffa500",

@@ -50,7 +50,7 @@ def last_error(reader):
 
 
 def _describe_missing_file(path):
-    """As the reader says it (Core/MissingFile.cpp): the full path, whether its folder exists, and the
+    """As the reader says it (Core/session/MissingFile.cpp): the full path, whether its folder exists, and the
     closest names in that folder."""
     import difflib
     full = os.path.abspath(path)

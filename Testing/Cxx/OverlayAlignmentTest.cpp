@@ -1,6 +1,7 @@
 // The alignment rules overlays follow (the reference's _align_to_frame_times), the scale bar's
 // 1-2-5 rounding, colour parsing and "did you mean" hints.
 #include "Overlays.h"
+#include "Suggestions.h"
 #include "SampleStream.h"
 #include "SessionError.h"
 #include "VectorRowSource.h"

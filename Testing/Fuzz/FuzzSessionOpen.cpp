@@ -1,6 +1,6 @@
 // libFuzzer target: a session file's bytes are opened as the reader opens them, plus the first and
 // last frame of every field and every overlay at the first and last time (the damage probe's reads,
-// Core/SessionProbe.h). Our code must turn any bytes into a SessionError, never a crash, a leak or an
+// Core/session/SessionProbe.h). Our code must turn any bytes into a SessionError, never a crash, a leak or an
 // unbounded allocation. Crashes inside HDF5 1.10 itself are expected on some inputs: that is why the
 // reader runs these same reads in a child process first. See README.md here for how to run and triage.
 #include "SessionProbe.h"

@@ -20,6 +20,7 @@ from vtkmodules.vtkIOImage import vtkPNGReader
 import session_factory as sf
 from pv_support import delete_pipeline
 from neuroplayback import SessionError
+from neuroplayback._movie import _progress_of
 from neuroplayback.paraview import (export_movie, open_session, play, playback_cue, playback_statistics,
                                     save_movie, show_session, time_range)
 
@@ -221,14 +222,30 @@ class PlaybackTest(unittest.TestCase):
                              image_pixels(os.path.join(os.path.dirname(two), names[i])))
         self.assertNotEqual(image_pixels(os.path.join(os.path.dirname(two), names[0])),
                             image_pixels(os.path.join(os.path.dirname(two), names[15])))
-        movie = os.path.join(self.folder, "movie.mp4")
-        self.assertEqual(export_movie(movie, workers=2, **options), 16)
-        with open(movie, "rb") as handle:
+        # An MP4: each worker encodes its slice and the slices are joined into the very file one worker
+        # makes (2 s at 30 fps: two chunks of one movie second and one frame, cut between the workers).
+        options.update(stop=first + 4.0, size=(320, 240))
+        movies = [os.path.join(self.folder, f"movie-{n}.mp4") for n in (1, 2)]
+        self.assertEqual(export_movie(movies[0], workers=1, **options), 61)
+        self.assertEqual(export_movie(movies[1], workers=2, **options), 61)
+        with open(movies[0], "rb") as handle:
             data = handle.read()
+        with open(movies[1], "rb") as handle:
+            self.assertTrue(handle.read() == data, "the 2-worker movie differs from the 1-worker one")
         self.assertIn(b"avc1", data)  # H.264
         sizes = data.find(b"stsz")
-        self.assertEqual(int.from_bytes(data[sizes + 12:sizes + 16], "big"), 16)  # 16 video samples
-        self.assertFalse(os.path.exists(movie + ".frames"))  # the frames made on the way are gone
+        self.assertEqual(int.from_bytes(data[sizes + 12:sizes + 16], "big"), 61)  # 61 video samples
+        self.assertFalse(glob.glob(os.path.join(self.folder, ".movie-*")))  # the segments made on the way are gone
+        # The previous way, kept behind a switch: PPM frames joined by one encoder.
+        os.environ["NEUROPLAYBACK_EXPORT_ENCODE"] = "after"
+        try:
+            self.assertEqual(export_movie(movies[0], workers=2, **options), 61)
+        finally:
+            del os.environ["NEUROPLAYBACK_EXPORT_ENCODE"]
+        with open(movies[0], "rb") as handle:
+            data = handle.read()
+        sizes = data.find(b"stsz")
+        self.assertEqual(int.from_bytes(data[sizes + 12:sizes + 16], "big"), 61)
 
     def test_export_movie_of_the_epochs_only(self):
         from neuroplayback._movie import frame_times
@@ -276,11 +293,11 @@ except KeyboardInterrupt:
         process = subprocess.Popen([shutil.which("pvpython"), script], stdout=subprocess.PIPE,
                                    stderr=subprocess.DEVNULL, text=True)
         deadline = time.monotonic() + 120
-        frames = []
-        while time.monotonic() < deadline and len(frames) < 3 and process.poll() is None:
+        made = 0
+        while time.monotonic() < deadline and made < 3 and process.poll() is None:
             time.sleep(0.2)
-            frames = glob.glob(os.path.join(folder, ".m.frames-*", "*.ppm"))
-        self.assertGreaterEqual(len(frames), 3, "the export did not start")
+            made = sum(_progress_of(p[:-len(".progress")]) for p in glob.glob(os.path.join(folder, ".m.frames-*", "*.progress")))
+        self.assertGreaterEqual(made, 3, "the export did not start")
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=60)
         self.assertIn("interrupted", output)

@@ -1,25 +1,38 @@
-// neuroplayback-encode: joins numbered frames written by the movie export (export_movie in
-// neuroplayback.paraview; binary PPM, P6) into one video with FFmpeg (H.264 in MP4 by default).
+// neuroplayback-encode: encodes the frames of a movie export (export_movie in neuroplayback.paraview)
+// with FFmpeg, H.264 in MP4. Three ways:
 //
-//   neuroplayback-encode --frames PATTERN --count N --fps F --output movie.mp4 [--crf 18] [--codec h264|mpeg4]
-//                        [--wait SECONDS]
+//   neuroplayback-encode --stdin --first F --count N --width W --height H --fps R --chunk K
+//                        --output slice.npseg [--crf 18] [--bottom-up]
+//     A worker's slice: N frames of raw RGB24 on standard input (rows bottom-up with --bottom-up),
+//     numbered from F, encoded into a movie segment with a fresh encoder every K frames.
+//   neuroplayback-encode --output movie.mp4 --join slice0.npseg [--join slice1.npseg ...]
+//     Joins segments, in order, into one MP4 (packets copied). Slices cut at multiples of K join into
+//     the very file one worker encoding every frame makes.
+//   neuroplayback-encode --frames PATTERN --count N --fps R --output movie.mp4 [--crf 18]
+//                        [--codec h264|mpeg4] [--wait SECONDS]
+//     Numbered binary PPM frames (P6; PATTERN such as /tmp/x/frame_%06d.ppm, from 0) in one encoder:
+//     the previous export (NEUROPLAYBACK_EXPORT_ENCODE=frames). With --wait the frames may still be
+//     being made: each is waited for (a writer renames it into place whole) until none has come for
+//     SECONDS.
 //
-// PATTERN is a printf pattern such as /tmp/x/frame_%06d.ppm, numbered from 0. The video is written as
-// OUTPUT.partial and renamed when complete. With --wait the frames may still be being made: each is
-// waited for (a writer renames it into place whole) until none has come for SECONDS, so the encoding
-// runs beside the rendering. Exit codes: 0 done, 1 failure (message on stderr), 2 usage.
+// The output is written as OUTPUT.partial and renamed when complete. Exit codes: 0 done, 1 failure
+// (message on stderr), 2 usage.
 #include "VideoEncoder.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <unistd.h>
 
 namespace {
 
@@ -60,17 +73,69 @@ void AwaitFrame(const std::string& path, double seconds) {
   }
 }
 
+// Reads exactly `size` bytes from standard input; false at its end.
+bool ReadInput(std::uint8_t* data, std::size_t size) {
+  std::size_t done = 0;
+  while (done < size) {
+    const ssize_t got = ::read(STDIN_FILENO, data + done, size - done);
+    if (got == 0) {
+      return false;
+    }
+    if (got < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      throw std::runtime_error(std::string("read the frames from standard input: ") + std::strerror(errno));
+    }
+    done += static_cast<std::size_t>(got);
+  }
+  return true;
+}
+
+// A worker's slice, from standard input to a movie segment.
+void EncodeSlice(neuroplayback::VideoEncoderSettings settings, long long first, long long count, bool bottomUp) {
+  if (settings.Width <= 0 || settings.Height <= 0 || settings.Width % 2 || settings.Height % 2) {
+    throw std::runtime_error("frames are " + std::to_string(settings.Width) + "x" + std::to_string(settings.Height) +
+      "; H.264 in 4:2:0 needs an even, positive width and height");
+  }
+  if (settings.ChunkFrames <= 0 || first % settings.ChunkFrames != 0) {
+    throw std::runtime_error("a slice must start at a multiple of --chunk (" + std::to_string(settings.ChunkFrames) + ")");
+  }
+  settings.Segment = true;
+  settings.Gop = settings.ChunkFrames;
+  settings.Threads = 1;  // fixed, and repeatable (MakeEncodingRepeatable): the bytes depend on the frames only
+  neuroplayback::MakeEncodingRepeatable();
+  neuroplayback::VideoEncoder encoder(settings);
+  std::vector<std::uint8_t> rgb(static_cast<std::size_t>(settings.Width) * static_cast<std::size_t>(settings.Height) * 3);
+  for (long long frame = first; frame < first + count; ++frame) {
+    if (!ReadInput(rgb.data(), rgb.size())) {
+      throw std::runtime_error("standard input ended after " + std::to_string(frame - first) + " of " +
+        std::to_string(count) + " frames");
+    }
+    encoder.Add(rgb.data(), frame, bottomUp);
+  }
+  encoder.Finish();
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
   std::string pattern;
   std::string output;
   long long count = 0;
+  long long first = 0;
   double wait = 0.0;
+  bool fromInput = false;
+  bool bottomUp = false;
+  std::vector<std::string> segments;
   neuroplayback::VideoEncoderSettings settings;
   settings.Crf = 18; // a movie of an arena: sharp edges and text
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
+    if (flag == "--stdin" || flag == "--bottom-up") {
+      (flag == "--stdin" ? fromInput : bottomUp) = true;
+      continue;
+    }
     const char* value = i + 1 < argc ? argv[i + 1] : nullptr;
     if (!value) {
       std::fprintf(stderr, "neuroplayback-encode: %s needs a value\n", flag.c_str());
@@ -91,18 +156,44 @@ int main(int argc, char** argv) {
       settings.Codec = value;
     } else if (flag == "--wait") {
       wait = std::max(0.0, std::atof(value));
+    } else if (flag == "--first") {
+      first = std::atoll(value);
+    } else if (flag == "--width") {
+      settings.Width = std::atoi(value);
+    } else if (flag == "--height") {
+      settings.Height = std::atoi(value);
+    } else if (flag == "--chunk") {
+      settings.ChunkFrames = std::atoi(value);
+    } else if (flag == "--join") {
+      segments.push_back(value);
     } else {
       std::fprintf(stderr, "neuroplayback-encode: unknown option %s\n", flag.c_str());
       return 2;
     }
   }
-  if (pattern.empty() || output.empty() || count <= 0 || !(settings.Fps > 0.0)) {
-    std::fprintf(stderr, "usage: neuroplayback-encode --frames PATTERN --count N --fps F --output movie.mp4 "
+  const bool joining = !segments.empty();
+  const bool usable = !output.empty() && (joining || ((fromInput || !pattern.empty()) && count > 0 && settings.Fps > 0.0));
+  if (!usable || int(joining) + int(fromInput) + int(!pattern.empty()) != 1) {
+    std::fprintf(stderr, "usage: neuroplayback-encode --stdin --first F --count N --width W --height H --fps R "
+                         "--chunk K --output slice.npseg [--crf 18] [--bottom-up]\n"
+                         "   or: neuroplayback-encode --output movie.mp4 --join slice.npseg [--join ...]\n"
+                         "   or: neuroplayback-encode --frames PATTERN --count N --fps R --output movie.mp4 "
                          "[--crf 18] [--codec h264|mpeg4] [--wait SECONDS]\n");
     return 2;
   }
   const std::string partial = output + ".partial";
   try {
+    if (joining || fromInput) {
+      settings.Output = output;
+      settings.PartialPath = partial;
+      if (joining) {
+        neuroplayback::JoinMovieSegments(segments, output, partial, true);
+      } else {
+        EncodeSlice(settings, first, count, bottomUp);
+      }
+      std::filesystem::rename(partial, output);
+      return 0;
+    }
     int width = 0;
     int height = 0;
     AwaitFrame(FramePath(pattern, 0), wait);

@@ -1,4 +1,4 @@
-// neuroplayback-probe: the guarded first open's child process (Core/SessionProbe.h). It reads a session
+// neuroplayback-probe: the guarded first open's child process (Core/session/SessionProbe.h). It reads a session
 // file as the ParaView reader does at open, plus the first and last frames, and reports each object it
 // is about to touch, so that when the HDF5 library crashes or hangs on a damaged file, the reader (its
 // parent) can refuse the file and say where. Never writes to the file.

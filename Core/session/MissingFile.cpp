@@ -1,6 +1,6 @@
 #include "MissingFile.h"
 
-#include "Overlays.h"
+#include "Suggestions.h"
 
 #include <algorithm>
 #include <filesystem>

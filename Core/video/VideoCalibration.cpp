@@ -2,8 +2,8 @@
 
 #include "Hdf5.h"
 #include "OverlayReading.h"
-#include "Overlays.h"
 #include "SessionError.h"
+#include "Suggestions.h"
 
 #include <Eigen/Dense>
 #include <Eigen/Geometry>

@@ -230,8 +230,5 @@ private:
 double ScaleBarLength(double extent);
 // "10 cm", "2.5 m": the length without trailing zeros and the units.
 std::string ScaleBarLabel(double length, const std::string& units);
-// Closest names first, for "did you mean" hints.
-std::vector<std::string> ClosestNames(const std::string& name, const std::vector<std::string>& candidates,
-  std::size_t count = 2);
 
 } // namespace neuroplayback
