@@ -37,4 +37,24 @@ std::vector<std::string> ClosestNames(const std::string& name, const std::vector
   return out;
 }
 
+std::string DidYouMean(const std::string& name, const std::vector<std::string>& candidates) {
+  const std::vector<std::string> close = ClosestNames(name, candidates);
+  if (close.empty()) {
+    return "";
+  }
+  std::string text = " Did you mean '" + close[0] + "'";
+  for (std::size_t i = 1; i < close.size(); ++i) {
+    text += " or '" + close[i] + "'";
+  }
+  return text + "?";
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string text;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    text += (i ? ", " : "") + names[i];
+  }
+  return text;
+}
+
 } // namespace neuroplayback

@@ -12,4 +12,9 @@ std::size_t EditDistance(const std::string& a, const std::string& b);
 std::vector<std::string> ClosestNames(const std::string& name, const std::vector<std::string>& candidates,
   std::size_t count = 2);
 
+// " Did you mean 'a' or 'b'?" (with a leading space), or "" when nothing is close.
+std::string DidYouMean(const std::string& name, const std::vector<std::string>& candidates);
+// "a, b, c".
+std::string JoinNames(const std::vector<std::string>& names);
+
 } // namespace neuroplayback

@@ -2,6 +2,7 @@
 
 #include "Hdf5.h"
 #include "OverlayReading.h"
+#include "OverlayBuilding.h"
 #include "VideoOverlay.h"
 #include "SessionError.h"
 #include "Suggestions.h"
@@ -14,31 +15,6 @@
 namespace neuroplayback {
 
 
-namespace {
-
-using namespace overlay_io;
-
-std::string DidYouMean(const std::string& name, const std::vector<std::string>& candidates) {
-  const std::vector<std::string> close = ClosestNames(name, candidates);
-  if (close.empty()) {
-    return "";
-  }
-  std::string text = " Did you mean '" + close[0] + "'";
-  for (std::size_t i = 1; i < close.size(); ++i) {
-    text += " or '" + close[i] + "'";
-  }
-  return text + "?";
-}
-
-std::string JoinNames(const std::vector<std::string>& names) {
-  std::string text;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    text += (i ? ", " : "") + names[i];
-  }
-  return text;
-}
-
-} // namespace
 
 
 namespace {
@@ -64,26 +40,8 @@ std::vector<std::string> NamesOf(const List& list) {
   return names;
 }
 
-bool Finite2(const double* xy) { return std::isfinite(xy[0]) && std::isfinite(xy[1]); }
-
 } // namespace
 
-
-MarkerShape ParseMarker(const std::string& text, const std::string& where) {
-  static const std::vector<std::pair<std::vector<std::string>, MarkerShape>> Names{
-    { { "o", "circle" }, MarkerShape::Circle }, { { "s", "square" }, MarkerShape::Square },
-    { { "^", "triangle_up", "triangle" }, MarkerShape::TriangleUp }, { { "v", "triangle_down" }, MarkerShape::TriangleDown },
-    { { "d", "D", "diamond" }, MarkerShape::Diamond }, { { "+", "plus" }, MarkerShape::Plus },
-    { { "x", "cross" }, MarkerShape::Cross }, { { "*", "star" }, MarkerShape::Star },
-  };
-  for (const auto& [names, shape] : Names) {
-    if (std::find(names.begin(), names.end(), text) != names.end()) {
-      return shape;
-    }
-  }
-  throw SessionError(where + " has marker '" + text + "', which is not a known marker.",
-    "Use one of o (circle), s (square), ^, v (triangles), d (diamond), + (plus), x (cross), * (star).");
-}
 
 void MarkerSet::Clear() {
   Xy.clear();
@@ -323,8 +281,6 @@ OverlaySet OverlaySet::Load(hid_t file, const Environment& environment, double s
     return true;
   };
 
-  std::vector<std::string> headingNames;
-  std::vector<std::string> eventNames;
   std::vector<std::string> overlayNames;
   try {
     overlayNames = h5::ChildNames(group.Get());
@@ -342,165 +298,22 @@ OverlaySet OverlaySet::Load(hid_t file, const Environment& environment, double s
     const std::string kind = h5::ReadStringAttribute(g, "kind").value_or("");
     try {
     if (kind == "position") {
-      PositionOverlay p;
-      p.Name = name;
-      p.Samples = OpenSamples(g, where, "xy", { 2 }, "(n, 2)", cacheBytes);
-      p.Interpolation = ReadInterp(g, where, Interp::Linear);
-      p.Color = ReadColor(g, where, "color", ParseColor("#ff0000", ""));
-      p.Size = ReadPositive(g, where, "size", 0.03 * unit);
-      if (h5::HasAttribute(g, "trail_samples")) {
-        p.TrailSamples = h5::ReadIntAttribute(g, "trail_samples").value_or(0);
-        if (p.TrailSamples < 0) {
-          throw SessionError(where + " attribute trail_samples is negative.", "Set trail_samples to 0 (no trail) or more.");
-        }
-      }
-      const auto trail = h5::ReadDoubleAttribute(g, "trail_seconds");
-      if (trail && (!std::isfinite(*trail) || *trail < 0)) {
-        throw SessionError(where + " attribute trail_seconds must be 0 or more seconds.", "Set trail_seconds, e.g. 2.0.");
-      }
-      p.TrailSeconds = trail.value_or(p.TrailSamples > 0 ? 0.0 : 2.0);
-      p.TrailColor = ReadColor(g, where, "trail_color", p.Color);
+      PositionOverlay p = PositionOverlay::Load(g, name, unit, cacheBytes);
       if (overlaps(*p.Samples, where)) {
         set.PositionList.push_back(std::move(p));
       }
     } else if (kind == "bodyparts") {
-      BodypartOverlay b;
-      b.Name = name;
-      b.Parts = h5::ReadStringArrayAttribute(g, "part_names");
-      if (b.Parts.empty()) {
-        throw SessionError(where + " has no part_names attribute.", "Write the body part names as a string array attribute.");
-      }
-      const auto parts = static_cast<hsize_t>(b.Parts.size());
-      b.Samples = OpenSamples(g, where, "xy", { parts, 2 }, "(n, " + std::to_string(parts) + ", 2)", cacheBytes);
-      b.Interpolation = ReadInterp(g, where, Interp::Linear);
-      std::vector<std::string> colors = h5::ReadStringArrayAttribute(g, "part_colors");
-      if (colors.empty()) {
-        colors = h5::ReadStringArrayAttribute(g, "node_colors"); // the skeleton's own node colours
-      }
-      if (!colors.empty() && colors.size() != b.Parts.size()) {
-        throw SessionError(where + " has " + std::to_string(colors.size()) + " part colours for " +
-            std::to_string(b.Parts.size()) + " parts.",
-          "Give one colour per entry of part_names, in the same order.");
-      }
-      for (std::size_t i = 0; i < b.Parts.size(); ++i) {
-        b.PartColors.push_back(colors.empty() ? CycleColor(i) : ParseColor(colors[i], where + " colour of '" + b.Parts[i] + "'"));
-      }
-      if (h5::Exists(g, "skeleton_edges")) {
-        h5::Handle edges = h5::OpenDataset(g, "skeleton_edges");
-        const auto dims = h5::Shape(edges.Get());
-        if (dims.size() != 2 || dims[1] != 2) {
-          throw SessionError(where + "/skeleton_edges has shape " + ShapeText(dims) + "; it must be (n_edges, 2).",
-            "Write each edge as a pair of part indices or part names.");
-        }
-        std::vector<std::int64_t> ends;
-        h5::Handle type(H5Dget_type(edges.Get()));
-        if (H5Tget_class(type.Get()) == H5T_STRING) {
-          // Fixed-length names are refused, as before: the format writes variable-length UTF-8.
-          const std::vector<std::string> names =
-            H5Tis_variable_str(type.Get()) > 0 ? h5::ReadStringDataset(edges.Get()) : std::vector<std::string>{};
-          if (names.size() != dims[0] * 2) {
-            throw SessionError(where + "/skeleton_edges could not be read as strings.",
-              "Write part names as variable-length UTF-8 strings, or part indices as integers.");
-          }
-          for (const std::string& part : names) {
-            const auto found = std::find(b.Parts.begin(), b.Parts.end(), part);
-            if (found == b.Parts.end()) {
-              throw SessionError(where + "/skeleton_edges names the part '" + part + "', which is not in part_names (" +
-                  JoinNames(b.Parts) + ")." + DidYouMean(part, b.Parts),
-                "Use the exact part names, or add the part to part_names and xy.");
-            }
-            ends.push_back(found - b.Parts.begin());
-          }
-        } else {
-          ends = h5::ReadAllInts(edges.Get());
-          for (std::int64_t end : ends) {
-            if (end < 0 || end >= static_cast<std::int64_t>(parts)) {
-              throw SessionError(where + "/skeleton_edges refers to part " + std::to_string(end) + " but there are only " +
-                  std::to_string(parts) + " parts (0 to " + std::to_string(parts - 1) + ": " + JoinNames(b.Parts) + ").",
-                "Use part indices below n_parts, or write the edges as part names.");
-            }
-          }
-        }
-        for (std::size_t i = 0; i + 1 < ends.size(); i += 2) {
-          std::pair<int, int> edge{ static_cast<int>(std::min(ends[i], ends[i + 1])), static_cast<int>(std::max(ends[i], ends[i + 1])) };
-          if (edge.first != edge.second && std::find(b.Edges.begin(), b.Edges.end(), edge) == b.Edges.end()) {
-            b.Edges.push_back(edge);
-          }
-        }
-      }
-      b.EdgeColor = ReadColor(g, where, "edge_color", ParseColor("white", ""));
-      b.EdgeWidth = ReadPositive(g, where, "edge_width", 1.0);
-      b.Size = ReadPositive(g, where, "size", 0.02 * unit);
-      b.SkeletonName = h5::ReadStringAttribute(g, "skeleton_name").value_or("");
+      BodypartOverlay b = BodypartOverlay::Load(g, name, unit, cacheBytes);
       if (overlaps(*b.Samples, where)) {
         set.BodypartList.push_back(std::move(b));
       }
     } else if (kind == "head_direction") {
-      HeadDirectionOverlay h;
-      h.Name = name;
-      h.Samples = OpenSamples(g, where, "angle", {}, "(n,)", cacheBytes);
-      h.Interpolation = ReadInterp(g, where, Interp::Linear);
-      h.Color = ReadColor(g, where, "color", ParseColor("yellow", ""));
-      h.Length = ReadPositive(g, where, "length", 0.1 * unit);
-      h.Width = ReadPositive(g, where, "width", 2.0);
-      headingNames.push_back(h5::ReadStringAttribute(g, "anchor").value_or(""));
+      HeadDirectionOverlay h = HeadDirectionOverlay::Load(g, name, unit, cacheBytes);
       if (overlaps(*h.Samples, where)) {
         set.HeadingList.push_back(std::move(h));
-      } else {
-        headingNames.pop_back();
       }
     } else if (kind == "events") {
-      EventOverlay e;
-      e.Name = name;
-      const std::string mode = h5::ReadStringAttribute(g, "mode").value_or("cumulative");
-      if (mode == "instant") {
-        e.Mode = EventMode::Instant;
-      } else if (mode == "cumulative") {
-        e.Mode = EventMode::Cumulative;
-      } else if (mode == "decay") {
-        e.Mode = EventMode::Decay;
-      } else {
-        throw SessionError(where + " has mode = '" + mode + "'.", "Set mode to instant, cumulative or decay.");
-      }
-      e.DecaySeconds = ReadPositive(g, where, "decay_seconds", 0.5);
-      e.Size = ReadPositive(g, where, "size", 0.025 * unit);
-      const double opacity = h5::ReadDoubleAttribute(g, "opacity").value_or(0.7);
-      if (!(opacity >= 0.0 && opacity <= 1.0)) {
-        throw SessionError(where + " attribute opacity must be between 0 and 1.", "Set opacity, e.g. 0.7.");
-      }
-      e.Opacity = opacity;
-      e.Interpolation = ReadInterp(g, where, Interp::Linear);
-      bool needsTrajectory = false;
-      std::size_t typeIndex = 0;
-      for (const std::string& typeName : h5::ChildNames(g)) {
-        const std::string typeWhere = where + "/" + typeName;
-        h5::Handle typeGroup(H5Gopen2(g, typeName.c_str(), H5P_DEFAULT));
-        if (!typeGroup.Valid()) {
-          throw SessionError(typeWhere + " is not a group.",
-            "Write one group per event type under " + where + ", each holding times (and optionally xy).");
-        }
-        EventType type;
-        type.Name = typeName;
-        type.Color = ReadColor(typeGroup.Get(), typeWhere, "color", CycleColor(typeIndex++));
-        type.Marker = ParseMarker(h5::ReadStringAttribute(typeGroup.Get(), "marker").value_or("o"), typeWhere);
-        if (!h5::Exists(typeGroup.Get(), "times")) {
-          throw SessionError(typeWhere + " has no 'times' dataset.",
-            "Write the event times (m,) in seconds, strictly increasing (empty if the type has no events).");
-        }
-        const bool fixed = h5::Exists(typeGroup.Get(), "xy");
-        needsTrajectory = needsTrajectory || !fixed;
-        h5::Handle times = h5::OpenUncachedDataset(typeGroup.Get(), "times");
-        if (!h5::Shape(times.Get()).empty() && h5::Shape(times.Get())[0] > 0) {
-          type.Samples = OpenSamples(typeGroup.Get(), typeWhere, fixed ? "xy" : nullptr, { 2 }, "(m, 2)", cacheBytes);
-        }
-        e.Types.push_back(std::move(type));
-      }
-      if (needsTrajectory) {
-        eventNames.push_back(h5::ReadStringAttribute(g, "position_source").value_or(""));
-      } else {
-        eventNames.push_back("-");
-      }
-      set.EventList.push_back(std::move(e));
+      set.EventList.push_back(EventOverlay::Load(g, name, unit, cacheBytes));
     } else if (kind == "timeseries") {
       TimeSeries series = TimeSeries::Load(g, name, cacheBytes, CycleColor(set.SeriesList.size()));
       if (overlaps(series.Samples(), where)) {
@@ -545,7 +358,7 @@ OverlaySet OverlaySet::Load(hid_t file, const Environment& environment, double s
   for (std::size_t i = 0; i < set.HeadingList.size(); ++i) {
     HeadDirectionOverlay& h = set.HeadingList[i];
     try {
-    const std::string& anchor = headingNames[i];
+    const std::string& anchor = h.AnchorName;
     const std::string where = "/overlays/" + h.Name;
     const auto slash = anchor.find('/');
     if (slash != std::string::npos) {
@@ -578,9 +391,9 @@ OverlaySet OverlaySet::Load(hid_t file, const Environment& environment, double s
   for (std::size_t i = 0; i < set.EventList.size(); ++i) {
     EventOverlay& e = set.EventList[i];
     try {
-      if (eventNames[i] != "-") {
+      if (e.NeedsTrajectory) {
         const std::string where = "/overlays/" + e.Name;
-        e.PositionSource = resolvePosition(eventNames[i], where, "position_source");
+        e.PositionSource = resolvePosition(e.PositionSourceName, where, "position_source");
         if (e.PositionSource < 0) {
           throw SessionError(where + " has event types without xy, and no position_source says which trajectory places them.",
             "Set position_source to a position overlay's name, or write xy (m, 2) for every event type.");
@@ -648,173 +461,6 @@ void OverlaySet::Build(const FrameClock& clock, OverlayFrame& out, unsigned kind
   for (EventOverlay& e : EventList) {
     guarded(e.Name, [&] { BuildEvents(e, source, clock, out); });
     source += static_cast<int>(e.Types.size());
-  }
-}
-
-void OverlaySet::BuildPosition(PositionOverlay& p, const FrameClock& clock, OverlayFrame& out) {
-  const int source = static_cast<int>(&p - PositionList.data());
-  SampleStream& samples = *p.Samples;
-  double here[2];
-  samples.ValueAt(clock.Time, p.Interpolation, false, here);
-  if (Finite2(here)) {
-    out.Positions.Add(here[0], here[1], p.Color, p.Size, MarkerShape::Circle, source);
-  }
-  if (p.TrailSeconds <= 0.0 && p.TrailSamples <= 0) {
-    return;
-  }
-  const std::int64_t last = samples.LastAtOrBefore(clock.Time);
-  if (last < 0 || clock.Time > samples.Last() + (p.TrailSeconds > 0 ? p.TrailSeconds : 0.0)) {
-    return;
-  }
-  std::int64_t first = p.TrailSamples > 0 ? std::max<std::int64_t>(0, last - p.TrailSamples + 1)
-                                          : samples.FirstAtOrAfter(clock.Time - p.TrailSeconds);
-  // Very long trails are thinned to a bounded number of vertices.
-  constexpr std::int64_t MaxTrailPoints = 20000;
-  const std::int64_t stride = std::max<std::int64_t>(1, (last - first + 1 + MaxTrailPoints - 1) / MaxTrailPoints);
-  auto fade = [&](std::int64_t index, double t) {
-    const double age = p.TrailSamples > 0 ? static_cast<double>(last - index + 1) / static_cast<double>(p.TrailSamples)
-                                          : (clock.Time - t) / p.TrailSeconds;
-    return p.TrailColor.WithAlpha(1.0 - std::clamp(age, 0.0, 1.0));
-  };
-  for (std::int64_t i = first; i <= last; i += stride) {
-    const double t = samples.TimeOf(i);
-    const double* xy = samples.Row(i);
-    if (!Finite2(xy)) {
-      out.Trails.EndLine(); // a gap in the input breaks the trail
-      continue;
-    }
-    out.Trails.Add(xy[0], xy[1], fade(i, t));
-  }
-  if (Finite2(here) && samples.TimeOf(last) < clock.Time) {
-    out.Trails.Add(here[0], here[1], p.TrailColor);
-  }
-  out.Trails.EndLine();
-}
-
-void OverlaySet::BuildBodyparts(BodypartOverlay& b, const FrameClock& clock, OverlayFrame& out) {
-  Scratch.resize(b.Parts.size() * 2);
-  b.Samples->ValueAt(clock.Time, b.Interpolation, false, Scratch.data());
-  for (std::size_t part = 0; part < b.Parts.size(); ++part) {
-    const double* xy = &Scratch[2 * part];
-    if (Finite2(xy)) {
-      out.Bodyparts.Add(xy[0], xy[1], b.PartColors[part], b.Size, MarkerShape::Circle, static_cast<int>(part));
-    }
-  }
-  for (const auto& [from, to] : b.Edges) {
-    const double* a = &Scratch[2 * static_cast<std::size_t>(from)];
-    const double* c = &Scratch[2 * static_cast<std::size_t>(to)];
-    if (Finite2(a) && Finite2(c)) { // an edge with a missing end is skipped
-      out.Skeleton.Add(a[0], a[1], b.EdgeColor);
-      out.Skeleton.Add(c[0], c[1], b.EdgeColor);
-      out.Skeleton.EndLine();
-    }
-  }
-}
-
-bool OverlaySet::AnchorAt(const HeadDirectionOverlay& h, double t, double* xy) {
-  if (h.AnchorPosition >= 0) {
-    PositionOverlay& p = PositionList[static_cast<std::size_t>(h.AnchorPosition)];
-    p.Samples->ValueAt(t, p.Interpolation, false, xy);
-  } else if (h.AnchorBodyparts >= 0) {
-    BodypartOverlay& b = BodypartList[static_cast<std::size_t>(h.AnchorBodyparts)];
-    std::vector<double> parts(b.Parts.size() * 2);
-    b.Samples->ValueAt(t, b.Interpolation, false, parts.data());
-    xy[0] = parts[2 * static_cast<std::size_t>(h.AnchorPart)];
-    xy[1] = parts[2 * static_cast<std::size_t>(h.AnchorPart) + 1];
-  } else {
-    xy[0] = Centroid[0];
-    xy[1] = Centroid[1];
-  }
-  return Finite2(xy);
-}
-
-void OverlaySet::BuildHeading(HeadDirectionOverlay& h, const FrameClock& clock, OverlayFrame& out) {
-  double angle = 0.0;
-  double anchor[2];
-  if (!h.Samples->ValueAt(clock.Time, h.Interpolation, true, &angle) || !std::isfinite(angle) ||
-    !AnchorAt(h, clock.Time, anchor)) {
-    return;
-  }
-  out.Headings.Xy.insert(out.Headings.Xy.end(), { anchor[0], anchor[1] });
-  out.Headings.Vectors.insert(out.Headings.Vectors.end(), { h.Length * std::cos(angle), h.Length * std::sin(angle) });
-  out.Headings.Colors.push_back(h.Color);
-}
-
-bool OverlaySet::EventPosition(const EventOverlay& e, EventType& type, std::int64_t index, double* xy) {
-  if (type.Samples->Width() == 2) {
-    const double* row = type.Samples->Row(index);
-    xy[0] = row[0];
-    xy[1] = row[1];
-  } else {
-    // Placed on the trajectory at the event's own time; nowhere when there is no trajectory (NWB
-    // spikes without position: still navigable, not drawn).
-    if (e.PositionSource < 0 || static_cast<std::size_t>(e.PositionSource) >= PositionList.size()) {
-      return false;
-    }
-    PositionOverlay& p = PositionList[static_cast<std::size_t>(e.PositionSource)];
-    p.Samples->ValueAt(type.Samples->TimeOf(index), e.Interpolation, false, xy, Tie::Later); // as neurospatial
-  }
-  return Finite2(xy);
-}
-
-void OverlaySet::BuildEvents(EventOverlay& e, int firstSource, const FrameClock& clock, OverlayFrame& out) {
-  double xy[2];
-  for (std::size_t k = 0; k < e.Types.size(); ++k) {
-    EventType& type = e.Types[k];
-    const int source = firstSource + static_cast<int>(k);
-    if (!type.Samples) {
-      continue;
-    }
-    SampleStream& samples = *type.Samples;
-    // An event belongs to the first frame at or after its time, and never before the first frame.
-    const std::int64_t end = clock.Time > clock.LastTime ? samples.Count() : samples.FirstAfter(clock.Time);
-    const std::int64_t sessionBegin = samples.FirstAtOrAfter(clock.FirstTime);
-    if (e.Mode == EventMode::Cumulative) {
-      const std::int64_t begin = std::max(sessionBegin, end - MaxCumulativeEvents);
-      const bool reuse = begin >= type.CachedBegin && begin <= type.CachedEnd && end >= begin;
-      if (!reuse) {
-        type.Cached.clear();
-        type.CachedBegin = type.CachedEnd = begin;
-      }
-      if (end < type.CachedEnd) {
-        type.Cached.resize(static_cast<std::size_t>(std::max<std::int64_t>(0, end - type.CachedBegin)));
-        type.CachedEnd = std::max(end, type.CachedBegin);
-      }
-      for (std::int64_t i = type.CachedEnd; i < end; ++i) {
-        if (!EventPosition(e, type, i, xy)) {
-          xy[0] = xy[1] = std::numeric_limits<double>::quiet_NaN();
-        }
-        type.Cached.emplace_back(xy[0], xy[1]);
-      }
-      type.CachedEnd = std::max(type.CachedEnd, end);
-      while (type.CachedBegin < begin && !type.Cached.empty()) {
-        type.Cached.pop_front();
-        ++type.CachedBegin;
-      }
-      const Rgba color = type.Color.WithAlpha(e.Opacity);
-      for (const auto& [x, y] : type.Cached) {
-        if (std::isfinite(x) && std::isfinite(y)) {
-          out.Events.Add(x, y, color, e.Size, type.Marker, source);
-        }
-      }
-      continue;
-    }
-    // Instant: events of this frame, i.e. after the previous frame's time. Decay: also the recent
-    // ones, fading linearly to nothing decay_seconds after their time.
-    const std::int64_t ownFrame = std::max(sessionBegin, samples.FirstAfter(clock.PreviousTime));
-    const std::int64_t begin = e.Mode == EventMode::Instant
-      ? ownFrame
-      : std::max(sessionBegin, std::min(ownFrame, samples.FirstAfter(clock.Time - e.DecaySeconds)));
-    for (std::int64_t i = begin; i < end; ++i) {
-      if (!EventPosition(e, type, i, xy)) {
-        continue;
-      }
-      double opacity = e.Opacity;
-      if (e.Mode == EventMode::Decay && i < ownFrame) {
-        opacity *= 1.0 - std::clamp((clock.Time - samples.TimeOf(i)) / e.DecaySeconds, 0.0, 1.0);
-      }
-      out.Events.Add(xy[0], xy[1], type.Color.WithAlpha(opacity), e.Size, type.Marker, source);
-    }
   }
 }
 

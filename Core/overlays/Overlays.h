@@ -90,6 +90,9 @@ struct PositionOverlay {
   double TrailSeconds = 0.0;     // trail by age, or
   std::int64_t TrailSamples = 0; // trail by sample count
   Rgba TrailColor;
+  // Reads a group of this kind under /overlays (the arena's larger side, `unit`, scales the default
+  // sizes); throws SessionError naming the group and the fix.
+  static PositionOverlay Load(hid_t group, const std::string& name, double unit, std::size_t cacheBytes);
 };
 
 struct BodypartOverlay {
@@ -103,6 +106,9 @@ struct BodypartOverlay {
   double EdgeWidth = 1.0;
   double Size = 1.0;
   std::string SkeletonName;
+  // Reads a group of this kind under /overlays (the arena's larger side, `unit`, scales the default
+  // sizes); throws SessionError naming the group and the fix.
+  static BodypartOverlay Load(hid_t group, const std::string& name, double unit, std::size_t cacheBytes);
 };
 
 struct HeadDirectionOverlay {
@@ -115,6 +121,10 @@ struct HeadDirectionOverlay {
   int AnchorPosition = -1; // index into the position overlays, or
   int AnchorBodyparts = -1; // index into the bodypart overlays, with
   int AnchorPart = -1;
+  std::string AnchorName; // as written (a position overlay, or bodyparts/part); resolved into the indices
+  // Reads a group of this kind under /overlays (the arena's larger side, `unit`, scales the default
+  // sizes); throws SessionError naming the group and the fix.
+  static HeadDirectionOverlay Load(hid_t group, const std::string& name, double unit, std::size_t cacheBytes);
 };
 
 struct EventType {
@@ -137,6 +147,11 @@ struct EventOverlay {
   double Opacity = 0.7;
   int PositionSource = -1; // position overlay for events without their own positions
   Interp Interpolation = Interp::Linear;
+  bool NeedsTrajectory = false; // some types have no xy: placed on the position overlay named
+  std::string PositionSourceName; // as written (position_source); resolved into PositionSource
+  // Reads a group of this kind under /overlays (the arena's larger side, `unit`, scales the default
+  // sizes); throws SessionError naming the group and the fix.
+  static EventOverlay Load(hid_t group, const std::string& name, double unit, std::size_t cacheBytes);
 };
 
 // One chart of time series: a named group on shared axes, or one ungrouped series.
