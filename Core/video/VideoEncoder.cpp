@@ -306,8 +306,12 @@ struct VideoEncoder::Impl {
 
 void MakeEncodingRepeatable() {
 #if defined(__GLIBC__)
-  mallopt(M_PERTURB, 0x5a);                // fresh heap memory holds this byte, not what was freed there
-  mallopt(M_MMAP_THRESHOLD, 128 * 1024);   // fixed: large blocks always come zeroed from mmap
+  mallopt(M_PERTURB, 0x5a);  // fresh heap memory holds this byte, not what was freed there
+  // Fixed (not adapted to the history), and high: an encoder's buffers come from the heap, whose memory
+  // is kept between chunks (M_TRIM_THRESHOLD), instead of fresh zeroed pages every chunk (3.7 s of
+  // system time for 1,801 frames at 640x480); only larger blocks come zeroed from mmap.
+  mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024);
 #endif
 }
 

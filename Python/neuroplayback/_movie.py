@@ -244,52 +244,57 @@ def _progress_of(output):
         return 0
 
 
-class _FrameFeeder:
-    """Writes frames to the encoder's standard input from a thread of its own, a few frames ahead, so
-    that rendering goes on while the encoder takes a frame: written straight from the render loop,
-    each frame waited for the encoder to be scheduled (a pipe holds 64 KiB), and with every core busy
-    that left the renderer idle."""
+class _FrameRing:
+    """Hands frames to the worker's encoder through shared memory: a ring of SLOTS frames in a memory
+    file the encoder maps, with one byte per frame each way over its standard input (frame i is in its
+    slot) and output (frame i is encoded, its slot free). Through a pipe every frame was copied twice by
+    the kernel and woke the encoder many times; measured, that cost 4-5 s of system time a 60 s movie."""
 
-    def __init__(self, pipe, frame_bytes):
-        import fcntl
-        import queue
-        import threading
+    SLOTS = 4
+    PADDING = 4096  # a page beyond the last frame: the encoder's RGB converter reads past a row's end
+
+    def __init__(self, command, frame_bytes):
+        import mmap
+        import numpy
+        self.fd = os.memfd_create("neuroplayback-frames")
+        os.ftruncate(self.fd, frame_bytes * self.SLOTS + self.PADDING)
+        self.memory = mmap.mmap(self.fd, frame_bytes * self.SLOTS + self.PADDING)
+        self.slots = numpy.frombuffer(self.memory, dtype=numpy.uint8, count=frame_bytes * self.SLOTS).reshape(
+            self.SLOTS, frame_bytes)
+        self.sent = self.done = 0
+        # The encoder's messages go to this worker's log (its standard error).
+        self.process = subprocess.Popen(command + ["--ring-fd", str(self.fd), "--slots", str(self.SLOTS)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, pass_fds=(self.fd,),
+                                        preexec_fn=_die_with_parent)
+
+    def put(self, pixels):
+        """Copies a frame into its slot, once the encoder is done with the slot's previous frame; False
+        when the encoder has stopped (its message is in the log)."""
         try:
-            fcntl.fcntl(pipe.fileno(), 1031, 1 << 20)  # F_SETPIPE_SZ: 1 MiB, fewer hand-overs per frame
-        except OSError:
-            pass
-        self.pipe = pipe
-        self.failed = False
-        self.frames = queue.Queue(maxsize=max(2, (64 << 20) // frame_bytes))  # at most ~64 MiB waiting
-        self.thread = threading.Thread(target=self._write, daemon=True)
-        self.thread.start()
-
-    def _write(self):
-        while True:
-            item = self.frames.get()
-            if item is None:
-                break
-            try:
-                self.pipe.write(memoryview(item[1]).cast("B"))  # item[0] keeps the image's memory alive
-            except (BrokenPipeError, ValueError):
-                self.failed = True
-                break
-        try:
-            self.pipe.close()
-        except BrokenPipeError:
-            pass
-
-    def put(self, image, pixels):
-        """Queues a frame (kept alive with its image); False once the encoder has stopped taking them."""
-        if self.failed:
+            while self.sent - self.done == self.SLOTS:
+                freed = os.read(self.process.stdout.fileno(), self.SLOTS)
+                if not freed:
+                    return False
+                self.done += len(freed)
+            self.slots[self.sent % self.SLOTS] = pixels.reshape(-1)
+            os.write(self.process.stdin.fileno(), b"\1")
+        except (BrokenPipeError, OSError):
             return False
-        self.frames.put((image, pixels))
+        self.sent += 1
         return True
 
     def close(self):
-        if not self.failed:
-            self.frames.put(None)
-        self.thread.join()
+        """Ends the input and waits for the encoder; its exit code."""
+        try:
+            self.process.stdin.close()
+        except BrokenPipeError:
+            pass
+        while os.read(self.process.stdout.fileno(), 64):  # the last frames' tokens, until it exits
+            pass
+        self.process.stdout.close()
+        code = self.process.wait()
+        os.close(self.fd)
+        return code
 
 
 def _worker(argv):
@@ -318,15 +323,12 @@ def _worker(argv):
     if kind != "png" and not direct:
         from vtkmodules.vtkIOImage import vtkPNGReader
         png_reader = vtkPNGReader()
-    encoding = None
+    ring = None
     if kind == "h264":
-        # The encoder's messages go to this worker's log.
-        encoding = subprocess.Popen([job["encoder"], "--stdin", "--first", str(first), "--count", str(last - first + 1),
-                                     "--width", str(width), "--height", str(height), "--fps", repr(job["fps"]),
-                                     "--chunk", str(job["chunk"]), "--crf", str(job["crf"]), "--bottom-up",
-                                     "--output", output], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                    preexec_fn=_die_with_parent)
-        feeder = _FrameFeeder(encoding.stdin, width * height * 3)
+        ring = _FrameRing([job["encoder"], "--stdin", "--first", str(first), "--count", str(last - first + 1),
+                           "--width", str(width), "--height", str(height), "--fps", repr(job["fps"]),
+                           "--chunk", str(job["chunk"]), "--crf", str(job["crf"]), "--bottom-up", "--output", output],
+                          width * height * 3)
     report_every = max(1, (last - first + 1) // 50)
     for index in range(first, last + 1):
         keeper.Time = times[index]  # the frame at or before it, as playback shows it
@@ -351,7 +353,7 @@ def _worker(argv):
         if kind == "h264":
             if (w, h) != (width, height):
                 raise RuntimeError(f"the view rendered {w}x{h} pixels, not {width}x{height}")
-            if not feeder.put(image, pixels if pixels.shape[2] == 3 else pixels[:, :, :3].copy()):
+            if not ring.put(pixels[:, :, :3]):
                 break  # the encoder failed: its message is in the log, its exit code below
             done = index - first + 1
             if done % report_every == 0 or index == last:
@@ -365,10 +367,10 @@ def _worker(argv):
             handle.write(b"P6\n%d %d\n255\n" % (w, h))
             handle.write(pixels[::-1, :, :3].tobytes())
         os.replace(target + ".part", target)
-    if encoding is not None:
-        feeder.close()
-        if encoding.wait() != 0:
-            sys.exit(f"the encoder of frames {first}-{last} failed (exit code {encoding.returncode})")
+    if ring is not None:
+        code = ring.close()
+        if code != 0:
+            sys.exit(f"the encoder of frames {first}-{last} failed (exit code {code})")
 
 
 def _export_for_gui(options):

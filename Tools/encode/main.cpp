@@ -4,7 +4,9 @@
 //   neuroplayback-encode --stdin --first F --count N --width W --height H --fps R --chunk K
 //                        --output slice.npseg [--crf 18] [--bottom-up]
 //     A worker's slice: N frames of raw RGB24 on standard input (rows bottom-up with --bottom-up),
-//     numbered from F, encoded into a movie segment with a fresh encoder every K frames.
+//     numbered from F, encoded into a movie segment with a fresh encoder every K frames. With
+//     --ring-fd FD --slots S the frames are in a ring of S frames in the memory file FD instead, and
+//     standard input and output carry one byte per frame each way (FrameRing below).
 //   neuroplayback-encode --output movie.mp4 --join slice0.npseg [--join slice1.npseg ...]
 //     Joins segments, in order, into one MP4 (packets copied). Slices cut at multiples of K join into
 //     the very file one worker encoding every frame makes.
@@ -27,11 +29,14 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace {
@@ -92,8 +97,63 @@ bool ReadInput(std::uint8_t* data, std::size_t size) {
   return true;
 }
 
-// A worker's slice, from standard input to a movie segment.
-void EncodeSlice(neuroplayback::VideoEncoderSettings settings, long long first, long long count, bool bottomUp) {
+// Frames shared with the worker in memory: a ring of `slots` frames in the memory file `fd`. Frame i
+// is in slot i % slots; the worker writes one byte to standard input when it is there, and this writes
+// one byte to standard output once it is encoded, which frees the slot. Two copies of every frame
+// fewer than through a pipe, and the kernel moves bytes, not frames.
+class FrameRing {
+public:
+  static constexpr std::size_t RingPadding = 4096;
+
+  FrameRing(int fd, int slots, std::size_t frameBytes) : Slots(slots), FrameBytes(frameBytes) {
+    if (slots < 1) {
+      throw std::runtime_error("--slots must be 1 or more");
+    }
+    // A page beyond the last frame: the RGB converter reads a few bytes past a row's end.
+    Size = FrameBytes * static_cast<std::size_t>(slots) + RingPadding;
+    struct stat info {};
+    if (::fstat(fd, &info) != 0 || static_cast<std::size_t>(info.st_size) < Size) {
+      throw std::runtime_error("the frame ring (descriptor " + std::to_string(fd) + ") holds fewer than " +
+        std::to_string(slots) + " frames and " + std::to_string(RingPadding) + " bytes");
+    }
+    void* mapped = ::mmap(nullptr, Size, PROT_READ, MAP_SHARED, fd, 0);
+    if (mapped == MAP_FAILED) {
+      throw std::runtime_error(std::string("map the frame ring: ") + std::strerror(errno));
+    }
+    Data = static_cast<const std::uint8_t*>(mapped);
+  }
+  ~FrameRing() { ::munmap(const_cast<std::uint8_t*>(Data), Size); }
+  FrameRing(const FrameRing&) = delete;
+  FrameRing& operator=(const FrameRing&) = delete;
+
+  // The frame numbered `index` (from 0), once the worker says it is there; nullptr at the input's end.
+  const std::uint8_t* Await(long long index) {
+    std::uint8_t token = 0;
+    if (!ReadInput(&token, 1)) {
+      return nullptr;
+    }
+    return Data + FrameBytes * static_cast<std::size_t>(index % Slots);
+  }
+  // The frame's slot may be written again.
+  static void Release() {
+    const std::uint8_t token = 1;
+    while (::write(STDOUT_FILENO, &token, 1) < 0) {
+      if (errno != EINTR) {
+        throw std::runtime_error(std::string("tell the worker a frame is done: ") + std::strerror(errno));
+      }
+    }
+  }
+
+private:
+  int Slots;
+  std::size_t FrameBytes;
+  std::size_t Size = 0;
+  const std::uint8_t* Data = nullptr;
+};
+
+// A worker's slice, from standard input (or a frame ring) to a movie segment.
+void EncodeSlice(neuroplayback::VideoEncoderSettings settings, long long first, long long count, bool bottomUp,
+  int ringFd, int slots) {
   if (settings.Width <= 0 || settings.Height <= 0 || settings.Width % 2 || settings.Height % 2) {
     throw std::runtime_error("frames are " + std::to_string(settings.Width) + "x" + std::to_string(settings.Height) +
       "; H.264 in 4:2:0 needs an even, positive width and height");
@@ -106,13 +166,19 @@ void EncodeSlice(neuroplayback::VideoEncoderSettings settings, long long first, 
   settings.Threads = 1;  // fixed, and repeatable (MakeEncodingRepeatable): the bytes depend on the frames only
   neuroplayback::MakeEncodingRepeatable();
   neuroplayback::VideoEncoder encoder(settings);
-  std::vector<std::uint8_t> rgb(static_cast<std::size_t>(settings.Width) * static_cast<std::size_t>(settings.Height) * 3);
+  const std::size_t frameBytes = static_cast<std::size_t>(settings.Width) * static_cast<std::size_t>(settings.Height) * 3;
+  std::unique_ptr<FrameRing> ring = ringFd >= 0 ? std::make_unique<FrameRing>(ringFd, slots, frameBytes) : nullptr;
+  std::vector<std::uint8_t> rgb(ring ? 0 : frameBytes);
   for (long long frame = first; frame < first + count; ++frame) {
-    if (!ReadInput(rgb.data(), rgb.size())) {
+    const std::uint8_t* pixels = ring ? ring->Await(frame - first) : (ReadInput(rgb.data(), rgb.size()) ? rgb.data() : nullptr);
+    if (!pixels) {
       throw std::runtime_error("standard input ended after " + std::to_string(frame - first) + " of " +
         std::to_string(count) + " frames");
     }
-    encoder.Add(rgb.data(), frame, bottomUp);
+    encoder.Add(pixels, frame, bottomUp);
+    if (ring) {
+      FrameRing::Release();
+    }
   }
   encoder.Finish();
 }
@@ -126,6 +192,8 @@ int main(int argc, char** argv) {
   long long first = 0;
   double wait = 0.0;
   bool fromInput = false;
+  int ringFd = -1;
+  int slots = 4;
   bool bottomUp = false;
   std::vector<std::string> segments;
   neuroplayback::VideoEncoderSettings settings;
@@ -162,6 +230,10 @@ int main(int argc, char** argv) {
       settings.Width = std::atoi(value);
     } else if (flag == "--height") {
       settings.Height = std::atoi(value);
+    } else if (flag == "--ring-fd") {
+      ringFd = std::atoi(value);
+    } else if (flag == "--slots") {
+      slots = std::atoi(value);
     } else if (flag == "--chunk") {
       settings.ChunkFrames = std::atoi(value);
     } else if (flag == "--join") {
@@ -175,7 +247,7 @@ int main(int argc, char** argv) {
   const bool usable = !output.empty() && (joining || ((fromInput || !pattern.empty()) && count > 0 && settings.Fps > 0.0));
   if (!usable || int(joining) + int(fromInput) + int(!pattern.empty()) != 1) {
     std::fprintf(stderr, "usage: neuroplayback-encode --stdin --first F --count N --width W --height H --fps R "
-                         "--chunk K --output slice.npseg [--crf 18] [--bottom-up]\n"
+                         "--chunk K --output slice.npseg [--crf 18] [--bottom-up] [--ring-fd FD --slots S]\n"
                          "   or: neuroplayback-encode --output movie.mp4 --join slice.npseg [--join ...]\n"
                          "   or: neuroplayback-encode --frames PATTERN --count N --fps R --output movie.mp4 "
                          "[--crf 18] [--codec h264|mpeg4] [--wait SECONDS]\n");
@@ -189,7 +261,7 @@ int main(int argc, char** argv) {
       if (joining) {
         neuroplayback::JoinMovieSegments(segments, output, partial, true);
       } else {
-        EncodeSlice(settings, first, count, bottomUp);
+        EncodeSlice(settings, first, count, bottomUp, ringFd, slots);
       }
       std::filesystem::rename(partial, output);
       return 0;
