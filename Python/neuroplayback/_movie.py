@@ -3,8 +3,8 @@
 Movie frame i shows data time start + i * speed / fps (inside each epoch in turn, when exporting the
 epochs of an interval overlay). The frames are split into contiguous slices, one per worker; each worker
 is a pvbatch process that opens the session, shows it as show_session does (the arena: field, overlays,
-annotation, video) and takes each frame straight from the render. For an MP4 each worker pipes its
-frames to a neuroplayback-encode of its own, which encodes them as H.264 with a fresh encoder every
+annotation, video) and takes each frame straight from the render. For an MP4 each worker hands its
+frames (through shared memory) to a neuroplayback-encode of its own, which encodes them as H.264 with a fresh encoder every
 movie second (a chunk); slices start at chunk boundaries, so the joined segments are the very file one
 worker makes, and the join only copies packets. For a PNG sequence each worker writes its frames with
 their global numbers. A failure or an interruption (Ctrl+C) stops the workers and removes what the
