@@ -1,6 +1,7 @@
 #include "VideoDecoder.h"
 
 #include "BlockCache.h"
+#include "FfmpegHandles.h"
 #include "SessionError.h"
 
 extern "C" {
@@ -68,26 +69,10 @@ void QuietOurDecoders(void* context, int level, const char* format, va_list argu
   av_log_default_callback(context, level, format, arguments);
 }
 
-std::string AvError(int code) {
-  char text[AV_ERROR_MAX_STRING_SIZE] = {};
-  av_strerror(code, text, sizeof(text));
-  return text;
-}
+using ffmpeg::AvError;
 
 struct FormatCloser {
   void operator()(AVFormatContext* context) const { avformat_close_input(&context); }
-};
-struct CodecCloser {
-  void operator()(AVCodecContext* context) const { avcodec_free_context(&context); }
-};
-struct FrameFreer {
-  void operator()(AVFrame* frame) const { av_frame_free(&frame); }
-};
-struct PacketFreer {
-  void operator()(AVPacket* packet) const { av_packet_free(&packet); }
-};
-struct ScalerFreer {
-  void operator()(SwsContext* context) const { sws_freeContext(context); }
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -355,10 +340,10 @@ struct VideoDecoder::Impl {
   // The decoder: one thread at a time (DecoderMutex).
   std::mutex DecoderMutex;
   std::unique_ptr<AVFormatContext, FormatCloser> Format;
-  std::unique_ptr<AVCodecContext, CodecCloser> Codec;
-  std::unique_ptr<AVPacket, PacketFreer> Packet;
-  std::unique_ptr<AVFrame, FrameFreer> Picture;
-  std::unique_ptr<SwsContext, ScalerFreer> Scaler;
+  ffmpeg::CodecPtr Codec;
+  ffmpeg::PacketPtr Packet;
+  ffmpeg::FramePtr Picture;
+  ffmpeg::ScalerPtr Scaler;
   int ScalerFormat = -1;
   int ScalerSpace = -1;
   int ScalerRange = -1;
@@ -632,7 +617,7 @@ bool VideoDecoder::Impl::MatchesDemuxer(const std::vector<std::int64_t>& dts, co
   if (av_seek_frame(Format.get(), StreamIndex, seekTo, AVSEEK_FLAG_BACKWARD) < 0) {
     return false;
   }
-  std::unique_ptr<AVPacket, PacketFreer> packet(av_packet_alloc());
+  ffmpeg::PacketPtr packet(av_packet_alloc());
   std::int64_t checked = 0;
   int errors = 0;
   while (checked < maxPackets && errors < kMaxReadErrors) {
@@ -664,7 +649,7 @@ void VideoDecoder::Impl::ScanPackets(std::vector<PacketTimes>& packets, bool reo
   if (reopen) {
     OpenFormat();
   }
-  std::unique_ptr<AVPacket, PacketFreer> packet(av_packet_alloc());
+  ffmpeg::PacketPtr packet(av_packet_alloc());
   int errors = 0;
   for (;;) {
     const int read = av_read_frame(Format.get(), packet.get());

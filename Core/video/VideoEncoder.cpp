@@ -1,5 +1,7 @@
 #include "VideoEncoder.h"
 
+#include "FfmpegHandles.h"
+
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -21,11 +23,7 @@ extern "C" {
 namespace neuroplayback {
 
 namespace {
-std::string AvError(int code) {
-  char text[AV_ERROR_MAX_STRING_SIZE] = {};
-  av_strerror(code, text, sizeof(text));
-  return text;
-}
+using ffmpeg::AvError;
 
 void Check(int code, const std::string& what) {
   if (code < 0) {
@@ -115,21 +113,19 @@ private:
   SegmentHeader Header;
 };
 
-struct CodecDeleter {
-  void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
-};
-struct FrameDeleter {
-  void operator()(AVFrame* f) const { av_frame_free(&f); }
-};
-struct PacketDeleter {
-  void operator()(AVPacket* p) const { av_packet_free(&p); }
-};
-
 } // namespace
 
 struct VideoEncoder::Impl {
   Impl(const VideoEncoderSettings& options) : Settings(options), Rate(av_d2q(options.Fps, 1001000)) {
     const std::string& partialPath = options.PartialPath.empty() ? options.Output : options.PartialPath;
+    if (!options.Segment) {
+      AVFormatContext* raw = nullptr;
+      // The container is chosen from the requested name, the bytes go to the partial file.
+      Check(avformat_alloc_output_context2(&raw, nullptr, nullptr, options.Output.c_str()), "choose a container");
+      Format.reset(raw);
+      av_freep(&Format->url);
+      Format->url = av_strdup(partialPath.c_str());
+    }
     OpenCodec();
     if (options.Segment) {
       SegmentFile.open(partialPath, std::ios::binary | std::ios::trunc);
@@ -145,12 +141,6 @@ struct VideoEncoder::Impl {
       SegmentFile.write(reinterpret_cast<const char*>(Codec->extradata), Codec->extradata_size);
       Extradata.assign(Codec->extradata, Codec->extradata + Codec->extradata_size);
     } else {
-      AVFormatContext* raw = nullptr;
-      // The container is chosen from the requested name, the bytes go to the partial file.
-      Check(avformat_alloc_output_context2(&raw, nullptr, nullptr, options.Output.c_str()), "choose a container");
-      Format.reset(raw);
-      av_freep(&Format->url);
-      Format->url = av_strdup(partialPath.c_str());
       Stream = avformat_new_stream(Format.get(), nullptr);
       if (!Stream) {
         throw std::runtime_error("out of memory");
@@ -174,13 +164,12 @@ struct VideoEncoder::Impl {
     Picture->width = options.Width;
     Picture->height = options.Height;
     Check(av_frame_get_buffer(Picture.get(), 0), "frame buffer");
-    Converter = sws_getContext(options.Width, options.Height, AV_PIX_FMT_RGB24, options.Width, options.Height,
-      AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr, nullptr);
+    Converter.reset(sws_getContext(options.Width, options.Height, AV_PIX_FMT_RGB24, options.Width, options.Height,
+      AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr, nullptr));
     if (!Converter) {
       throw std::runtime_error("no RGB to YUV converter");
     }
   }
-  ~Impl() { sws_freeContext(Converter); }
 
   void OpenCodec() {
     const AVCodec* codec = avcodec_find_encoder_by_name(Settings.Codec == "h264" ? "libx264" : "mpeg4");
@@ -211,9 +200,8 @@ struct VideoEncoder::Impl {
       Codec->global_quality = FF_QP2LAMBDA * 4;
     }
     // Segments are joined into MP4, which keeps the stream headers apart from the packets.
-    const bool globalHeader = Settings.Segment || Settings.ChunkFrames > 0 ||
-      (av_guess_format(nullptr, Settings.Output.c_str(), nullptr) &&
-        (av_guess_format(nullptr, Settings.Output.c_str(), nullptr)->flags & AVFMT_GLOBALHEADER));
+    const bool globalHeader =
+      Settings.Segment || Settings.ChunkFrames > 0 || (Format->oformat->flags & AVFMT_GLOBALHEADER);
     if (globalHeader) {
       Codec->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     }
@@ -235,7 +223,7 @@ struct VideoEncoder::Impl {
     // Rows bottom-up are read from the last with a negative stride.
     const std::uint8_t* source[1] = { bottomUp ? rgb + static_cast<std::size_t>(stride) * (Settings.Height - 1) : rgb };
     const int sourceStride[1] = { bottomUp ? -stride : stride };
-    sws_scale(Converter, source, sourceStride, 0, Settings.Height, Picture->data, Picture->linesize);
+    sws_scale(Converter.get(), source, sourceStride, 0, Settings.Height, Picture->data, Picture->linesize);
     if (Settings.Vfr) {
       const double jitter = 0.05 * static_cast<double>((7 * frame) % 10);
       Picture->pts = std::llround((static_cast<double>(frame + Settings.StartFrames) + jitter) / Settings.Fps * 90000.0);
@@ -297,11 +285,11 @@ struct VideoEncoder::Impl {
   std::ofstream SegmentFile;
   std::vector<std::uint8_t> Extradata;  // the first chunk's stream headers; every chunk must repeat them
   AVStream* Stream = nullptr;
-  std::unique_ptr<AVCodecContext, CodecDeleter> Codec;
+  ffmpeg::CodecPtr Codec;
   std::int64_t FramesInCodec = 0;
-  std::unique_ptr<AVFrame, FrameDeleter> Picture;
-  std::unique_ptr<AVPacket, PacketDeleter> Packet;
-  SwsContext* Converter = nullptr;
+  ffmpeg::FramePtr Picture;
+  ffmpeg::PacketPtr Packet;
+  ffmpeg::ScalerPtr Converter;
 };
 
 void MakeEncodingRepeatable() {
@@ -360,7 +348,7 @@ void JoinMovieSegments(const std::vector<std::string>& segments, const std::stri
   av_dict_free(&muxerOptions);
   Check(written, "write the header of " + output);
 
-  std::unique_ptr<AVPacket, PacketDeleter> packet(av_packet_alloc());
+  ffmpeg::PacketPtr packet(av_packet_alloc());
   std::int64_t nextFrame = 0;  // the first frame the next segment must start with
   for (std::size_t i = 0; i < segments.size(); ++i) {
     std::unique_ptr<SegmentReader> later;

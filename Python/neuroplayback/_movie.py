@@ -129,10 +129,8 @@ def export(session_path, path, times, fps, speed, size, workers, progress, crf, 
     with open(job_file, "w") as handle:
         json.dump({"times": [float(t) for t in times], "fps": float(fps), "chunk": chunk, "crf": int(crf),
                    "encoder": encoder}, handle)
-    if way == "slices":
-        slices = slice_bounds(len(times), workers, chunk)
-    else:
-        slices = [(len(times) * k // workers, len(times) * (k + 1) // workers - 1) for k in range(workers)]
+    # Slices of an MP4 are cut on chunk boundaries; frames written one by one can be cut anywhere.
+    slices = slice_bounds(len(times), workers, chunk if way == "slices" else 1)
     workers = len(slices)
     logs = {first: os.path.join(folder, f"worker-{first}.log") for first, _ in slices}
     segments = {first: os.path.join(folder, f"slice-{first:09d}.npseg") for first, _ in slices}
