@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <sstream>
 #include <vector>
 
 struct vtkNeuroTimeSeriesFilter::Internals
@@ -72,17 +71,6 @@ int vtkNeuroTimeSeriesFilter::FillOutputPortInformation(int, vtkInformation* inf
   return 1;
 }
 
-namespace
-{
-std::string Number(double v)
-{
-  std::ostringstream text;
-  text.precision(10);
-  text << v;
-  return text.str();
-}
-} // namespace
-
 int vtkNeuroTimeSeriesFilter::RequestInformation(vtkInformation*, vtkInformationVector** inputVector, vtkInformationVector*)
 {
   std::shared_ptr<neuroplayback::Session> session =
@@ -90,7 +78,7 @@ int vtkNeuroTimeSeriesFilter::RequestInformation(vtkInformation*, vtkInformation
   if (!session)
   {
     *this->Internal = Internals{};
-    this->ChartHints.clear();
+    this->Describe(nullptr);
     return 0;
   }
   this->Describe(session);
@@ -100,52 +88,48 @@ int vtkNeuroTimeSeriesFilter::RequestInformation(vtkInformation*, vtkInformation
 void vtkNeuroTimeSeriesFilter::Describe(const std::shared_ptr<neuroplayback::Session>& session)
 {
   Internals& in = *this->Internal;
-  if (session == in.Session)
+  if (session && session == in.Session)
   {
     return;
   }
   in.Session = session;
+  for (vtkAbstractArray* list : std::initializer_list<vtkAbstractArray*>{ this->ChartTitles, this->ChartRanges,
+         this->SeriesNames, this->SeriesLabels, this->SeriesCharts, this->SeriesColors, this->SeriesLineWidths })
+  {
+    list->SetNumberOfTuples(0);
+  }
+  if (!session)
+  {
+    return;
+  }
   neuroplayback::OverlaySet& overlays = session->Overlays();
   std::vector<neuroplayback::TimeSeries>& series = overlays.Series();
   in.Window.assign(series.size(), 2.0);
-  std::ostringstream hints;
-  auto hint = [&hints](std::size_t chart, const char* target, const char* property, const std::string& value) {
-    hints << chart << '\t' << target << '\t' << property << '\t' << value << '\n';
-  };
+  std::vector<int> chartOf(series.size(), -1);
   const std::vector<neuroplayback::ChartGroup> charts = overlays.Charts();
   for (std::size_t c = 0; c < charts.size(); ++c)
   {
-    const neuroplayback::ChartGroup& chart = charts[c];
-    hint(c, "view", "ChartTitle", chart.Title);
-    hint(c, "view", "BottomAxisTitle", "Time (s)");
-    hint(c, "view", "LeftAxisUseCustomRange", "1");
-    hint(c, "view", "LeftAxisRangeMinimum", Number(chart.YMin));
-    hint(c, "view", "LeftAxisRangeMaximum", Number(chart.YMax));
-    hint(c, "view", "ShowLegend", chart.Members.size() > 1 ? "1" : "0");
-    hint(c, "display", "UseIndexForXAxis", "0");
-    hint(c, "display", "XArrayName", "Time");
-    std::string blocks, visible, colors, labels, widths;
-    auto append = [](std::string& list, const std::string& item) { list += (list.empty() ? "" : "|") + item; };
-    for (int member : chart.Members)
+    this->ChartTitles->InsertNextValue(charts[c].Title);
+    this->ChartRanges->InsertNextValue(charts[c].YMin);
+    this->ChartRanges->InsertNextValue(charts[c].YMax);
+    for (int member : charts[c].Members)
     {
-      const neuroplayback::TimeSeries& s = series[static_cast<std::size_t>(member)];
-      in.Window[static_cast<std::size_t>(member)] = chart.WindowSeconds;
-      // ParaView names a column of a multiblock's table "column (block)".
-      const std::string key = s.Name() + " (" + s.Name() + ")";
-      const neuroplayback::Rgba color = s.GetStyle().Color;
-      append(blocks, std::to_string(member + 1));
-      append(visible, key + "|1");
-      append(colors, key + "|" + Number(color.R / 255.0) + "|" + Number(color.G / 255.0) + "|" + Number(color.B / 255.0));
-      append(labels, key + "|" + s.Label());
-      append(widths, key + "|" + std::to_string(std::max(1, static_cast<int>(std::lround(s.GetStyle().LineWidth)))));  // whole pixels
+      chartOf[static_cast<std::size_t>(member)] = static_cast<int>(c);
+      in.Window[static_cast<std::size_t>(member)] = charts[c].WindowSeconds;
     }
-    hint(c, "display", "CompositeDataSetIndex", blocks);
-    hint(c, "display", "SeriesVisibility", visible);
-    hint(c, "display", "SeriesColor", colors);
-    hint(c, "display", "SeriesLabel", labels);
-    hint(c, "display", "SeriesLineThickness", widths);
   }
-  this->ChartHints = hints.str();
+  for (std::size_t i = 0; i < series.size(); ++i)
+  {
+    const neuroplayback::TimeSeries& s = series[i];
+    const neuroplayback::Rgba color = s.GetStyle().Color;
+    this->SeriesNames->InsertNextValue(s.Name());
+    this->SeriesLabels->InsertNextValue(s.Label());
+    this->SeriesCharts->InsertNextValue(chartOf[i]);
+    this->SeriesColors->InsertNextValue(color.R / 255.0);
+    this->SeriesColors->InsertNextValue(color.G / 255.0);
+    this->SeriesColors->InsertNextValue(color.B / 255.0);
+    this->SeriesLineWidths->InsertNextValue(std::max(1, static_cast<int>(std::lround(s.GetStyle().LineWidth))));
+  }
 }
 
 int vtkNeuroTimeSeriesFilter::RequestData(vtkInformation*, vtkInformationVector** inputVector, vtkInformationVector* outputVector)

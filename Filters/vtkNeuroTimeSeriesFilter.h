@@ -8,13 +8,18 @@
  * current-time marker for an X column named "Time". Each table holds the window of its chart
  * (window_seconds, centred on the frame time) streamed from disk; a window with more than twice
  * MaxChartBuckets samples is a min/max envelope from the file's multi-resolution summary.
- * ChartHints says how to lay the charts out (one per group, then one per ungrouped series).
+ * The Chart* and Series* information says how to lay the charts out (one per group, then one per
+ * ungrouped series) and how to draw each series.
  */
 #ifndef vtkNeuroTimeSeriesFilter_h
 #define vtkNeuroTimeSeriesFilter_h
 
 #include "NeuroPlaybackFiltersModule.h"
 #include "vtkDataObjectAlgorithm.h"
+#include "vtkDoubleArray.h"
+#include "vtkIntArray.h"
+#include "vtkNew.h"
+#include "vtkStringArray.h"
 
 #include <memory>
 #include <string>
@@ -52,9 +57,17 @@ public:
   /// (the first frame drawn until then).
   void RedrawCharts();
 
-  /// One "chart<TAB>view|display<TAB>property<TAB>value" line per setting; vector values are
-  /// separated by "|". Valid after UpdateInformation; empty when the session has no time series.
-  const char* GetChartHints() const { return this->ChartHints.c_str(); }
+  /// The charts, in layout order (valid after UpdateInformation; empty without time series): each one's
+  /// title, and its value axis range as (min, max) pairs.
+  vtkStringArray* GetChartTitles() { return this->ChartTitles; }
+  vtkDoubleArray* GetChartRanges() { return this->ChartRanges; }
+  /// The series, in output block order: name (the block's), label, the chart it is drawn in, its colour
+  /// as r, g, b in [0, 1] and its line width in whole pixels.
+  vtkStringArray* GetSeriesNames() { return this->SeriesNames; }
+  vtkStringArray* GetSeriesLabels() { return this->SeriesLabels; }
+  vtkIntArray* GetSeriesCharts() { return this->SeriesCharts; }
+  vtkDoubleArray* GetSeriesColors() { return this->SeriesColors; }
+  vtkIntArray* GetSeriesLineWidths() { return this->SeriesLineWidths; }
   /// Rows read from disk by the time series so far (to check that windows stream).
   vtkIdType GetRowsRead();
 
@@ -70,14 +83,20 @@ protected:
 private:
   vtkNeuroTimeSeriesFilter(const vtkNeuroTimeSeriesFilter&) = delete;
   void operator=(const vtkNeuroTimeSeriesFilter&) = delete;
-  // Learns a session's series and chart layout (ChartHints), once per session.
+  // Learns a session's series and chart layout (the Chart* and Series* arrays), once per session.
   void Describe(const std::shared_ptr<neuroplayback::Session>& session);
 
   int MaxChartBuckets = 1024;
   double WindowSeconds = 0.0;
   int UpdateMode = 0;
   double LiveUpdateRate = 10.0;
-  std::string ChartHints;
+  vtkNew<vtkStringArray> ChartTitles;
+  vtkNew<vtkDoubleArray> ChartRanges;
+  vtkNew<vtkStringArray> SeriesNames;
+  vtkNew<vtkStringArray> SeriesLabels;
+  vtkNew<vtkIntArray> SeriesCharts;
+  vtkNew<vtkDoubleArray> SeriesColors;
+  vtkNew<vtkIntArray> SeriesLineWidths;
 
   struct Internals;
   std::unique_ptr<Internals> Internal;

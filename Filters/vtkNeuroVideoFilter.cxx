@@ -17,7 +17,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <sstream>
 
 vtkStandardNewMacro(vtkNeuroVideoFilter);
 
@@ -70,10 +69,6 @@ int vtkNeuroVideoFilter::RequestInformation(vtkInformation*, vtkInformationVecto
   outInfo->Set(vtkStreamingDemandDrivenPipeline::WHOLE_EXTENT(), extent, 6);
   if (!video || (session == this->HintedSession && this->VideoIndex == this->HintedIndex))
   {
-    if (!video)
-    {
-      this->DisplayHints.clear();
-    }
     return session ? 1 : 0;
   }
   this->HintedSession = session;
@@ -105,16 +100,12 @@ int vtkNeuroVideoFilter::RequestInformation(vtkInformation*, vtkInformationVecto
   const double extentSize = std::max(bounds[1] - bounds[0], bounds[3] - bounds[2]);
   // Below the field, or just above it and under the other overlays (they start one layer step up).
   const double z = (video->Below() ? -1.0 : 0.5) * 0.003 * (extentSize > 0 ? extentSize : 1.0);
-  std::ostringstream hints;
-  hints.precision(10);
-  hints << "0\tRepresentation\tNeuro Video\n"
-        << "0\tColorArrayName\tPOINTS,RGB\n"
-        << "0\tMapScalars\t0\n"
-        << "0\tOpacity\t" << video->Alpha() << "\n"
-        << "0\tPosition\t" << tx << " " << ty << " " << z << "\n"
-        << "0\tOrientation\t0 0 " << angle * 180.0 / 3.14159265358979323846 << "\n"
-        << "0\tScale\t" << sx << " " << sy << " 1\n";
-  this->DisplayHints = hints.str();
+  const double placement[3][3] = { { tx, ty, z }, { 0.0, 0.0, angle * 180.0 / 3.14159265358979323846 },
+    { sx, sy, 1.0 } };
+  std::copy(placement[0], placement[0] + 3, this->DisplayPosition);
+  std::copy(placement[1], placement[1] + 3, this->DisplayOrientation);
+  std::copy(placement[2], placement[2] + 3, this->DisplayScale);
+  this->DisplayOpacity = video->Alpha();
   return 1;
 }
 
@@ -227,4 +218,11 @@ void vtkNeuroVideoFilter::PrintSelf(ostream& os, vtkIndent indent)
 {
   this->Superclass::PrintSelf(os, indent);
   os << indent << "VideoIndex: " << this->VideoIndex << "\n";
+  os << indent << "NumberOfVideos: " << this->NumberOfVideos << "\n";
+  os << indent << "CurrentVideoFrame: " << this->CurrentVideoFrame << "\n";
+  os << indent << "DisplayPosition: " << this->DisplayPosition[0] << " " << this->DisplayPosition[1] << " "
+     << this->DisplayPosition[2] << "\n";
+  os << indent << "DisplayOrientation: " << this->DisplayOrientation[2] << " degrees\n";
+  os << indent << "DisplayScale: " << this->DisplayScale[0] << " " << this->DisplayScale[1] << "\n";
+  os << indent << "DisplayOpacity: " << this->DisplayOpacity << "\n";
 }

@@ -4,8 +4,8 @@
  *
  * Input: a vtkNeuroSessionReader. Output: a 2-D vtkImageData of the displayed image (after crop and
  * downsample) with unsigned char RGB point scalars "RGB", in pixel units with row 0 at the bottom.
- * DisplayHints say how to place it (Slice representation, true colours, the overlay's alpha, and an
- * actor transform from the calibration, above or below the field). Outside the video's time span
+ * The Display* information says where its display puts it (an actor transform from the calibration,
+ * above or below the field) and with which opacity (the overlay's alpha). Outside the video's time span
  * the image is empty (nothing is drawn, rather than a stale frame).
  */
 #ifndef vtkNeuroVideoFilter_h
@@ -34,8 +34,12 @@ public:
   /// Which video overlay of the session (in file order).
   vtkSetClampMacro(VideoIndex, int, 0, 1000);
   vtkGetMacro(VideoIndex, int);
-  /// "0<TAB>property<TAB>value" lines, as the reader's; valid after UpdateInformation.
-  const char* GetDisplayHints() const { return this->DisplayHints.c_str(); }
+  /// The display's placement and opacity for this video (valid after UpdateInformation): Position,
+  /// Orientation (degrees) and Scale of the image actor, from the calibration; Opacity from its alpha.
+  vtkGetVector3Macro(DisplayPosition, double);
+  vtkGetVector3Macro(DisplayOrientation, double);
+  vtkGetVector3Macro(DisplayScale, double);
+  vtkGetMacro(DisplayOpacity, double);
   /// The video frame shown by the last update (-1: none, outside the video).
   vtkGetMacro(CurrentVideoFrame, vtkIdType);
   /// Videos in the session.
@@ -60,9 +64,12 @@ private:
   vtkIdType CurrentVideoFrame = -1;
   std::size_t ReportedDamage = 0; // damage messages already said (vtkWarning), found while decoding
   std::string LastFailure;        // the last decoding failure said (vtkError), said once
-  std::string DisplayHints;
+  double DisplayPosition[3] = { 0.0, 0.0, 0.0 };
+  double DisplayOrientation[3] = { 0.0, 0.0, 0.0 };
+  double DisplayScale[3] = { 1.0, 1.0, 1.0 };
+  double DisplayOpacity = 1.0;
   vtkSmartPointer<vtkImageData> LastImage; // the image of CurrentVideoFrame
-  std::shared_ptr<neuroplayback::Session> HintedSession; // the session DisplayHints describe
+  std::shared_ptr<neuroplayback::Session> HintedSession; // the session the Display* values describe
   int HintedIndex = -1;
 };
 

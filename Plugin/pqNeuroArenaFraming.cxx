@@ -1,12 +1,13 @@
 #include "pqNeuroArenaFraming.h"
 
-#include "pqNeuroReaderQuery.h"
+#include "vtkNeuroSessionInformation.h"
 
 #include <pqDataRepresentation.h>
 #include <pqPipelineSource.h>
 #include <pqRenderView.h>
 #include <vtkCamera.h>
 #include <vtkCommand.h>
+#include <vtkNew.h>
 #include <vtkSMProperty.h>
 #include <vtkSMPropertyHelper.h>
 #include <vtkSMRenderViewProxy.h>
@@ -105,17 +106,15 @@ void pqNeuroArenaFraming::frame()
       font = vtkSMPropertyHelper(property).GetAsInt();
     }
   }
-  const QStringList answer = pqNeuroAskReader(this->Reader,
-    "frame\t" + std::to_string(size[0]) + "\t" + std::to_string(size[1]) + "\t" + std::to_string(font));
-  if (answer.size() != 7 || answer[0] != "ok")
+  vtkNew<vtkNeuroSessionInformation> info;
+  info->RequestArenaFrame(size[0], size[1], font);
+  this->Reader->GatherInformation(info);
+  if (!info->GetProblem().empty() || info->GetBounds().size() != 6)
   {
     return;
   }
   double bounds[6];
-  for (int k = 0; k < 6; ++k)
-  {
-    bounds[k] = answer[k + 1].toDouble();
-  }
+  std::copy(info->GetBounds().begin(), info->GetBounds().end(), bounds);
   this->Framing = true;
   vtkSMRenderViewProxy* proxy = this->View->getRenderViewProxy();
   proxy->ResetCamera(); // ParaView's own reset first: the clipping range

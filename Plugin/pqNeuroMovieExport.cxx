@@ -1,6 +1,6 @@
 #include "pqNeuroMovieExport.h"
 
-#include "pqNeuroPythonPackage.h"
+#include "pqNeuroPython.h"
 
 #include <vtkSMPropertyHelper.h>
 #include <vtkSMProxy.h>

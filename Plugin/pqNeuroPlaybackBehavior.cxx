@@ -1,5 +1,6 @@
 #include "pqNeuroPlaybackBehavior.h"
 
+#include "pqNeuroPython.h"
 #include "vtkNeuroPlaybackCue.h"
 
 #include <pqActiveObjects.h>
@@ -13,7 +14,7 @@
 #include <vtkSMParaViewPipelineController.h>
 #include <vtkSMPropertyHelper.h>
 #include <vtkSMProxy.h>
-#include <vtkSMSessionProxyManager.h>
+#include <vtkOutputWindow.h>
 
 #include <QCoreApplication>
 #include <QEventLoop>
@@ -129,25 +130,16 @@ void pqNeuroPlaybackBehavior::attach(vtkSMProxy* reader)
   {
     return;
   }
+  // The cue is made and attached by the pvpython helper (attach_playback), as in scripts.
+  const QString error = pqNeuroRunPython(
+    QStringLiteral("attach_playback(%1, %2)").arg(pqNeuroPythonProxy(reader), pqNeuroPythonProxy(scene->getProxy())));
   vtkSMProxy* cue = findCue();
-  if (!cue)
+  if (!cue || !error.isEmpty())
   {
-    vtkSMSessionProxyManager* pxm = scene->getServer()->proxyManager();
-    vtkSmartPointer<vtkSMProxy> created;
-    created.TakeReference(pxm->NewProxy("animation", "NeuroPlaybackCue"));
-    if (!created)
-    {
-      return;
-    }
-    vtkSMPropertyHelper(created, "AnimationScene").Set(scene->getProxy());
-    created->UpdateVTKObjects();
-    vtkNew<vtkSMParaViewPipelineController> controller;
-    controller->RegisterAnimationProxy(created);
-    vtkSMPropertyHelper(scene->getProxy(), "Cues").Add(created);
-    scene->getProxy()->UpdateVTKObjects();
-    cue = created;
+    vtkOutputWindowDisplayErrorText(
+      ("NeuroPlayback could not attach wall-clock playback: " + error + "\n").toUtf8().constData());
+    return;
   }
-  vtkSMPropertyHelper(cue, "Session").Set(reader);
   // GUI tests and benchmarks bound a play (a looping one never ends) without a widget for it.
   if (const char* seconds = std::getenv("NEUROPLAYBACK_PLAY_FOR_SECONDS"))
   {

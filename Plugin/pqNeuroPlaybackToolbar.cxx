@@ -1,14 +1,10 @@
-// Python first: Qt's "slots" macro would break Python's headers after any Qt header.
-#include <vtkPython.h>
-
 #include "pqNeuroPlaybackToolbar.h"
 
 #include "PlaybackClock.h"
 #include "ScrubDebouncer.h"
 #include "pqNeuroMovieExport.h"
 #include "pqNeuroPlaybackBehavior.h"
-#include "pqNeuroPythonPackage.h"
-#include "pqNeuroReaderQuery.h"
+#include "pqNeuroPython.h"
 #include "pqNeuroSessionStyleBehavior.h"
 #include "vtkNeuroPlaybackCue.h"
 #include "vtkNeuroSessionInformation.h"
@@ -22,14 +18,11 @@
 #include <pqPVApplicationCore.h>
 #include <pqServer.h>
 #include <pqView.h>
-#include <vtkPythonInterpreter.h>
 #include <vtkSMPropertyHelper.h>
 #include <vtkSMProxy.h>
 #include <vtkSMSessionProxyManager.h>
 
 #include <QAction>
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QComboBox>
 #include <QKeySequence>
 #include <QLabel>
@@ -299,16 +292,16 @@ void pqNeuroPlaybackToolbar::jumpToEvent(int direction)
   {
     return;
   }
-  const std::string query = std::string("navigate\t") + (direction > 0 ? "next" : "previous") + "\tevent\t\t" +
-    QString::number(scene->getAnimationTime(), 'g', 17).toStdString();
-  const QStringList answer = pqNeuroAskReader(reader, query);
-  if (answer.value(0) == "ok")
+  vtkNew<vtkNeuroSessionInformation> info;
+  info->RequestNeighbour(direction > 0 ? +1 : -1, false, "", scene->getAnimationTime());
+  reader->GatherInformation(info);
+  if (!info->GetProblem().empty())
   {
-    scene->setAnimationTime(answer.value(1).toDouble());
+    this->Readout->setText(QString::fromStdString(info->GetProblem()));
   }
-  else if (answer.value(0) == "error")
+  else if (info->GetNeighbourFound())
   {
-    this->Readout->setText(answer.value(1));
+    scene->setAnimationTime(info->GetNeighbourFrameTime());
   }
 }
 
@@ -365,40 +358,10 @@ void pqNeuroPlaybackToolbar::compareFields()
     return;
   }
   // The layout is made by the pvpython helper (compare_session_fields), so the GUI and scripts lay
-  // fields out the same way; its message, if any, comes back through _neuroplayback_error.
-  auto quoted = [](const QString& text) {
-    return QString::fromUtf8(QJsonDocument(QJsonArray{ text }).toJson(QJsonDocument::Compact)) + "[0]";
-  };
-  const QString code = QStringLiteral(
-    "_neuroplayback_error = ''\n"
-    "try:\n"
-    "    import sys\n"
-    "    if %1 not in sys.path:\n"
-    "        sys.path.insert(0, %1)\n"
-    "    from paraview import simple\n"
-    "    from neuroplayback.paraview import compare_session_fields\n"
-    "    compare_session_fields(simple.FindSource(%2))\n"
-    "    simple.Render()\n"
-    "except Exception as error:\n"
-    "    _neuroplayback_error = str(error) or repr(error)\n")
-                         .arg(quoted(pqNeuroPythonFolder()), quoted(QString::fromUtf8(name)));
-  QString error;
+  // fields out the same way.
   pqNeuroSessionStyleBehavior::Suspension styledByTheHelper;
-  if (!vtkPythonInterpreter::Initialize() || vtkPythonInterpreter::RunSimpleString(code.toUtf8().constData()) != 0)
-  {
-    error = tr("Python could not run the comparison (see the Output Messages).");
-  }
-  else
-  {
-    vtkPythonScopeGilEnsurer gil;
-    PyObject* main = PyImport_AddModule("__main__");
-    PyObject* message = main ? PyObject_GetAttrString(main, "_neuroplayback_error") : nullptr;
-    if (message && PyUnicode_Check(message))
-    {
-      error = QString::fromUtf8(PyUnicode_AsUTF8(message));
-    }
-    Py_XDECREF(message);
-  }
+  const QString error =
+    pqNeuroRunPython("compare_session_fields(" + pqNeuroPythonProxy(reader) + ")\nsimple.Render()");
   if (!error.isEmpty())
   {
     QMessageBox::warning(pqCoreUtilities::mainWidget(), tr("Compare fields"), error);

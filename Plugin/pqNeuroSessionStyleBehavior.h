@@ -1,16 +1,12 @@
 #pragma once
-// Styles a NeuroPlayback session the moment it is shown in the GUI: colours by the default field
-// with the session-wide colour range, fixed while time changes, and a 2-D view of the arena; each
-// overlay port as the reader's display hints say (the file's style and the defaults); the time series
-// in line charts under the render view, one per group, through the NeuroPlayback Time Series filter.
+// Styles a NeuroPlayback session the moment ParaView shows it in the GUI, with the same pvpython helpers
+// scripts call (neuroplayback.paraview): the field's first display in a render view gets
+// style_opened_session (the fixed colour range, the overlays, the video, the charts under the view, the
+// arena framed), and a video filter's display style_video. Only what the GUI alone needs stays here:
+// keeping the arena framed while the window is resized.
 #include <QObject>
-#include <QPointer>
-#include <QSet>
 
-class pqDataRepresentation;
-class pqPipelineSource;
 class pqRepresentation;
-class pqView;
 
 class pqNeuroSessionStyleBehavior : public QObject
 {
@@ -24,8 +20,8 @@ public:
   void startup();
   void shutdown();
 
-  /// While alive, displays shown are left as made: the pvpython helpers run from the GUI (Compare
-  /// fields) style their own displays.
+  /// While alive, displays shown are left as made: the Python helpers run from the GUI (this behaviour's
+  /// own, and Compare fields) style the displays they make themselves.
   class Suspension
   {
   public:
@@ -40,8 +36,4 @@ private Q_SLOTS:
 
 private:
   static int Suspended;
-  void applyStyle(pqDataRepresentation* representation);
-  void applyDisplayHints(pqDataRepresentation* representation, int port);
-  void showTimeSeries(pqPipelineSource* reader, pqView* renderView);
-  void showVideo(pqPipelineSource* reader, pqView* renderView);
 };

@@ -468,14 +468,6 @@ void vtkNeuroSessionReader::BuildOverlayOutputs()
   add("Regions", !in.OpenSession->Env().Regions.empty(), Fill::None, {}, in.Regions);
   add("Scale Bar", true, Fill::None, {}, in.ScaleBar);
 
-  std::ostringstream hints;
-  auto hint = [&hints](int port, const char* property, const std::string& value) {
-    hints << port << '\t' << property << '\t' << value << '\n';
-  };
-  hint(AnnotationPort, "WindowLocation", "Upper Left Corner");
-  hint(AnnotationPort, "FontSize", "16");
-  hint(AnnotationPort, "Justification", "Left"); // readout lines start under the time, not centred
-  this->DisplayHints = hints.str();
 }
 
 int vtkNeuroSessionReader::FillOutputPortInformation(int port, vtkInformation* info)

@@ -97,9 +97,6 @@ public:
   /// found on open or since (damage a video's decoder met while playing).
   const char* GetOverlayErrors() const { return this->OverlayErrors.c_str(); }
   const char* GetOverlayWarnings();
-  /// How each output port should be displayed, one "port<TAB>property<TAB>value" per line, from the
-  /// file's style and the defaults. The GUI and the Python helpers apply it on open.
-  const char* GetDisplayHints() const { return this->DisplayHints.c_str(); }
   /// Time-series overlays in the session (drawn by vtkNeuroTimeSeriesFilter in line charts).
   int GetTimeSeriesCount();
   /// Video overlays that opened (drawn by vtkNeuroVideoFilter).
@@ -115,17 +112,6 @@ public:
 
   /// The global colour range of field `index` (valid after UpdateInformation); {0, 1} when out of range.
   const double* GetFieldColorRange(int index);
-
-  /// A question for the open session, answered without a pipeline update (the reply is QueryResult).
-  /// Tab-separated, with an optional leading "#nonce" so that asking twice reaches the reader:
-  ///   fields                                -> ok, then name, min, max per field
-  ///   range <field> <frames> <low> <high> <seed> -> ok, min, max, seconds, source (percentiles of
-  ///                                            random frames)
-  ///   navigate next|previous event|interval <overlay or empty> <time>
-  ///                                         -> ok, frame time, event time, overlay, frame; or none
-  /// Errors come back as "error<TAB>message". The neuroplayback.paraview helpers wrap these.
-  void SetQuery(const char* query);
-  const char* GetQueryResult() const { return this->QueryResult.c_str(); }
 
   /// The names of the drawn overlays of one kind ("events", "intervals"), one per line.
   std::string GetOverlayNames(const std::string& kind);
@@ -144,6 +130,9 @@ protected:
   int RequestData(vtkInformation*, vtkInformationVector**, vtkInformationVector*) override;
 
 private:
+  // Answers clients' questions (frame times, colour ranges, navigation...) from the open session.
+  friend class vtkNeuroSessionInformation;
+
   vtkNeuroSessionReader(const vtkNeuroSessionReader&) = delete;
   void operator=(const vtkNeuroSessionReader&) = delete;
 
@@ -161,7 +150,7 @@ private:
   // The guarded first open (Core/session/SessionProbe.h): false, with the error reported, when a child process
   // reading the file crashed or hung.
   bool GuardFirstOpen(const std::string& file);
-  // The Overlays output's blocks (with their style arrays) and the annotation's display hints, once per file.
+  // The Overlays output's blocks (with their style arrays), once per file.
   void BuildOverlayOutputs();
   void FillOverlays(vtkInformationVector* outputVector, std::int64_t frame, double frameTime);
   // The time series' values at frameTime, one "label: value" line each, for the annotation.
@@ -170,7 +159,6 @@ private:
   std::string AnnotationText(double frameTime, std::int64_t frame);
   // Its largest box on screen, in pixels, at this font size (what a view's framing keeps clear).
   void AnnotationBox(double fontPixels, double& width, double& height);
-  std::string AnswerQuery(const std::vector<std::string>& parts);
 
   char* FileName = nullptr;
   bool ExactColorRange = false;
@@ -190,8 +178,6 @@ private:
   std::string OverlayErrors;
   std::string OverlayWarnings;
   std::string OverlayWarningsNow; // OverlayWarnings and the damage found since, as last asked for
-  std::string DisplayHints;
-  std::string QueryResult;
   std::string NWBFileName;
   double FieldRange[2] = { 0.0, 1.0 };
 

@@ -245,8 +245,8 @@ def export_movie(path, reader=None, start=None, stop=None, fps=30, speed=1.0, si
     stop = last if stop is None else float(stop)
     from ._movie import export, frame_times
     if epoch:
-        answer = _query(reader, "epochs", epoch, repr(start), repr(stop)) or []
-        spans = [(float(a), float(b)) for a, b in zip(answer[0::2], answer[1::2])]
+        answer = _ask(reader, "RequestEpochsBetween", epoch, start, stop).GetEpochs()
+        spans = list(zip(answer[0::2], answer[1::2]))
         times = [t for a, b in spans for t in frame_times(a, b, fps, speed)]
     else:
         times = frame_times(start, stop, fps, speed)
@@ -334,14 +334,15 @@ def overlay_data(reader, name, time=None):
     return None
 
 
+# The time annotation's style when ParaView's own text display draws it (no font file was found for the
+# overlay display's): top left, lines starting under the time rather than centred.
+ANNOTATION_STYLE = (("WindowLocation", "Upper Left Corner"), ("FontSize", "16"), ("Justification", "Left"))
+
+
 def display_hints(reader):
-    """{port: [(property, value), ...]}: how the reader says each port should look (file style + defaults)."""
-    reader.UpdatePropertyInformation()
-    hints = {}
-    for line in (reader.GetPropertyValue("DisplayHints") or "").splitlines():
-        port, name, value = line.split("\t")
-        hints.setdefault(int(port), []).append((name, value))
-    return hints
+    """{port: [(property, value), ...]}: how a port's ParaView display is styled when NeuroPlayback's own
+    display does not draw it (only the time annotation's, ANNOTATION_PORT)."""
+    return {ANNOTATION_PORT: list(ANNOTATION_STYLE)}
 
 
 def overlay_problems(reader):
@@ -399,16 +400,38 @@ def time_series(reader):
     return simple.NeuroPlaybackTimeSeries(registrationName="Time Series", Input=reader)
 
 
+def _number(value):
+    return format(value, ".10g")
+
+
 def chart_hints(series):
-    """[{"view": [(property, text)], "display": [...]}] per time-series chart, in layout order; vector
-    values in the text are separated by "|"."""
+    """[{"view": [(property, text)], "display": [...]}] per time-series chart, in layout order, from the
+    filter's chart and series information; vector values in the text are separated by "|"."""
     series.UpdatePipelineInformation()
+    def value(name):  # a one-element property comes back as a scalar
+        got = series.GetPropertyValue(name)
+        return list(got) if isinstance(got, (list, tuple)) or hasattr(got, "__len__") and not isinstance(got, str) \
+            else ([] if got is None else [got])
+    titles, ranges = value("ChartTitlesInfo"), value("ChartRangesInfo")
+    names, labels, colors = value("SeriesNamesInfo"), value("SeriesLabelsInfo"), value("SeriesColorsInfo")
+    chart_of, widths = value("SeriesChartsInfo"), value("SeriesLineWidthsInfo")
     charts = []
-    for line in (series.GetPropertyValue("ChartHints") or "").splitlines():
-        chart, target, name, value = line.split("\t")
-        while len(charts) <= int(chart):
-            charts.append({"view": [], "display": []})
-        charts[int(chart)][target].append((name, value))
+    for index, title in enumerate(titles):
+        members = [i for i, chart in enumerate(chart_of) if chart == index]
+        # ParaView names a column of a multiblock's table "column (block)".
+        keys = [f"{names[i]} ({names[i]})" for i in members]
+        charts.append({
+            "view": [("ChartTitle", title), ("BottomAxisTitle", "Time (s)"), ("LeftAxisUseCustomRange", "1"),
+                     ("LeftAxisRangeMinimum", _number(ranges[2 * index])),
+                     ("LeftAxisRangeMaximum", _number(ranges[2 * index + 1])),
+                     ("ShowLegend", "1" if len(members) > 1 else "0")],
+            "display": [("UseIndexForXAxis", "0"), ("XArrayName", "Time"),
+                        ("CompositeDataSetIndex", "|".join(str(i + 1) for i in members)),
+                        ("SeriesVisibility", "|".join(f"{key}|1" for key in keys)),
+                        ("SeriesColor", "|".join(key + "|" + "|".join(_number(c) for c in colors[3 * i:3 * i + 3])
+                                                 for key, i in zip(keys, members))),
+                        ("SeriesLabel", "|".join(f"{key}|{labels[i]}" for key, i in zip(keys, members))),
+                        ("SeriesLineThickness", "|".join(f"{key}|{widths[i]}" for key, i in zip(keys, members)))]})
     return charts
 
 
@@ -491,10 +514,22 @@ def show_videos(reader, view=None):
                                           Input=reader, VideoIndex=index)
         video.UpdatePipelineInformation()
         display = simple.Show(video, view)
-        hints = [tuple(line.split("\t")[1:]) for line in (video.GetPropertyValue("DisplayHints") or "").splitlines()]
-        apply_display_hints(display, hints)
+        style_video(display, video)
         displays.append(display)
     return displays
+
+
+def style_video(display, video):
+    """Draws a NeuroPlayback Video filter's image on the arena: true colours, placed by the calibration
+    (Position, Orientation, Scale) with the overlay's alpha, as the filter's Display* information says."""
+    video.UpdatePipelineInformation()
+    display.Representation = "Neuro Video"
+    display.ColorArrayName = ["POINTS", "RGB"]
+    display.MapScalars = 0
+    display.Opacity = video.GetPropertyValue("DisplayOpacityInfo")
+    display.Position = list(video.GetPropertyValue("DisplayPositionInfo"))
+    display.Orientation = list(video.GetPropertyValue("DisplayOrientationInfo"))
+    display.Scale = list(video.GetPropertyValue("DisplayScaleInfo"))
 
 
 def show_session(reader, view=None, time_series=True, video=True):
@@ -521,6 +556,20 @@ def show_session(reader, view=None, time_series=True, video=True):
     return display
 
 
+def _has_consumer(reader, xml_name):
+    return any(proxy.GetXMLName() == xml_name and proxy.GetProperty("Input") is not None and
+               proxy.Input.GetAddressAsString("") == reader.GetAddressAsString("")
+               for proxy in _simple().GetSources().values())
+
+
+def style_opened_session(reader, view):
+    """What the GUI runs when ParaView first shows a session's field in a render view (File > Open, then
+    Apply): show_session, without a second Time Series filter or video filter when the session already
+    has one (the user may have removed the charts or the video on purpose)."""
+    return show_session(reader, view, time_series=not _has_consumer(reader, "NeuroTimeSeries"),
+                        video=not _has_consumer(reader, "NeuroVideo"))
+
+
 def frame_arena(view, reader):
     """Fits the render view to the arena and its scale bar on screen, with room for the annotation and
     the legends (ParaView's Reset Camera fits a bounding sphere, which leaves a flat arena a third of
@@ -530,8 +579,8 @@ def frame_arena(view, reader):
     width, height = view.ViewSize
     overlays = simple.servermanager.GetRepresentation(simple.OutputPort(reader, 1), view)
     font = overlays.GetPropertyValue("AnnotationFontSize") if overlays and overlays.GetProperty("AnnotationFontSize") else 16
-    bounds = _query(reader, "frame", int(width), int(height), int(font))
-    view.SMProxy.ResetCamera([float(v) for v in bounds], True)
+    bounds = _ask(reader, "RequestArenaFrame", float(width), float(height), float(font)).GetBounds()
+    view.SMProxy.ResetCamera(list(bounds), True)
     simple.Render(view)
 
 
@@ -544,29 +593,47 @@ def cache_statistics(reader):
 
 # ---- Questions to the open session (answered by the reader without a pipeline update) ----
 
-_query_counter = [0]
+def _information_class():
+    """vtkNeuroSessionInformation: the reader module wrapped for Python sits beside the loaded plugin, in
+    python/neuroplayback_modules."""
+    try:
+        from neuroplayback_modules.NeuroPlaybackReaders import vtkNeuroSessionInformation
+        return vtkNeuroSessionInformation
+    except ImportError:
+        pass
+    import sys
+    from paraview.modules.vtkRemotingCore import vtkPVPluginTracker
+    tracker = vtkPVPluginTracker.GetInstance()
+    for index in range(tracker.GetNumberOfPlugins()):
+        if tracker.GetPluginName(index) == "NeuroPlayback" and tracker.GetPluginLoaded(index):
+            folder = os.path.join(os.path.dirname(tracker.GetPluginFileName(index)), "python")
+            if folder not in sys.path:
+                sys.path.append(folder)
+    try:
+        from neuroplayback_modules.NeuroPlaybackReaders import vtkNeuroSessionInformation
+        return vtkNeuroSessionInformation
+    except ImportError as error:
+        raise SessionError(f"The NeuroPlayback plugin's Python module was not found ({error}). How to fix: load "
+                           "the plugin first (open_session does), from a build with Python wrapping.") from None
 
 
-def _query(reader, *parts):
-    """Asks the reader one question; returns the answer's fields after "ok", or None for "none".
-    Raises SessionError with the reader's message on "error"."""
-    _query_counter[0] += 1  # a fresh nonce, so asking the same question twice reaches the reader
-    reader.SetPropertyWithName("Query", "\t".join([f"#{_query_counter[0]}"] + [str(p) for p in parts]))
-    reader.UpdateVTKObjects()
-    reader.UpdatePropertyInformation()
-    answer = (reader.GetPropertyValue("QueryResult") or "").split("\t")
-    reader.SetPropertyWithName("Query", "")
-    if answer[0] == "ok":
-        return answer[1:]
-    if answer[0] == "none":
-        return None
-    raise SessionError(answer[1] if len(answer) > 1 else f"The reader did not answer the query {parts[0]!r}.")
+def _ask(reader, request, *arguments):
+    """Asks the open session one typed question (vtkNeuroSessionInformation.<request>(*arguments)),
+    wherever the reader runs, and returns the answered information object. Raises SessionError with the
+    reader's message (the problem and its fix) when it cannot answer."""
+    info = _information_class()()
+    getattr(info, request)(*arguments)
+    reader.GatherInformation(info)
+    if info.GetProblem():
+        raise SessionError(_text(info.GetProblem()))
+    return info
 
 
 def fields(reader):
     """{field name: (min, max)}: every field of the session with the colour range in use."""
-    answer = _query(reader, "fields")
-    return {answer[i]: (float(answer[i + 1]), float(answer[i + 2])) for i in range(0, len(answer), 3)}
+    info = _ask(reader, "RequestFields")
+    ranges = info.GetFieldRanges()
+    return {name: (ranges[2 * i], ranges[2 * i + 1]) for i, name in enumerate(info.GetFieldNames())}
 
 
 def estimate_color_range(reader, field=None, frames=1000, percentiles=(1.0, 99.0), seed=0, apply=False):
@@ -575,8 +642,12 @@ def estimate_color_range(reader, field=None, frames=1000, percentiles=(1.0, 99.0
     {"range": (low, high), "seconds": ..., "source": ...}. With apply=True the field's colour map
     is rescaled to it (and kept fixed)."""
     low, high = percentiles
-    answer = _query(reader, "range", field or "", int(frames), float(low), float(high), int(seed))
-    result = {"range": (float(answer[0]), float(answer[1])), "seconds": float(answer[2]), "source": answer[3]}
+    if not 0 <= int(seed) < 2 ** 31:
+        raise SessionError(f"estimate_color_range: seed {seed} is out of range. How to fix: pass 0 <= seed < 2**31.")
+    info = _ask(reader, "RequestColorRange", field or "", max(0, min(int(frames), 2 ** 31 - 1)), float(low),
+                float(high), int(seed))
+    result = {"range": (info.GetRangeMin(), info.GetRangeMax()), "seconds": info.GetRangeSeconds(),
+              "source": info.GetRangeSource()}
     if apply:
         simple = _simple()
         name = field or session_info(reader)["field"]
@@ -591,10 +662,12 @@ def estimate_color_range(reader, field=None, frames=1000, percentiles=(1.0, 99.0
 
 def _navigate(reader, direction, target, overlay, scene):
     scene = scene or _simple().GetAnimationScene()
-    answer = _query(reader, "navigate", direction, target, overlay or "", repr(float(scene.AnimationTime)))
-    if answer is None:
+    info = _ask(reader, "RequestNeighbour", 1 if direction == "next" else -1, target == "interval", overlay or "",
+                float(scene.AnimationTime))
+    if not info.GetNeighbourFound():
         return None
-    hit = {"time": float(answer[0]), "event_time": float(answer[1]), "overlay": answer[2], "frame": int(answer[3])}
+    hit = {"time": info.GetNeighbourFrameTime(), "event_time": info.GetNeighbourEventTime(),
+           "overlay": info.GetNeighbourOverlay(), "frame": int(info.GetNeighbourFrame())}
     scene.AnimationTime = hit["time"]
     return hit
 

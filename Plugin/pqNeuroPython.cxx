@@ -1,0 +1,95 @@
+// Python first: Qt's "slots" macro would break Python's headers after any Qt header.
+#include <vtkPython.h>
+
+#include "pqNeuroPython.h"
+
+#include <vtkPythonInterpreter.h>
+#include <vtkSMProxy.h>
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QtGlobal>
+
+#include <dlfcn.h>
+
+namespace
+{
+QString Quoted(const QString& text)
+{
+  return QString::fromUtf8(QJsonDocument(QJsonArray{ text }).toJson(QJsonDocument::Compact)) + "[0]";
+}
+} // namespace
+
+QString pqNeuroPythonFolder()
+{
+  const QString fromEnvironment = qEnvironmentVariable("NEUROPLAYBACK_PYTHON_DIR");
+  if (!fromEnvironment.isEmpty())
+  {
+    return fromEnvironment;
+  }
+  // An installed plugin carries the package beside it, in python/ (cmake --install).
+  Dl_info plugin{};
+  if (dladdr(reinterpret_cast<void*>(&pqNeuroPythonFolder), &plugin) != 0 && plugin.dli_fname)
+  {
+    const QString beside = QFileInfo(QString::fromLocal8Bit(plugin.dli_fname)).absoluteDir().filePath("python");
+    if (QFileInfo::exists(QDir(beside).filePath("neuroplayback/paraview.py")))
+    {
+      return beside;
+    }
+  }
+#ifdef NEUROPLAYBACK_PYTHON_DIR
+  return QStringLiteral(NEUROPLAYBACK_PYTHON_DIR);
+#else
+  return QString();
+#endif
+}
+
+QString pqNeuroPythonProxy(vtkSMProxy* proxy)
+{
+  // By global id: names in the Pipeline Browser need not be unique.
+  return QStringLiteral("servermanager._getPyProxy(servermanager.ActiveConnection.Session.GetRemoteObject(%1))")
+    .arg(proxy ? proxy->GetGlobalID() : 0);
+}
+
+QString pqNeuroRunPython(const QString& statements)
+{
+  QString body;
+  for (const QString& line : statements.split('\n'))
+  {
+    body += "    " + line + "\n";
+  }
+  const QString code = QStringLiteral("_neuroplayback_error = ''\n"
+                                      "try:\n"
+                                      "    import sys\n"
+                                      "    if %1 not in sys.path:\n"
+                                      "        sys.path.insert(0, %1)\n"
+                                      "    from paraview import simple, servermanager\n"
+                                      "    from neuroplayback.paraview import *\n"
+                                      "%2"
+                                      "except Exception as error:\n"
+                                      "    _neuroplayback_error = str(error) or repr(error)\n")
+                         .arg(Quoted(pqNeuroPythonFolder()), body);
+  vtkPythonInterpreter::Initialize(); // false when Python was initialized before: not a failure
+  if (!vtkPythonInterpreter::IsInitialized() || vtkPythonInterpreter::RunSimpleString(code.toUtf8().constData()) != 0)
+  {
+    return QStringLiteral("Python could not run NeuroPlayback's helpers (see the Output Messages).");
+  }
+  vtkPythonScopeGilEnsurer gil;
+  QString error;
+  PyObject* main = PyImport_AddModule("__main__");
+  PyObject* message = main ? PyObject_GetAttrString(main, "_neuroplayback_error") : nullptr;
+  if (message && PyUnicode_Check(message))
+  {
+    error = QString::fromUtf8(PyUnicode_AsUTF8(message));
+  }
+  Py_XDECREF(message);
+  if (!error.isEmpty() && error.contains("No module named 'neuroplayback'"))
+  {
+    error += QStringLiteral(" How to fix: set NEUROPLAYBACK_PYTHON_DIR to the folder holding the neuroplayback "
+                            "package (the project's Python folder); it was looked for in '%1'.")
+               .arg(pqNeuroPythonFolder());
+  }
+  return error;
+}
