@@ -1,10 +1,10 @@
 // NWB import: the row adapters it streams through, the grid it derives for a lone NWB file, and small
 // NWB files written here with the HDF5 C API (the layout pynwb writes) read into overlays.
 #include "Hdf5TestSupport.h"
+#include "NwbTestFile.h"
 #include "NwbImport.h"
 #include "Overlays.h"
 #include "RowAdapters.h"
-#include "Session.h"
 #include "SessionError.h"
 #include "VectorRowSource.h"
 
@@ -21,6 +21,7 @@
 #include <vector>
 
 using namespace neuroplayback;
+using namespace nwb_test_support;
 using neuroplayback::testing::VectorRowSource;
 
 namespace {
@@ -147,112 +148,6 @@ TEST(NwbGrid, NiceBinsOverTheExtentWithAMargin) {
   EXPECT_EQ(ShortUnits("furlongs"), "furlongs");
 }
 
-namespace {
-
-hid_t Group(hid_t loc, const char* name, const char* type = nullptr, const char* ns = "core") {
-  const hid_t group = H5Gcreate2(loc, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  if (type) {
-    WriteStringAttribute(group, "neurodata_type", type);
-    WriteStringAttribute(group, "namespace", ns);
-  }
-  return group;
-}
-
-hid_t Doubles(hid_t loc, const char* name, const std::vector<hsize_t>& dims, const std::vector<double>& values) {
-  const hid_t space = Space(dims);
-  const hid_t dataset = H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  H5Dwrite(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
-  H5Sclose(space);
-  return dataset;
-}
-
-void Ints(hid_t loc, const char* name, const std::vector<std::int64_t>& values) {
-  const hid_t space = Space({ values.size() });
-  const hid_t dataset = H5Dcreate2(loc, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  H5Dwrite(dataset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
-  H5Dclose(dataset);
-  H5Sclose(space);
-}
-
-void Strings(hid_t loc, const char* name, const std::vector<std::string>& values) {
-  const hid_t type = H5Tcopy(H5T_C_S1);
-  H5Tset_size(type, H5T_VARIABLE);
-  H5Tset_cset(type, H5T_CSET_UTF8);
-  const hid_t space = Space({ values.size() });
-  const hid_t dataset = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  std::vector<const char*> pointers;
-  for (const std::string& value : values) {
-    pointers.push_back(value.c_str());
-  }
-  H5Dwrite(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data());
-  H5Dclose(dataset);
-  H5Sclose(space);
-  H5Tclose(type);
-}
-
-void DoubleAttribute(hid_t loc, const char* name, double value) {
-  const hid_t space = H5Screate(H5S_SCALAR);
-  const hid_t attr = H5Acreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT);
-  H5Awrite(attr, H5T_NATIVE_DOUBLE, &value);
-  H5Aclose(attr);
-  H5Sclose(space);
-}
-
-// A SpatialSeries on a rate clock: data (rows x width) with conversion and offset.
-void RateSeries(hid_t loc, const char* name, const std::vector<double>& data, hsize_t width, double start, double rate,
-  double conversion = 1.0, double offset = 0.0, const char* unit = "meters") {
-  const hid_t series = Group(loc, name, "SpatialSeries");
-  const hsize_t rows = data.size() / width;
-  const hid_t values = Doubles(series, "data", width == 1 ? std::vector<hsize_t>{ rows } : std::vector<hsize_t>{ rows, width }, data);
-  DoubleAttribute(values, "conversion", conversion);
-  DoubleAttribute(values, "offset", offset);
-  WriteStringAttribute(values, "unit", unit);
-  H5Dclose(values);
-  const hid_t startTime = Doubles(series, "starting_time", {}, { start });
-  DoubleAttribute(startTime, "rate", rate);
-  H5Dclose(startTime);
-  H5Gclose(series);
-}
-
-// An NWB file removed after the test; File is open for writing until Reopen().
-class NwbFile : public ::testing::Test {
-protected:
-  void SetUp() override {
-    Path = TempPath(std::string("nwb-") + ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".nwb");
-    File = H5Fcreate(Path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    ASSERT_GE(File, 0);
-    WriteStringAttribute(File, "neurodata_type", "NWBFile");
-    WriteStringAttribute(File, "namespace", "core");
-    WriteStringAttribute(File, "nwb_version", "2.6.0");
-    H5Gclose(Group(File, "acquisition"));
-    H5Gclose(Group(File, "intervals"));
-    const hid_t processing = Group(File, "processing");
-    Behavior = Group(processing, "behavior", "ProcessingModule");
-    H5Gclose(processing);
-  }
-
-  void Close() {
-    if (Behavior >= 0) {
-      H5Gclose(Behavior);
-      Behavior = -1;
-    }
-    if (File >= 0) {
-      H5Fclose(File);
-      File = -1;
-    }
-  }
-
-  void TearDown() override {
-    Close();
-    std::remove(Path.c_str());
-  }
-
-  std::string Path;
-  hid_t File = -1;
-  hid_t Behavior = -1;
-};
-
-} // namespace
 
 TEST_F(NwbFile, RateClockConversionOffsetUnitsAndTrials) {
   // 11 samples at 10 Hz from t = 1 s, stored in metres as (x - 0.05, y - 0.05): cm = data * 100 + 5.
@@ -370,37 +265,6 @@ TEST_F(NwbFile, NothingSupportedNamesWhatWasFound) {
   EXPECT_TRUE(nwb.Empty());
   EXPECT_MENTIONS(nwb.NothingToShow(), "has no Position, CompassDirection, PoseEstimation, units or TimeIntervals",
     "found: /acquisition/ElectricalSeries (ElectricalSeries)", "How to fix");
-  EXPECT_MENTIONS(ErrorOf([&] { Session::Open(Path); }), "has no Position");
-}
-
-TEST_F(NwbFile, OpensAsASessionWithAPlaceholderFieldOnTheBehaviourClock) {
-  const hid_t position = Group(Behavior, "Position", "Position");
-  std::vector<double> xy;
-  for (int i = 0; i < 50; ++i) {
-    xy.insert(xy.end(), { static_cast<double>(i), 2.0 * i });
-  }
-  RateSeries(position, "p", xy, 2, 3.0, 25.0, 1.0, 0.0, "cm");
-  H5Gclose(position);
-  Close();
-  EXPECT_TRUE(LooksLikeNwb(Path));
-  EXPECT_TRUE(Session::LooksLikeSession(Path));
-  std::unique_ptr<Session> session = Session::Open(Path);
-  EXPECT_EQ(session->FrameCount(), 50);
-  EXPECT_TRUE(session->Times().IsRegular());
-  EXPECT_DOUBLE_EQ(session->Times().First(), 3.0);
-  EXPECT_DOUBLE_EQ(session->Times().Rate(), 25.0);
-  ASSERT_EQ(session->Fields().size(), 1u);
-  // The field is where the animal spent its time, the same map at every frame; it sums to 1.
-  EXPECT_EQ(session->Fields()[0].Name, Session::NwbOccupancyField);
-  EXPECT_EQ(session->Field(0).BinCount(), session->Env().BinCount);
-  const auto* last = static_cast<const double*>(session->Field(0).Frame(49));
-  const std::vector<double> occupancy(last, last + session->Env().BinCount);
-  EXPECT_NEAR(std::accumulate(occupancy.begin(), occupancy.end(), 0.0), 1.0, 1e-12);
-  const auto* first = static_cast<const double*>(session->Field(0).Frame(0));
-  EXPECT_TRUE(std::equal(occupancy.begin(), occupancy.end(), first));
-  EXPECT_EQ(session->Env().Units, "cm");
-  EXPECT_EQ(session->Overlays().Positions().size(), 1u);
-  EXPECT_EQ(session->NwbPath(), Path);
 }
 
 TEST(NwbImport, RefusesFilesThatAreNotNwb) {

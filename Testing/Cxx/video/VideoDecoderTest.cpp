@@ -4,7 +4,7 @@
 #include "SessionError.h"
 #include "VideoDecoder.h"
 
-#include "../../Tools/make-video/FrameStamp.h"
+#include "FrameStamp.h"
 
 #include <gtest/gtest.h>
 

@@ -5,7 +5,7 @@
 #include "VideoDecoder.h"
 #include "VideoEncoder.h"
 
-#include "../../Tools/make-video/FrameStamp.h"
+#include "FrameStamp.h"
 
 #include <gtest/gtest.h>
 
