@@ -60,17 +60,23 @@ QString pqNeuroRunPython(const QString& statements)
   {
     body += "    " + line + "\n";
   }
-  const QString code = QStringLiteral("_neuroplayback_error = ''\n"
-                                      "try:\n"
-                                      "    import sys\n"
-                                      "    if %1 not in sys.path:\n"
-                                      "        sys.path.insert(0, %1)\n"
-                                      "    from paraview import simple, servermanager\n"
-                                      "    from neuroplayback.paraview import *\n"
-                                      "%2"
-                                      "except Exception as error:\n"
-                                      "    _neuroplayback_error = str(error) or repr(error)\n")
-                         .arg(Quoted(pqNeuroPythonFolder()), body);
+  // Run in a namespace of its own, so the GUI's Python shell (__main__) does not get the helpers' names.
+  const QString source = QStringLiteral("error = ''\n"
+                                        "try:\n"
+                                        "    import sys\n"
+                                        "    if %1 not in sys.path:\n"
+                                        "        sys.path.insert(0, %1)\n"
+                                        "    from paraview import simple, servermanager\n"
+                                        "    from neuroplayback.paraview import *\n"
+                                        "%2"
+                                        "except Exception as failure:\n"
+                                        "    error = str(failure) or repr(failure)\n")
+                           .arg(Quoted(pqNeuroPythonFolder()), body);
+  const QString code = QStringLiteral("_neuroplayback_namespace = {}\n"
+                                      "exec(compile(%1, '<NeuroPlayback GUI>', 'exec'), _neuroplayback_namespace)\n"
+                                      "_neuroplayback_error = _neuroplayback_namespace['error']\n"
+                                      "del _neuroplayback_namespace\n")
+                         .arg(Quoted(source));
   vtkPythonInterpreter::Initialize(); // false when Python was initialized before: not a failure
   if (!vtkPythonInterpreter::IsInitialized() || vtkPythonInterpreter::RunSimpleString(code.toUtf8().constData()) != 0)
   {
