@@ -340,7 +340,17 @@ void vtkNeuroPlaybackCue::PrintSelf(ostream& os, vtkIndent indent)
   this->Superclass::PrintSelf(os, indent);
   os << indent << "Speed: " << this->Speed << "\n";
   os << indent << "ShowEveryFrame: " << this->ShowEveryFrame << "\n";
-  os << indent << "Scheduling: " << this->Scheduling << "\n";
+  os << indent << "DefaultOutputFrameRate: " << this->DefaultOutputFrameRate << "\n";
+  os << indent << "PlayForSeconds: " << this->PlayForSeconds << "\n";
+  os << indent << "DirectPlayback: " << this->DirectPlayback << "\n";
+  os << indent << "EpochOverlay: " << (this->EpochOverlay ? this->EpochOverlay : "(none)") << "\n";
+  os << indent << "MovieSpeed: " << this->MovieSpeed << "\n";
+  os << indent << "MovieTimeRange: " << this->MovieTimeRange[0] << " " << this->MovieTimeRange[1] << "\n";
+  os << indent << "MovieProgress: " << this->MovieProgress[0] << " / " << this->MovieProgress[1] << "\n";
+  os << indent << "SessionProxy: " << this->SessionProxy.Get() << "\n";
+  os << indent << "Scheduling: " << this->Scheduling << ", Playing: " << this->Playing
+     << ", Scrubbing: " << this->Scrubbing << "\n";
+  os << indent << "LastError: " << (this->LastError.empty() ? "(none)" : this->LastError) << "\n";
 }
 
 void vtkNeuroPlaybackCue::SetSessionProxy(vtkSMProxy* reader)

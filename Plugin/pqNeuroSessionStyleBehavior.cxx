@@ -84,7 +84,6 @@ void pqNeuroSessionStyleBehavior::onRepresentationAdded(pqRepresentation* repres
       // camera; it stays the active view (the toolbar, the camera buttons and tests act on it).
       pqNeuroArenaFraming::keepFramed(view, source->getProxy());
       pqActiveObjects::instance().setActiveView(view);
-      pqActiveObjects::instance().setActiveSource(source); // its properties stay in the panel, as opened
       view->render();
     }
     if (!error.isEmpty())

@@ -870,4 +870,8 @@ void vtkNeuroOverlayRepresentation::PrintSelf(ostream& os, vtkIndent indent)
     os << indent << Names[k] << ": visible " << this->Internal->Visible[k] << ", size " << this->Internal->Size[k]
        << ", opacity " << this->Internal->Opacity[k] << "\n";
   }
+  os << indent << "PresentOverlays: " << this->PresentOverlays << "\n";
+  os << indent << "EventLegendVisibility: " << this->EventLegendVisibility << "\n";
+  os << indent << "AnnotationVisibility: " << this->AnnotationVisibility << "\n";
+  os << indent << "AnnotationFontSize: " << this->AnnotationFontSize << "\n";
 }
