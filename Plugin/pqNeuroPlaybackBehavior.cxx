@@ -68,6 +68,15 @@ void pqNeuroPlaybackBehavior::startup()
   {
     this->onSourceAdded(source);
   }
+  // Opening a session runs the pvpython helpers; importing paraview.simple takes ~0.7 s the first time.
+  // Done once the window is up and idle, so File > Open does not wait for it.
+  QTimer::singleShot(0, this, [] {
+    const QString error = pqNeuroRunPython(QString());
+    if (!error.isEmpty())
+    {
+      vtkOutputWindowDisplayErrorText(("NeuroPlayback's Python helpers did not load: " + error + "\n").toUtf8().constData());
+    }
+  });
 }
 
 void pqNeuroPlaybackBehavior::shutdown()
