@@ -248,4 +248,6 @@ void vtkNeuroTimeSeriesFilter::PrintSelf(ostream& os, vtkIndent indent)
   os << indent << "WindowSeconds: " << this->WindowSeconds << "\n";
   os << indent << "UpdateMode: " << this->UpdateMode << "\n";
   os << indent << "LiveUpdateRate: " << this->LiveUpdateRate << "\n";
+  os << indent << "Charts: " << this->ChartTitles->GetNumberOfValues() << ", series: "
+     << this->SeriesNames->GetNumberOfValues() << "\n";
 }

@@ -408,10 +408,11 @@ def chart_hints(series):
     """[{"view": [(property, text)], "display": [...]}] per time-series chart, in layout order, from the
     filter's chart and series information; vector values in the text are separated by "|"."""
     series.UpdatePipelineInformation()
-    def value(name):  # a one-element property comes back as a scalar
+    def value(name):
         got = series.GetPropertyValue(name)
-        return list(got) if isinstance(got, (list, tuple)) or hasattr(got, "__len__") and not isinstance(got, str) \
-            else ([] if got is None else [got])
+        if got is None:
+            return []
+        return [got] if isinstance(got, (str, int, float)) else list(got)  # one element comes back bare
     titles, ranges = value("ChartTitlesInfo"), value("ChartRangesInfo")
     names, labels, colors = value("SeriesNamesInfo"), value("SeriesLabelsInfo"), value("SeriesColorsInfo")
     chart_of, widths = value("SeriesChartsInfo"), value("SeriesLineWidthsInfo")
