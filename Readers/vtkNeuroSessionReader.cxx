@@ -120,16 +120,6 @@ vtkNeuroSessionReader::~vtkNeuroSessionReader()
   this->SetFileName(nullptr);
 }
 
-void vtkNeuroSessionReader::SetNWBFileName(const char* name)
-{
-  const std::string next = name ? name : "";
-  if (next != this->NWBFileName)
-  {
-    this->NWBFileName = next;
-    this->Modified();
-  }
-}
-
 int vtkNeuroSessionReader::CanReadFile(const char* name)
 {
   if (!name)

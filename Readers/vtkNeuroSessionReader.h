@@ -55,8 +55,8 @@ public:
   /// An NWB file whose behaviour (position, pose, head direction, spikes, trials, time series) is shown
   /// beside the session's own overlays, without changing either file; relative to the session's folder
   /// or absolute. Empty: the session's nwb_path attribute, if any.
-  void SetNWBFileName(const char* name);
-  const char* GetNWBFileName() const { return this->NWBFileName.c_str(); }
+  vtkSetStdStringFromCharMacro(NWBFileName);
+  vtkGetCharFromStdStringMacro(NWBFileName);
 
   /// Bytes of field data kept in memory per field.
   vtkSetClampMacro(CacheSizeMB, int, 4, 65536);
