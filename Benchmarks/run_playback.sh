@@ -9,7 +9,8 @@
 # charts4 / chartspause (the cue with the charts redrawn at most 4 times a second / only on pause),
 # novideo (the cue with the video hidden), emptyarena (the floor: nothing shown) and previous /
 # previousbare (the previous design, built from another checkout: NEUROPLAYBACK_PREVIOUS_SOURCE is its
-# source tree, NEUROPLAYBACK_PREVIOUS_BUILD its build tree; its own bench script and plugin are used).
+# source tree, NEUROPLAYBACK_PREVIOUS_BUILD its build tree; its own bench script and plugin are used) and
+# remote (the cue with the GUI connected to a pvserver started on a free port of 127.0.0.1).
 set -u
 out="$1"; runs="$2"; shift 2
 mkdir -p "$out"
@@ -29,6 +30,19 @@ for case in "$@"; do
       [[ "$mode" == chartspause ]] && player=cue chartrate=pause
       [[ "$mode" == surfacebare ]] && player=cue extras=off field=Surface
       hide=""
+      server=() server_pid=""
+      if [[ "$mode" == remote ]]; then
+        player=cue
+        port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+        PV_PLUGIN_PATH="$plugins" OMPI_MCA_ess_singleton_isolated=1 timeout 420 "$(dirname "$0")/../scripts/with-xvfb.sh" \
+          pvserver --server-port="$port" --force-offscreen-rendering >"$out/$label-$mode-$speed-$run.server.log" 2>&1 &
+        server_pid=$!
+        for _ in $(seq 1 150); do
+          grep -q "Accepting connection" "$out/$label-$mode-$speed-$run.server.log" 2>/dev/null && break
+          sleep 0.2
+        done
+        server=(--server-url="cs://127.0.0.1:$port")
+      fi
       # The floor: the cue playing an arena with nothing shown (no field, overlays, legend, text, video
       # or charts): what one tick of ParaView's GUI costs here whatever is drawn.
       [[ "$mode" == emptyarena ]] && player=cue extras=off hide=scalarbar,annotation,overlays,video,field
@@ -41,8 +55,11 @@ for case in "$@"; do
         PV_PLUGIN_PATH="$plugins" NEUROPLAYBACK_FIELD_REPRESENTATION="$field" NEUROPLAYBACK_GUI_BENCH_CHART_RATE="$chartrate" NEUROPLAYBACK_GUI_BENCH_HIDE="$hide" NEUROPLAYBACK_GUI_BENCH_DIRECT=$direct NEUROPLAYBACK_GUI_BENCH_EXTRAS=$extras NEUROPLAYBACK_GUI_BENCH_OUT="$out/$label-$mode-$speed-$run.json" NEUROPLAYBACK_GUI_BENCH_SESSION="$path" \
         NEUROPLAYBACK_GUI_BENCH_MODE=$player NEUROPLAYBACK_GUI_BENCH_SPEED=$speed NEUROPLAYBACK_GUI_BENCH_SECONDS=10 \
         NEUROPLAYBACK_GUI_BENCH_DIR="$(dirname "$script")" \
-          timeout 400 "$(dirname "$0")/../scripts/with-xvfb.sh" paraview --dr --script="$script" \
+          timeout 400 "$(dirname "$0")/../scripts/with-xvfb.sh" paraview --dr "${server[@]}" --script="$script" \
           >"$out/$label-$mode-$speed-$run.log" 2>&1
+        if [[ -n "$server_pid" ]]; then
+          kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null
+        fi
         echo "$label $mode ${speed}x run $run: $(test -f "$out/$label-$mode-$speed-$run.json" && echo ok || echo FAILED)"
       done
     done
