@@ -10,7 +10,8 @@
 # novideo (the cue with the video hidden), emptyarena (the floor: nothing shown) and previous /
 # previousbare (the previous design, built from another checkout: NEUROPLAYBACK_PREVIOUS_SOURCE is its
 # source tree, NEUROPLAYBACK_PREVIOUS_BUILD its build tree; its own bench script and plugin are used) and
-# remote (the cue with the GUI connected to a pvserver started on a free port of 127.0.0.1).
+# remote / remotenovideo (the cue with the GUI connected to a pvserver started on a free port of
+# 127.0.0.1; the second with the video hidden).
 set -u
 out="$1"; runs="$2"; shift 2
 mkdir -p "$out"
@@ -31,8 +32,9 @@ for case in "$@"; do
       [[ "$mode" == surfacebare ]] && player=cue extras=off field=Surface
       hide=""
       server=() server_pid=""
-      if [[ "$mode" == remote ]]; then
+      if [[ "$mode" == remote* ]]; then
         player=cue
+        [[ "$mode" == remotenovideo ]] && hide=video
         port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
         PV_PLUGIN_PATH="$plugins" OMPI_MCA_ess_singleton_isolated=1 timeout 420 "$(dirname "$0")/../scripts/with-xvfb.sh" \
           pvserver --server-port="$port" --force-offscreen-rendering >"$out/$label-$mode-$speed-$run.server.log" 2>&1 &

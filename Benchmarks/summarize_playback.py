@@ -19,6 +19,8 @@ names = {"cue": "NeuroPlayback cue (direct playback, overlay display, Neuro Fiel
          "perframe": "NeuroPlayback cue, DirectPlayback off", "previous": "the build beside (NEUROPLAYBACK_PREVIOUS_BUILD)",
          "previousbare": "the build beside, no video or charts",
          "remote": "NeuroPlayback cue, the GUI connected to a pvserver on 127.0.0.1",
+         "remotenovideo": "the GUI connected to a pvserver on 127.0.0.1, video hidden",
+         "novideo": "NeuroPlayback cue, video hidden",
          "emptyarena": "floor: the cue, nothing shown (no field, overlays, text, legend, video or charts)"}
 print("| session | speed | player | runs | displayed fps | skipped | lag p50 / p99 (ms) | achieved speed "
       "| CPU outside render per frame (ms) | cue CPU per frame (ms) |")
