@@ -263,8 +263,9 @@ class _FrameRing:
         import mmap
         import numpy
         self.fd = os.memfd_create("neuroplayback-frames")
-        os.ftruncate(self.fd, frame_bytes * self.SLOTS + self.PADDING)
-        self.memory = mmap.mmap(self.fd, frame_bytes * self.SLOTS + self.PADDING)
+        size = frame_bytes * self.SLOTS + self.PADDING
+        os.ftruncate(self.fd, size)
+        self.memory = mmap.mmap(self.fd, size)
         self.slots = numpy.frombuffer(self.memory, dtype=numpy.uint8, count=frame_bytes * self.SLOTS).reshape(
             self.SLOTS, frame_bytes)
         self.sent = self.done = 0

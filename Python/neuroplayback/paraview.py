@@ -4,6 +4,7 @@
     reader = open_session("Data/sample.nsp")
     display = show_session(reader)
 """
+import functools
 import os
 
 from . import SessionError
@@ -594,14 +595,10 @@ def cache_statistics(reader):
 
 # ---- Questions to the open session (answered by the reader without a pipeline update) ----
 
+@functools.lru_cache(maxsize=None)
 def _information_class():
     """vtkNeuroSessionInformation: the reader module wrapped for Python sits beside the loaded plugin, in
-    python/neuroplayback_modules."""
-    try:
-        from neuroplayback_modules.NeuroPlaybackReaders import vtkNeuroSessionInformation
-        return vtkNeuroSessionInformation
-    except ImportError:
-        pass
+    python/neuroplayback_modules (found there, or wherever PYTHONPATH already points)."""
     import sys
     from paraview.modules.vtkRemotingCore import vtkPVPluginTracker
     tracker = vtkPVPluginTracker.GetInstance()
@@ -612,10 +609,10 @@ def _information_class():
                 sys.path.append(folder)
     try:
         from neuroplayback_modules.NeuroPlaybackReaders import vtkNeuroSessionInformation
-        return vtkNeuroSessionInformation
     except ImportError as error:
         raise SessionError(f"The NeuroPlayback plugin's Python module was not found ({error}). How to fix: load "
                            "the plugin first (open_session does), from a build with Python wrapping.") from None
+    return vtkNeuroSessionInformation
 
 
 def _ask(reader, request, *arguments):
