@@ -534,10 +534,10 @@ def style_video(display, video):
     display.Scale = list(video.GetPropertyValue("DisplayScaleInfo"))
 
 
-def show_session(reader, view=None, time_series=True, video=True):
+def show_session(reader, view=None, time_series=True, video=True, frame=True):
     """Shows the field in a 2-D render view with the fixed colour range, every overlay and (unless video
     is False) the video on the arena and, unless time_series is False, the time series in line charts
-    under it.
+    under it; then fits the view to the arena (frame_arena) unless frame is False.
 
     Returns the field's display; show_overlays() and show_time_series() give the others.
     """
@@ -554,7 +554,8 @@ def show_session(reader, view=None, time_series=True, video=True):
     view.InteractionMode = "2D"
     if time_series:
         show_time_series(reader, view)
-    frame_arena(view, reader)
+    if frame:
+        frame_arena(view, reader)
     return display
 
 
@@ -567,9 +568,11 @@ def _has_consumer(reader, xml_name):
 def style_opened_session(reader, view):
     """What the GUI runs when ParaView first shows a session's field in a render view (File > Open, then
     Apply): show_session, without a second Time Series filter or video filter when the session already
-    has one (the user may have removed the charts or the video on purpose)."""
+    has one (the user may have removed the charts or the video on purpose). The GUI frames the arena
+    itself, and again whenever the view changes size (Plugin/pqNeuroArenaFraming): not framed and
+    rendered here a first time for nothing."""
     return show_session(reader, view, time_series=not _has_consumer(reader, "NeuroTimeSeries"),
-                        video=not _has_consumer(reader, "NeuroVideo"))
+                        video=not _has_consumer(reader, "NeuroVideo"), frame=False)
 
 
 def frame_arena(view, reader):

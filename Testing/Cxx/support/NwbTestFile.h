@@ -81,7 +81,7 @@ inline void RateSeries(hid_t loc, const char* name, const std::vector<double>& d
   H5Gclose(series);
 }
 
-// An NWB file removed after the test; File is open for writing until Reopen().
+// An NWB file removed after the test; File is open for writing until Close().
 class NwbFile : public ::testing::Test {
 protected:
   void SetUp() override {
