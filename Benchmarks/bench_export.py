@@ -3,7 +3,9 @@ pick) against export_movie with 1 and 2 pvbatch workers, interleaved run by run,
 export-N: each worker encodes its own slice, the slices joined by copying packets (the default);
 export-N-frames: the previous way, the workers writing PPM frames that one encoder joins, beside them when
 a core is spare, else after them; export-N-after: that encoder always after; export-N-screenshot: also
-capturing through a PNG screenshot (the way before). --ways picks some.
+capturing through a PNG screenshot (the way before); export-N-previous: each frame's time set on the
+TimeKeeper (the way before the workers updated the view directly). --ways picks some. Each run also
+reports the CPU seconds of the pvpython and everything it started.
 
     PV_PLUGIN_PATH=build/lib/paraview-5.11/plugins/NeuroPlayback scripts/with-xvfb.sh \\
         pvpython Benchmarks/bench_export.py Data/sample.nsp --seconds 5 --runs 3 --out export.json
@@ -29,11 +31,18 @@ sys.path.insert(0, os.path.join(HERE, "..", "Python"))
 
 def _encoding_of(way):
     """NEUROPLAYBACK_EXPORT_ENCODE for a way of the side by side."""
-    if not way.startswith("export-") or way.count("-") == 1:
+    if not way.startswith("export-") or way.count("-") == 1 or way.endswith("-previous"):
         return "slices"
     if way.endswith("-frames"):  # the previous default: the encoder beside when a core is spare
         return "beside" if int(way.split("-")[1]) < (os.cpu_count() or 1) else "after"
     return "after"
+
+
+def _children_cpu():
+    """User and system CPU seconds of every finished process this one started (and theirs)."""
+    import resource
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def worker(args):
@@ -66,7 +75,8 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out")
     parser.add_argument("--ways", default="save_movie,export-1,export-2,export-1-frames,export-2-frames",
-                        help="of save_movie, export-N, export-N-frames, export-N-after, export-N-screenshot")
+                        help="of save_movie, export-N, export-N-frames, export-N-after, export-N-screenshot, "
+                        "export-N-previous")
     parser.add_argument("--way", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.way:
@@ -77,7 +87,9 @@ def main():
         for way in ways:
             for _attempt in range(3):  # a fresh pvpython sometimes fails to open the display
                 env = dict(os.environ, NEUROPLAYBACK_EXPORT_CAPTURE="screenshot" if way.endswith("-screenshot") else "direct",
-                           NEUROPLAYBACK_EXPORT_ENCODE=_encoding_of(way))
+                           NEUROPLAYBACK_EXPORT_ENCODE=_encoding_of(way),
+                           NEUROPLAYBACK_EXPORT_UPDATE="timekeeper" if way.endswith("-previous") else "direct")
+                cpu_before = _children_cpu()
                 done = subprocess.run([shutil.which("pvpython"), os.path.abspath(__file__), args.session, "--seconds", str(args.seconds),
                                        "--speed", str(args.speed), "--way", way], capture_output=True, text=True,
                                       errors="replace", env=env)
@@ -85,14 +97,18 @@ def main():
                 if line:
                     break
             result = json.loads(line[7:]) if line else {"way": way, "error": done.stderr[-500:]}
+            result["cpu_seconds"] = round(_children_cpu() - cpu_before, 2)
             results[way].append(result)
             print(run, result, flush=True)
     summary = {way: statistics.median(r["seconds"] for r in rows if "seconds" in r) for way, rows in results.items()
                if any("seconds" in r for r in rows)}
-    print(json.dumps(summary, indent=1))
+    cpu = {way: statistics.median(r["cpu_seconds"] for r in rows if "seconds" in r) for way, rows in results.items()
+           if any("seconds" in r for r in rows)}
+    print(json.dumps({"median_s": summary, "median_cpu_s": cpu}, indent=1))
     if args.out:
         with open(args.out, "w") as handle:
-            json.dump({"session": args.session, "seconds": args.seconds, "speed": args.speed, "runs": results, "median_s": summary},
+            json.dump({"session": args.session, "seconds": args.seconds, "speed": args.speed, "runs": results, "median_s": summary,
+                       "median_cpu_s": cpu},
                       handle, indent=1)
 
 

@@ -132,6 +132,11 @@ def main():
                     source.UpdateMode = "Live"
                     source.LiveUpdateRate = float(chart_rate)
         result["chart_rate"] = chart_rate
+    if os.environ.get("NEUROPLAYBACK_GUI_BENCH_REMOTE_RENDER") == "1":
+        # Against a pvserver: the arena rendered there and sent as an image, instead of its pieces
+        # delivered to the GUI and rendered here (ParaView picks the latter for data this small).
+        simple.GetSettingsProxy("RenderViewSettings").RemoteRenderThreshold = 0.0
+        result["remote_render"] = True
     if os.environ.get("NEUROPLAYBACK_GUI_BENCH_AXES") == "1":
         view.OrientationAxesVisibility = 1  # as before the arena settings hid them, for a side-by-side run
         result["orientation_axes"] = True

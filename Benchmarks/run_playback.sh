@@ -10,8 +10,8 @@
 # novideo (the cue with the video hidden), emptyarena (the floor: nothing shown) and previous /
 # previousbare (the previous design, built from another checkout: NEUROPLAYBACK_PREVIOUS_SOURCE is its
 # source tree, NEUROPLAYBACK_PREVIOUS_BUILD its build tree; its own bench script and plugin are used) and
-# remote / remotenovideo (the cue with the GUI connected to a pvserver started on a free port of
-# 127.0.0.1; the second with the video hidden).
+# remote / remotenovideo / remoterender (the cue with the GUI connected to a pvserver started on a free
+# port of 127.0.0.1; the second with the video hidden, the third with the arena rendered on the server).
 set -u
 out="$1"; runs="$2"; shift 2
 mkdir -p "$out"
@@ -30,11 +30,12 @@ for case in "$@"; do
       [[ "$mode" == charts4 ]] && player=cue chartrate=4
       [[ "$mode" == chartspause ]] && player=cue chartrate=pause
       [[ "$mode" == surfacebare ]] && player=cue extras=off field=Surface
-      hide=""
+      hide="" remoterender=0
       server=() server_pid=""
       if [[ "$mode" == remote* ]]; then
         player=cue
         [[ "$mode" == remotenovideo ]] && hide=video
+        [[ "$mode" == remoterender ]] && remoterender=1
         port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
         PV_PLUGIN_PATH="$plugins" OMPI_MCA_ess_singleton_isolated=1 timeout 420 "$(dirname "$0")/../scripts/with-xvfb.sh" \
           pvserver --server-port="$port" --force-offscreen-rendering >"$out/$label-$mode-$speed-$run.server.log" 2>&1 &
@@ -54,7 +55,7 @@ for case in "$@"; do
         plugins="$NEUROPLAYBACK_PREVIOUS_BUILD/lib/paraview-5.11/plugins/NeuroPlayback"
         [[ "$mode" == previousbare ]] && extras=off
       fi
-        PV_PLUGIN_PATH="$plugins" NEUROPLAYBACK_FIELD_REPRESENTATION="$field" NEUROPLAYBACK_GUI_BENCH_CHART_RATE="$chartrate" NEUROPLAYBACK_GUI_BENCH_HIDE="$hide" NEUROPLAYBACK_GUI_BENCH_DIRECT=$direct NEUROPLAYBACK_GUI_BENCH_EXTRAS=$extras NEUROPLAYBACK_GUI_BENCH_OUT="$out/$label-$mode-$speed-$run.json" NEUROPLAYBACK_GUI_BENCH_SESSION="$path" \
+        PV_PLUGIN_PATH="$plugins" NEUROPLAYBACK_FIELD_REPRESENTATION="$field" NEUROPLAYBACK_GUI_BENCH_CHART_RATE="$chartrate" NEUROPLAYBACK_GUI_BENCH_HIDE="$hide" NEUROPLAYBACK_GUI_BENCH_REMOTE_RENDER=$remoterender NEUROPLAYBACK_GUI_BENCH_DIRECT=$direct NEUROPLAYBACK_GUI_BENCH_EXTRAS=$extras NEUROPLAYBACK_GUI_BENCH_OUT="$out/$label-$mode-$speed-$run.json" NEUROPLAYBACK_GUI_BENCH_SESSION="$path" \
         NEUROPLAYBACK_GUI_BENCH_MODE=$player NEUROPLAYBACK_GUI_BENCH_SPEED=$speed NEUROPLAYBACK_GUI_BENCH_SECONDS=10 \
         NEUROPLAYBACK_GUI_BENCH_DIR="$(dirname "$script")" \
           timeout 400 "$(dirname "$0")/../scripts/with-xvfb.sh" paraview --dr "${server[@]}" --script="$script" \

@@ -337,8 +337,18 @@ def _worker(argv):
                            "--chunk", str(job["chunk"]), "--crf", str(job["crf"]), "--bottom-up", "--output", output],
                           width * height * 3)
     report_every = max(1, (last - first + 1) // 50)
+    # Each frame's time goes straight to the view's own object, which updates its displays, as the
+    # playback cue's direct path does: setting the TimeKeeper's time instead makes ParaView re-run every
+    # display's domains and data information per frame (6 ms of a 32 ms frame, docs/benchmarks.md §28).
+    # A worker is always one lone process, where the view's own object is at hand.
+    # NEUROPLAYBACK_EXPORT_UPDATE=timekeeper keeps the previous way, for comparison.
+    own_view = view.GetClientSideObject() if os.environ.get("NEUROPLAYBACK_EXPORT_UPDATE") != "timekeeper" else None
     for index in range(first, last + 1):
-        keeper.Time = times[index]  # the frame at or before it, as playback shows it
+        if own_view is not None:
+            own_view.SetViewTime(times[index])  # the frame at or before it, as playback shows it
+            own_view.Update()
+        else:
+            keeper.Time = times[index]
         if kind == "png":
             target = output % index
             simple.SaveScreenshot(target + ".part.png", view, ImageResolution=[width, height])

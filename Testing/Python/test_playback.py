@@ -236,6 +236,15 @@ class PlaybackTest(unittest.TestCase):
         sizes = data.find(b"stsz")
         self.assertEqual(int.from_bytes(data[sizes + 12:sizes + 16], "big"), 61)  # 61 video samples
         self.assertFalse(glob.glob(os.path.join(self.folder, ".movie-*")))  # the segments made on the way are gone
+        # Each frame's time set on the TimeKeeper (the way before the workers updated their view directly,
+        # kept behind a switch): the very same movie.
+        os.environ["NEUROPLAYBACK_EXPORT_UPDATE"] = "timekeeper"
+        try:
+            self.assertEqual(export_movie(movies[1], workers=1, **options), 61)
+        finally:
+            del os.environ["NEUROPLAYBACK_EXPORT_UPDATE"]
+        with open(movies[1], "rb") as handle:
+            self.assertTrue(handle.read() == data, "updating through the TimeKeeper made another movie")
         # The previous way, kept behind a switch: PPM frames joined by one encoder.
         os.environ["NEUROPLAYBACK_EXPORT_ENCODE"] = "after"
         try:
