@@ -223,10 +223,11 @@ def save_movie(path, speed=1.0, frame_rate=30, time_range=None, frame_window=Non
     return int(cue.GetPropertyValue("MovieProgressInfo")[1])
 
 
-def export_movie(path, reader=None, start=None, stop=None, fps=30, speed=1.0, size=(1280, 720), workers=1,
+def export_movie(path, reader=None, start=None, stop=None, fps=30, speed=1.0, size=(1280, 720), workers=None,
                  progress=True, crf=18, epoch=None):
     """Exports the arena of `reader`'s session (the only session when omitted) as a movie, rendered by
-    `workers` pvbatch processes in parallel, each on a contiguous part. Movie frame i shows data time
+    `workers` pvbatch processes in parallel, each on a contiguous part (None: one per core, at most 4,
+    and no more than one per 150 frames: automatic_workers). Movie frame i shows data time
     start + i * speed / fps (whole session by default). With epoch="trials", only the intervals of that
     interval overlay inside [start, stop] are exported, one after the other, each sampled from its start.
     `path` ending in .mp4 (or .mkv, .mov) gives one H.264 video (neuroplayback-encode, FFmpeg); ending in
@@ -244,13 +245,15 @@ def export_movie(path, reader=None, start=None, stop=None, fps=30, speed=1.0, si
     first, last = time_range(reader)
     start = first if start is None else float(start)
     stop = last if stop is None else float(stop)
-    from ._movie import export, frame_times
+    from ._movie import automatic_workers, export, frame_times
     if epoch:
         answer = _ask(reader, "RequestEpochsBetween", epoch, start, stop).GetEpochs()
         spans = list(zip(answer[0::2], answer[1::2]))
         times = [t for a, b in spans for t in frame_times(a, b, fps, speed)]
     else:
         times = frame_times(start, stop, fps, speed)
+    if workers is None:
+        workers = automatic_workers(len(times))
     nwb = reader.GetPropertyValue("NWBFileName") or None  # the workers show it too
     return export(str(reader.GetPropertyValue("FileName")), path, times, fps, speed, size, workers, progress, crf,
                   nwb=nwb)

@@ -10,6 +10,7 @@ import sys
 import tempfile
 import time
 import unittest
+from unittest import mock
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np
@@ -20,7 +21,7 @@ from vtkmodules.vtkIOImage import vtkPNGReader
 import session_factory as sf
 from pv_support import delete_pipeline
 from neuroplayback import SessionError
-from neuroplayback._movie import _progress_of
+from neuroplayback._movie import _progress_of, automatic_workers
 from neuroplayback.paraview import (export_movie, open_session, play, playback_cue, playback_statistics,
                                     save_movie, show_session, time_range)
 
@@ -238,23 +239,25 @@ class PlaybackTest(unittest.TestCase):
         self.assertFalse(glob.glob(os.path.join(self.folder, ".movie-*")))  # the segments made on the way are gone
         # Each frame's time set on the TimeKeeper (the way before the workers updated their view directly,
         # kept behind a switch): the very same movie.
-        os.environ["NEUROPLAYBACK_EXPORT_UPDATE"] = "timekeeper"
-        try:
+        with mock.patch.dict(os.environ, NEUROPLAYBACK_EXPORT_UPDATE="timekeeper"):
             self.assertEqual(export_movie(movies[1], workers=1, **options), 61)
-        finally:
-            del os.environ["NEUROPLAYBACK_EXPORT_UPDATE"]
         with open(movies[1], "rb") as handle:
             self.assertTrue(handle.read() == data, "updating through the TimeKeeper made another movie")
         # The previous way, kept behind a switch: PPM frames joined by one encoder.
-        os.environ["NEUROPLAYBACK_EXPORT_ENCODE"] = "after"
-        try:
+        with mock.patch.dict(os.environ, NEUROPLAYBACK_EXPORT_ENCODE="after"):
             self.assertEqual(export_movie(movies[0], workers=2, **options), 61)
-        finally:
-            del os.environ["NEUROPLAYBACK_EXPORT_ENCODE"]
         with open(movies[0], "rb") as handle:
             data = handle.read()
         sizes = data.find(b"stsz")
         self.assertEqual(int.from_bytes(data[sizes + 12:sizes + 16], "big"), 61)
+
+    def test_export_movie_picks_its_workers_from_the_cores_and_the_length(self):
+        # One per core, at most 4, and none that would have fewer than 150 frames to draw.
+        self.assertEqual(automatic_workers(1801, cores=2), 2)
+        self.assertEqual(automatic_workers(1801, cores=64), 4)
+        self.assertEqual(automatic_workers(450, cores=8), 3)
+        self.assertEqual(automatic_workers(16, cores=8), 1)
+        self.assertEqual(automatic_workers(0, cores=8), 1)
 
     def test_export_movie_of_the_epochs_only(self):
         from neuroplayback._movie import frame_times
