@@ -100,10 +100,10 @@ def main():
             result["cpu_seconds"] = round(_children_cpu() - cpu_before, 2)
             results[way].append(result)
             print(run, result, flush=True)
-    summary = {way: statistics.median(r["seconds"] for r in rows if "seconds" in r) for way, rows in results.items()
-               if any("seconds" in r for r in rows)}
-    cpu = {way: statistics.median(r["cpu_seconds"] for r in rows if "seconds" in r) for way, rows in results.items()
-           if any("seconds" in r for r in rows)}
+    def medians(key):  # over the runs that finished
+        return {way: statistics.median(r[key] for r in rows if "seconds" in r) for way, rows in results.items()
+                if any("seconds" in r for r in rows)}
+    summary, cpu = medians("seconds"), medians("cpu_seconds")
     print(json.dumps({"median_s": summary, "median_cpu_s": cpu}, indent=1))
     if args.out:
         with open(args.out, "w") as handle:

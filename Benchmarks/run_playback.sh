@@ -16,6 +16,7 @@ set -u
 out="$1"; runs="$2"; shift 2
 mkdir -p "$out"
 here="$(cd "$(dirname "$0")" && pwd)"
+source "$here/../scripts/pvserver.sh"
 for case in "$@"; do
   label="${case%%=*}"; rest="${case#*=}"; path="${rest%%:*}"; modes="cue realtime snap"
   [[ "$rest" == *:* ]] && modes="${rest#*:}" && modes="${modes//,/ }"
@@ -31,20 +32,14 @@ for case in "$@"; do
       [[ "$mode" == chartspause ]] && player=cue chartrate=pause
       [[ "$mode" == surfacebare ]] && player=cue extras=off field=Surface
       hide="" remoterender=0
-      server=() server_pid=""
+      server=()
       if [[ "$mode" == remote* ]]; then
         player=cue
         [[ "$mode" == remotenovideo ]] && hide=video
         [[ "$mode" == remoterender ]] && remoterender=1
-        port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-        PV_PLUGIN_PATH="$plugins" OMPI_MCA_ess_singleton_isolated=1 timeout 420 "$(dirname "$0")/../scripts/with-xvfb.sh" \
-          pvserver --server-port="$port" --force-offscreen-rendering >"$out/$label-$mode-$speed-$run.server.log" 2>&1 &
-        server_pid=$!
-        for _ in $(seq 1 150); do
-          grep -q "Accepting connection" "$out/$label-$mode-$speed-$run.server.log" 2>/dev/null && break
-          sleep 0.2
-        done
-        server=(--server-url="cs://127.0.0.1:$port")
+        start_pvserver "$out/$label-$mode-$speed-$run.server.log" env PV_PLUGIN_PATH="$plugins" timeout 420 \
+          "$here/../scripts/with-xvfb.sh" pvserver
+        server=(--server-url="cs://127.0.0.1:$pvserver_port")
       fi
       # The floor: the cue playing an arena with nothing shown (no field, overlays, legend, text, video
       # or charts): what one tick of ParaView's GUI costs here whatever is drawn.
@@ -60,9 +55,7 @@ for case in "$@"; do
         NEUROPLAYBACK_GUI_BENCH_DIR="$(dirname "$script")" \
           timeout 400 "$(dirname "$0")/../scripts/with-xvfb.sh" paraview --dr "${server[@]}" --script="$script" \
           >"$out/$label-$mode-$speed-$run.log" 2>&1
-        if [[ -n "$server_pid" ]]; then
-          kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null
-        fi
+        stop_pvserver
         echo "$label $mode ${speed}x run $run: $(test -f "$out/$label-$mode-$speed-$run.json" && echo ok || echo FAILED)"
       done
     done

@@ -25,28 +25,16 @@ fi
 # NEUROPLAYBACK_GUI_TEST_SERVER=1 (from NAME.env): the GUI connects to a pvserver started here on a free
 # port of 127.0.0.1, with the plugin loaded on both sides, as a user reaching a lab server would.
 server_args=()
-server_pid=""
 if [ -n "${NEUROPLAYBACK_GUI_TEST_SERVER:-}" ]; then
-  port="$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-  pvserver="$(dirname "$paraview")/pvserver"
-  OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_ess_singleton_isolated=1 \
-    timeout 300 "$pvserver" --server-port="$port" --force-offscreen-rendering >"$out/pvserver.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 1 150); do
-    grep -q "Accepting connection" "$out/pvserver.log" 2>/dev/null && break
-    sleep 0.2
-  done
-  if ! grep -q "Accepting connection" "$out/pvserver.log"; then
-    echo "pvserver did not start on port $port:"; cat "$out/pvserver.log"; kill "$server_pid" 2>/dev/null; exit 1
-  fi
-  server_args=(--server-url="cs://127.0.0.1:$port")
+  source "$(dirname "$0")/../scripts/pvserver.sh"
+  start_pvserver "$out/pvserver.log" timeout 300 "$(dirname "$paraview")/pvserver" || exit 1
+  server_args=(--server-url="cs://127.0.0.1:$pvserver_port")
 fi
 timeout 240 "$paraview" --dr "${server_args[@]}" --test-directory="$out" --test-script="$script" "${image_args[@]}" --exit
 code=$?
 echo "paraview exit code $code"
-if [ -n "$server_pid" ]; then
-  kill "$server_pid" 2>/dev/null
-  wait "$server_pid" 2>/dev/null
+if [ -n "${NEUROPLAYBACK_GUI_TEST_SERVER:-}" ]; then
+  stop_pvserver
 fi
 check="${script%.xml}.check.py"
 if [ "$code" -eq 0 ] && [ -f "$check" ]; then

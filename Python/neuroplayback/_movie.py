@@ -358,7 +358,7 @@ def _worker(argv):
     report_every = max(1, (last - first + 1) // 50)
     # Each frame's time goes straight to the view's own object, which updates its displays, as the
     # playback cue's direct path does: setting the TimeKeeper's time instead makes ParaView re-run every
-    # display's domains and data information per frame (6 ms of a 32 ms frame, docs/benchmarks.md §28).
+    # display's domains and data information per frame (about 9 ms of a 35 ms frame, docs/benchmarks.md §28).
     # A worker is always one lone process, where the view's own object is at hand.
     # NEUROPLAYBACK_EXPORT_UPDATE=timekeeper keeps the previous way, for comparison.
     own_view = view.GetClientSideObject() if os.environ.get("NEUROPLAYBACK_EXPORT_UPDATE") != "timekeeper" else None

@@ -1,9 +1,13 @@
 """Helpers the pvpython tests share: the reader's ports and overlay names, fetching one at a time, points and
-arrays as numpy, the annotation text, file hashes (to prove a file was not modified) and cleaning up
-the pipeline between tests."""
+arrays as numpy, the annotation text, file hashes (to prove a file was not modified), cleaning up the pipeline between
+tests and starting a pvserver."""
 import hashlib
 import os
+import shutil
+import socket
+import subprocess
 import tempfile
+import time
 
 import numpy as np
 from paraview import servermanager, simple
@@ -86,3 +90,22 @@ def delete_pipeline(keep_views=()):
     for view in simple.GetViews():
         if view not in keep_views:
             simple.Delete(view)
+
+
+def start_pvserver(log_path, arguments=(), launcher=(), env=None, seconds=120):
+    """A pvserver (`launcher` before it, e.g. mpiexec) on a free port of localhost, its console in
+    `log_path` (a pipe nobody reads would block it once full); (process, port) once it accepts a
+    connection, or once it ended or `seconds` passed (the connection then says why)."""
+    with socket.socket() as probe:
+        probe.bind(("localhost", 0))
+        port = probe.getsockname()[1]
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(list(launcher) + [shutil.which("pvserver"), "--server-port=%d" % port] +
+                                  list(arguments), stdout=log, stderr=subprocess.STDOUT, env=env)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and server.poll() is None:
+        with open(log_path, errors="replace") as log:
+            if "Accepting connection" in log.read():
+                break
+        time.sleep(0.2)
+    return server, port

@@ -5,10 +5,8 @@ slabs. The same file is the MPI script (--worker FOLDER HEXES) and the client (-
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import unittest
 
 import numpy as np
@@ -17,7 +15,7 @@ from paraview.vtk.util.numpy_support import vtk_to_numpy
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import session_factory as sf  # noqa: E402
-from pv_support import output_folder  # noqa: E402
+from pv_support import output_folder, start_pvserver  # noqa: E402
 from neuroplayback.paraview import open_session, overlay_data, show_session, show_videos  # noqa: E402
 
 SAMPLE = os.path.join(os.environ.get("NEUROPLAYBACK_SOURCE_DIR", "."), "Data", "sample.nsp")
@@ -95,21 +93,9 @@ class MpiTest(unittest.TestCase):
     def run_client(cls, mpiexec, env):
         """A 2-rank pvserver on loopback, and pvpython connected to it (the client renders nothing itself:
         the slabs make ParaView render on the server and send the picture)."""
-        with socket.socket() as probe:
-            probe.bind(("localhost", 0))
-            port = probe.getsockname()[1]
-        server_log = os.path.join(cls.folder, "pvserver.log")
-        with open(server_log, "w") as log:
-            server = subprocess.Popen([mpiexec, "--oversubscribe", "-np", "2", shutil.which("pvserver"),
-                                       "--force-offscreen-rendering", "--server-port=%d" % port],
-                                      stdout=log, stderr=subprocess.STDOUT, env=env)
+        server, port = start_pvserver(os.path.join(cls.folder, "pvserver.log"), ["--force-offscreen-rendering"],
+                                      launcher=[mpiexec, "--oversubscribe", "-np", "2"], env=env)
         try:
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline and server.poll() is None:
-                with open(server_log, errors="replace") as log:
-                    if "Accepting connection" in log.read():
-                        break
-                time.sleep(0.2)
             with open(os.path.join(cls.folder, "client.log"), "w") as log:
                 subprocess.run([shutil.which("pvpython"), "--force-offscreen-rendering", os.path.abspath(__file__),
                                 "--client", str(port), cls.folder, cls.hexes],

@@ -3,12 +3,8 @@ playback, stepping, epochs and event jumps behave as in a built-in session. The 
 only through its proxy (vtkNeuroSessionInformation, the Query property), never through a pointer into
 the server's memory."""
 import os
-import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 import unittest
 
 import h5py
@@ -17,6 +13,7 @@ from paraview import simple
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import session_factory as sf  # noqa: E402
+from pv_support import start_pvserver  # noqa: E402
 from neuroplayback import SessionError  # noqa: E402
 from neuroplayback.paraview import (next_event, open_session, play, play_epochs, playback_cue,  # noqa: E402
                                     show_session)
@@ -25,12 +22,6 @@ RATE = 10.0
 FRAMES = 200  # t = 0.0 ... 19.9 s
 TRIAL_STARTS = np.array([2.0, 8.0, 14.0])
 TRIAL_STOPS = np.array([5.0, 11.0, 17.0])
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("localhost", 0))
-        return probe.getsockname()[1]
 
 
 class RemoteTest(unittest.TestCase):
@@ -45,18 +36,7 @@ class RemoteTest(unittest.TestCase):
             trials.attrs["kind"] = "intervals"
             trials.create_dataset("start_time", data=TRIAL_STARTS)
             trials.create_dataset("stop_time", data=TRIAL_STOPS)
-        port = free_port()
-        # The server's console goes to a file: a pipe nobody reads would block the server once full.
-        cls.server_log = os.path.join(cls.folder, "pvserver.log")
-        with open(cls.server_log, "w") as log:
-            cls.server = subprocess.Popen([shutil.which("pvserver"), "--server-port=%d" % port],
-                                          stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and cls.server.poll() is None:
-            with open(cls.server_log, errors="replace") as log:
-                if "Accepting connection" in log.read():
-                    break
-            time.sleep(0.2)
+        cls.server, port = start_pvserver(os.path.join(cls.folder, "pvserver.log"))
         simple.Connect("localhost", port)
         cls.view = simple.CreateRenderView()
         cls.view.ViewSize = [240, 180]
