@@ -4,7 +4,8 @@ export-N: each worker encodes its own slice, the slices joined by copying packet
 export-N-frames: the previous way, the workers writing PPM frames that one encoder joins, beside them when
 a core is spare, else after them; export-N-after: that encoder always after; export-N-screenshot: also
 capturing through a PNG screenshot (the way before); export-N-previous: each frame's time set on the
-TimeKeeper (the way before the workers updated the view directly). --ways picks some. Each run also
+TimeKeeper (the way before the workers updated the view directly); export-N-videofilter: the video drawn by
+the Video filter's own display (the way before the overlay display drew it). --ways picks some. Each run also
 reports the CPU seconds of the pvpython and everything it started.
 
     PV_PLUGIN_PATH=build/lib/paraview-5.11/plugins/NeuroPlayback scripts/with-xvfb.sh \\
@@ -31,7 +32,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "Python"))
 
 def _encoding_of(way):
     """NEUROPLAYBACK_EXPORT_ENCODE for a way of the side by side."""
-    if not way.startswith("export-") or way.count("-") == 1 or way.endswith("-previous"):
+    if not way.startswith("export-") or way.count("-") == 1 or way.endswith(("-previous", "-videofilter")):
         return "slices"
     if way.endswith("-frames"):  # the previous default: the encoder beside when a core is spare
         return "beside" if int(way.split("-")[1]) < (os.cpu_count() or 1) else "after"
@@ -88,7 +89,8 @@ def main():
             for _attempt in range(3):  # a fresh pvpython sometimes fails to open the display
                 env = dict(os.environ, NEUROPLAYBACK_EXPORT_CAPTURE="screenshot" if way.endswith("-screenshot") else "direct",
                            NEUROPLAYBACK_EXPORT_ENCODE=_encoding_of(way),
-                           NEUROPLAYBACK_EXPORT_UPDATE="timekeeper" if way.endswith("-previous") else "direct")
+                           NEUROPLAYBACK_EXPORT_UPDATE="timekeeper" if way.endswith("-previous") else "direct",
+                           NEUROPLAYBACK_VIDEO_DISPLAY="filter" if way.endswith("-videofilter") else "")
                 cpu_before = _children_cpu()
                 done = subprocess.run([shutil.which("pvpython"), os.path.abspath(__file__), args.session, "--seconds", str(args.seconds),
                                        "--speed", str(args.speed), "--way", way], capture_output=True, text=True,

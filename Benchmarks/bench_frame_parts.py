@@ -71,7 +71,7 @@ def main():
 
     overlays = next(d for d in view.Representations if d.GetXMLName() == "NeuroOverlayRepresentation")
     parts = {"field": [(d, "Visibility") for d in displays("NeuroSessionReader")],
-             "video": [(d, "Visibility") for d in displays("NeuroVideo")],
+             "video": [(d, "Visibility") for d in displays("NeuroVideo")] + [(overlays, "VideoVisibility")],
              "colour legend": [(simple.GetScalarBar(simple.GetColorTransferFunction(
                  reader.PointData.keys()[0] if reader.PointData.keys() else reader.CellData.keys()[0]), view),
                  "Visibility")],

@@ -118,6 +118,7 @@ def main():
         if "overlays" in hidden:
             simple.Hide(simple.OutputPort(reader, 1), view)
         if "video" in hidden:
+            overlays.VideoVisibility = 0
             for source in simple.GetSources().values():
                 if source.GetXMLName() == "NeuroVideo":
                     simple.Hide(source, view)

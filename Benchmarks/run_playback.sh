@@ -11,7 +11,9 @@
 # previousbare (the previous design, built from another checkout: NEUROPLAYBACK_PREVIOUS_SOURCE is its
 # source tree, NEUROPLAYBACK_PREVIOUS_BUILD its build tree; its own bench script and plugin are used) and
 # remote / remotenovideo / remoterender (the cue with the GUI connected to a pvserver started on a free
-# port of 127.0.0.1; the second with the video hidden, the third with the arena rendered on the server).
+# port of 127.0.0.1; the second with the video hidden, the third with the arena rendered on the server),
+# videofilter / remotevideofilter (the cue, built-in or remote, with the video drawn by the Video filter's
+# own display instead of the overlay display: NEUROPLAYBACK_VIDEO_DISPLAY=filter).
 set -u
 out="$1"; runs="$2"; shift 2
 mkdir -p "$out"
@@ -31,7 +33,9 @@ for case in "$@"; do
       [[ "$mode" == charts4 ]] && player=cue chartrate=4
       [[ "$mode" == chartspause ]] && player=cue chartrate=pause
       [[ "$mode" == surfacebare ]] && player=cue extras=off field=Surface
-      hide="" remoterender=0
+      hide="" remoterender=0 videodisplay=""
+      # The video through the Video filter's own display, as before the overlay display drew it (§32).
+      [[ "$mode" == videofilter || "$mode" == remotevideofilter ]] && player=cue videodisplay=filter
       server=()
       if [[ "$mode" == remote* ]]; then
         player=cue
@@ -50,7 +54,7 @@ for case in "$@"; do
         plugins="$NEUROPLAYBACK_PREVIOUS_BUILD/lib/paraview-5.11/plugins/NeuroPlayback"
         [[ "$mode" == previousbare ]] && extras=off
       fi
-        PV_PLUGIN_PATH="$plugins" NEUROPLAYBACK_FIELD_REPRESENTATION="$field" NEUROPLAYBACK_GUI_BENCH_CHART_RATE="$chartrate" NEUROPLAYBACK_GUI_BENCH_HIDE="$hide" NEUROPLAYBACK_GUI_BENCH_REMOTE_RENDER=$remoterender NEUROPLAYBACK_GUI_BENCH_DIRECT=$direct NEUROPLAYBACK_GUI_BENCH_EXTRAS=$extras NEUROPLAYBACK_GUI_BENCH_OUT="$out/$label-$mode-$speed-$run.json" NEUROPLAYBACK_GUI_BENCH_SESSION="$path" \
+        PV_PLUGIN_PATH="$plugins" NEUROPLAYBACK_VIDEO_DISPLAY="$videodisplay" NEUROPLAYBACK_FIELD_REPRESENTATION="$field" NEUROPLAYBACK_GUI_BENCH_CHART_RATE="$chartrate" NEUROPLAYBACK_GUI_BENCH_HIDE="$hide" NEUROPLAYBACK_GUI_BENCH_REMOTE_RENDER=$remoterender NEUROPLAYBACK_GUI_BENCH_DIRECT=$direct NEUROPLAYBACK_GUI_BENCH_EXTRAS=$extras NEUROPLAYBACK_GUI_BENCH_OUT="$out/$label-$mode-$speed-$run.json" NEUROPLAYBACK_GUI_BENCH_SESSION="$path" \
         NEUROPLAYBACK_GUI_BENCH_MODE=$player NEUROPLAYBACK_GUI_BENCH_SPEED=$speed NEUROPLAYBACK_GUI_BENCH_SECONDS=10 \
         NEUROPLAYBACK_GUI_BENCH_DIR="$(dirname "$script")" \
           timeout 400 "$(dirname "$0")/../scripts/with-xvfb.sh" paraview --dr "${server[@]}" --script="$script" \

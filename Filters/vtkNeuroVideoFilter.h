@@ -22,6 +22,7 @@
 namespace neuroplayback
 {
 class Session;
+class VideoFrames;
 }
 
 class NEUROPLAYBACKFILTERS_EXPORT vtkNeuroVideoFilter : public vtkDataObjectAlgorithm
@@ -46,8 +47,8 @@ public:
   vtkGetMacro(NumberOfVideos, int);
 
 protected:
-  vtkNeuroVideoFilter() = default;
-  ~vtkNeuroVideoFilter() override = default;
+  vtkNeuroVideoFilter();
+  ~vtkNeuroVideoFilter() override;
 
   int FillInputPortInformation(int port, vtkInformation* info) override;
   int FillOutputPortInformation(int port, vtkInformation* info) override;
@@ -62,13 +63,11 @@ private:
   int VideoIndex = 0;
   int NumberOfVideos = 0;
   vtkIdType CurrentVideoFrame = -1;
-  std::size_t ReportedDamage = 0; // damage messages already said (vtkWarning), found while decoding
-  std::string LastFailure;        // the last decoding failure said (vtkError), said once
   double DisplayPosition[3] = { 0.0, 0.0, 0.0 };
   double DisplayOrientation[3] = { 0.0, 0.0, 0.0 };
   double DisplayScale[3] = { 1.0, 1.0, 1.0 };
   double DisplayOpacity = 1.0;
-  vtkSmartPointer<vtkImageData> LastImage; // the image of CurrentVideoFrame
+  std::unique_ptr<neuroplayback::VideoFrames> Frames; // decodes, keeps the shown frame's image, says damage once
   std::shared_ptr<neuroplayback::Session> HintedSession; // the session the Display* values describe
   int HintedIndex = -1;
 };

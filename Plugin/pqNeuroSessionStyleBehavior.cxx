@@ -62,7 +62,8 @@ void pqNeuroSessionStyleBehavior::onRepresentationAdded(pqRepresentation* repres
     if (std::strcmp(kind, "NeuroVideo") == 0)
     {
       Suspension styledHere;
-      error = pqNeuroRunPython(QStringLiteral("style_video(simple.GetDisplayProperties(%1, %2), %1)\nsimple.Render(%2)")
+      // The overlay display stops drawing the videos in that view: this display draws them now.
+      error = pqNeuroRunPython(QStringLiteral("style_video(simple.GetDisplayProperties(%1, %2), %1, %2)\nsimple.Render(%2)")
                                  .arg(reader, viewProxy));
     }
     else if (std::strcmp(kind, "NeuroSessionReader") == 0 && guarded->getOutputPortFromInput()->getPortNumber() == 0)

@@ -9,6 +9,7 @@
 #include "Session.h"
 #include "SessionError.h"
 #include "SessionProbe.h"
+#include "VideoFrames.h"
 
 #include <vtkCellData.h>
 #include <vtkDataSet.h>
@@ -73,6 +74,19 @@ struct vtkNeuroSessionReader::Internals
     std::vector<vtkSmartPointer<vtkAbstractArray>> Style;
   };
   std::vector<Block> Blocks;
+  // The videos, drawn by the overlay display from the "Video" block: one image per video (its frame at
+  // the current time, the same object while the video frame stays; an empty one outside the video),
+  // with where to put it ("VideoPlacement": x, y, z, degrees, x and y scale, alpha) and a "LayerStamp"
+  // that changes with the pixels, so the display uploads them only then.
+  struct VideoLayer
+  {
+    neuroplayback::VideoFrames Frames;
+    vtkSmartPointer<vtkAbstractArray> Placement;
+    vtkSmartPointer<vtkImageData> Empty;
+  };
+  std::vector<std::unique_ptr<VideoLayer>> Videos;
+  vtkSmartPointer<vtkMultiBlockDataSet> VideoBlock;
+  double VideoStamp = 0.0;
   // Under MPI, this rank's piece of the field: its slab, its cells and a stream of only its bins per
   // field (null when the field's source cannot read columns: then taken from the whole frame).
   struct RankPiece
@@ -457,6 +471,34 @@ void vtkNeuroSessionReader::BuildOverlayOutputs()
   add("Events", !overlays.Events().empty(), Fill::Events, { labels.Get(), colors.Get(), markers.Get() });
   add("Regions", !in.OpenSession->Env().Regions.empty(), Fill::None, {}, in.Regions);
   add("Scale Bar", true, Fill::None, {}, in.ScaleBar);
+
+  in.Videos.clear();
+  in.VideoBlock = nullptr;
+  for (const auto& video : overlays.Videos())
+  {
+    const neuroplayback::ImagePlacement placed = neuroplayback::PlaceImage(video->Calibration().OutputPxToEnv(), video->Height());
+    if (placed.ShearFraction > 0.01)
+    {
+      vtkWarningMacro(<< neuroplayback::ShearWarning(placed.ShearFraction));
+    }
+    auto layer = std::make_unique<Internals::VideoLayer>();
+    vtkNew<vtkDoubleArray> placement;
+    placement->SetName("VideoPlacement");
+    placement->SetNumberOfComponents(7);
+    // Below the field, or just above it and under the other overlays (they start one layer step up).
+    const double tuple[7] = { placed.X, placed.Y, (video->Below() ? -1.0 : 0.5) * in.LayerStep, placed.AngleDegrees,
+      placed.ScaleX, placed.ScaleY, video->Alpha() };
+    placement->InsertNextTuple(tuple);
+    layer->Placement = placement.Get();
+    layer->Empty = vtkSmartPointer<vtkImageData>::New();
+    layer->Empty->GetFieldData()->AddArray(placement);
+    in.Videos.push_back(std::move(layer));
+  }
+  if (!in.Videos.empty())
+  {
+    in.VideoBlock = vtkSmartPointer<vtkMultiBlockDataSet>::New();
+    in.VideoBlock->SetNumberOfBlocks(static_cast<unsigned int>(in.Videos.size()));
+  }
 
 }
 
@@ -854,6 +896,14 @@ void vtkNeuroSessionReader::FillOverlays(vtkInformationVector* outputVector, std
     output->SetBlock(static_cast<unsigned int>(b), block.Data);
     output->GetMetaData(static_cast<unsigned int>(b))->Set(vtkCompositeDataSet::NAME(), block.Name.c_str());
   }
+  if (in.VideoBlock)
+  {
+    this->FillVideos(frameTime);
+    const auto b = static_cast<unsigned int>(in.Blocks.size());
+    output->SetNumberOfBlocks(b + 1);
+    output->SetBlock(b, in.VideoBlock);
+    output->GetMetaData(b)->Set(vtkCompositeDataSet::NAME(), "Video");
+  }
 
   const std::string text = this->AnnotationText(frameTime, frame);
   // The overlay display draws the same text itself (ParaView's text display re-rasterises it at -O0).
@@ -867,6 +917,35 @@ void vtkNeuroSessionReader::FillOverlays(vtkInformationVector* outputVector, std
   column->InsertNextValue(text);
   annotation->Initialize();
   annotation->AddColumn(column);
+}
+
+void vtkNeuroSessionReader::FillVideos(double frameTime)
+{
+  Internals& in = *this->Internal;
+  auto& videos = in.OpenSession->Overlays().Videos();
+  for (std::size_t v = 0; v < in.Videos.size() && v < videos.size(); ++v)
+  {
+    Internals::VideoLayer& layer = *in.Videos[v];
+    vtkImageData* image = layer.Frames.At(*videos[v], frameTime);
+    for (const std::string& warning : layer.Frames.Warnings())
+    {
+      vtkWarningMacro(<< neuroplayback::Utf8Safe(warning));
+    }
+    if (!layer.Frames.Error().empty())
+    {
+      vtkErrorMacro(<< neuroplayback::Utf8Safe(layer.Frames.Error()));
+    }
+    if (image && !image->GetFieldData()->GetAbstractArray("LayerStamp"))
+    {
+      // A new video frame: its placement, and a stamp the display compares before uploading pixels.
+      image->GetFieldData()->AddArray(layer.Placement);
+      vtkNew<vtkDoubleArray> stamp;
+      stamp->SetName("LayerStamp");
+      stamp->InsertNextValue(in.VideoStamp += 1.0);
+      image->GetFieldData()->AddArray(stamp);
+    }
+    in.VideoBlock->SetBlock(static_cast<unsigned int>(v), image ? image : layer.Empty.Get());
+  }
 }
 
 std::string vtkNeuroSessionReader::AnnotationText(double frameTime, std::int64_t frame)

@@ -153,6 +153,8 @@ private:
   // The Overlays output's blocks (with their style arrays), once per file.
   void BuildOverlayOutputs();
   void FillOverlays(vtkInformationVector* outputVector, std::int64_t frame, double frameTime);
+  // The videos' images at a frame's time, in the Overlays output's "Video" block.
+  void FillVideos(double frameTime);
   // The time series' values at frameTime, one "label: value" line each, for the annotation.
   std::string TimeSeriesReadout(double frameTime);
   // The annotation drawn at the top left: time, frame and the readout's lines.

@@ -36,17 +36,21 @@
 #include <vtkProperty.h>
 #include <vtkRenderer.h>
 #include <vtkUnsignedCharArray.h>
+#include <vtkFloatArray.h>
+#include <vtkTexture.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace
 {
 const char* const Names[vtkNeuroOverlayRepresentation::NumberOfOverlays] = { "Position", "Trails", "Bodyparts",
-  "Skeleton", "Head Direction", "Events", "Regions", "Scale Bar" };
+  "Skeleton", "Head Direction", "Events", "Regions", "Scale Bar", "Video" };
 
 // What is drawn, each by one actor. Every marker overlay has its own glyph layer, so that the layers are
 // drawn one after the other in z order (DrawOrder.h): one glyph mapper draws its glyphs shape by shape.
@@ -63,6 +67,8 @@ enum Layer
 };
 // The delivery port of the text piece (the layers are port 0).
 constexpr int TextPort = 1;
+// The piece's block after the layers: the videos' images (a multiblock, one image per video).
+constexpr int VideoBlock = NumberOfLayers;
 // Bottom to top, as the reader's z steps place them.
 constexpr int LayerDrawOrder[NumberOfLayers] = { Static, TrailLines, SkeletonLines, BodypartMarkers, EventMarkers,
   PositionMarkers, Arrows };
@@ -188,6 +194,37 @@ vtkSmartPointer<vtkCellArray> CellsOf(const std::vector<vtkIdType>& offsets, con
   return cells;
 }
 
+// The arena a video image covers once placed (its corners through the actor's transform); false when
+// it has nothing to show.
+bool VideoBounds(vtkImageData* image, double bounds[6])
+{
+  vtkDataArray* placement =
+    image ? vtkDataArray::SafeDownCast(image->GetFieldData()->GetAbstractArray("VideoPlacement")) : nullptr;
+  if (!image || image->GetNumberOfPoints() == 0 || !placement || placement->GetNumberOfComponents() != 7)
+  {
+    return false;
+  }
+  double p[7];
+  placement->GetTuple(0, p);
+  int extent[6];
+  image->GetExtent(extent);
+  const double angle = vtkMath::RadiansFromDegrees(p[3]);
+  vtkMath::UninitializeBounds(bounds);
+  for (int corner = 0; corner < 4; ++corner)
+  {
+    const double x = p[4] * extent[corner % 2 ? 1 : 0];
+    const double y = p[5] * extent[corner < 2 ? 2 : 3];
+    const double at[2] = { std::cos(angle) * x - std::sin(angle) * y + p[0], std::sin(angle) * x + std::cos(angle) * y + p[1] };
+    for (int i = 0; i < 2; ++i)
+    {
+      bounds[2 * i] = corner == 0 ? at[i] : std::min(bounds[2 * i], at[i]);
+      bounds[2 * i + 1] = corner == 0 ? at[i] : std::max(bounds[2 * i + 1], at[i]);
+    }
+  }
+  bounds[4] = bounds[5] = p[2];
+  return true;
+}
+
 // Sets one overlay's control; true when it changed.
 template <typename T, std::size_t N>
 bool SetControl(std::array<T, N>& controls, int overlay, T value)
@@ -200,6 +237,87 @@ bool SetControl(std::array<T, N>& controls, int overlay, T value)
   return true;
 }
 } // namespace
+
+// One video drawn as a textured quad, placed as the reader's "VideoPlacement" says: what
+// vtkPVImageSliceMapper draws for an image, without a display of its own.
+struct VideoQuad
+{
+  vtkNew<vtkPolyData> Quad;
+  vtkNew<vtkPolyDataMapper> Mapper;
+  vtkNew<vtkTexture> Texture;
+  vtkNew<vtkActor> Actor;
+  double DrawnStamp = -1.0;
+  double Alpha = 1.0;
+
+  VideoQuad()
+  {
+    vtkNew<vtkPoints> corners;
+    corners->SetNumberOfPoints(4);
+    this->Quad->SetPoints(corners);
+    vtkNew<vtkCellArray> triangles;
+    const vtkIdType first[3] = { 0, 1, 2 };
+    const vtkIdType second[3] = { 0, 2, 3 };
+    triangles->InsertNextCell(3, first);
+    triangles->InsertNextCell(3, second);
+    this->Quad->SetPolys(triangles);
+    vtkNew<vtkFloatArray> coordinates;
+    coordinates->SetNumberOfComponents(2);
+    const float uv[8] = { 0.f, 0.f, 1.f, 0.f, 1.f, 1.f, 0.f, 1.f };
+    for (int i = 0; i < 4; ++i)
+    {
+      coordinates->InsertNextTuple2(uv[2 * i], uv[2 * i + 1]);
+    }
+    this->Quad->GetPointData()->SetTCoords(coordinates);
+    this->Mapper->SetInputData(this->Quad);
+    this->Mapper->ScalarVisibilityOff();
+    this->Texture->RepeatOff();
+    this->Texture->InterpolateOff();
+    this->Texture->SetColorModeToDirectScalars();
+    this->Actor->SetMapper(this->Mapper);
+    this->Actor->SetTexture(this->Texture);
+    this->Actor->GetProperty()->SetAmbient(1.0);
+    this->Actor->GetProperty()->SetDiffuse(0.0);
+    this->Actor->SetPickable(false);
+    this->Actor->SetForceOpaque(true); // blended with the opaque geometry, in z order (DrawOrder.h)
+    this->Actor->SetVisibility(false);
+  }
+
+  // A delivered image: the texture changes only with the stamp, the placement only when it moves.
+  void Show(vtkImageData* image, double opacityFactor, bool visible)
+  {
+    vtkDataArray* placement =
+      image ? vtkDataArray::SafeDownCast(image->GetFieldData()->GetAbstractArray("VideoPlacement")) : nullptr;
+    if (!image || image->GetNumberOfPoints() == 0 || !placement || placement->GetNumberOfComponents() != 7)
+    {
+      this->Actor->SetVisibility(false);
+      return;
+    }
+    const double stamp = neuroplayback::FieldNumber(image, "LayerStamp", -1.0);
+    if (stamp != this->DrawnStamp)
+    {
+      this->DrawnStamp = stamp;
+      int extent[6];
+      image->GetExtent(extent);
+      const double corners[4][2] = { { 0.0, 0.0 }, { 1.0, 0.0 }, { 1.0, 1.0 }, { 0.0, 1.0 } };
+      vtkPoints* points = this->Quad->GetPoints();
+      for (int i = 0; i < 4; ++i)
+      {
+        // The image's first to last point, as ParaView's Slice display spans it.
+        points->SetPoint(i, extent[0] + corners[i][0] * (extent[1] - extent[0]),
+          extent[2] + corners[i][1] * (extent[3] - extent[2]), 0.0);
+      }
+      points->Modified();
+      this->Texture->SetInputData(image);
+    }
+    double place[7];
+    placement->GetTuple(0, place);
+    this->Actor->SetPosition(place[0], place[1], place[2]);
+    this->Actor->SetOrientation(0.0, 0.0, place[3]);
+    this->Actor->SetScale(place[4], place[5], 1.0);
+    this->Actor->GetProperty()->SetOpacity(std::clamp(place[6] * opacityFactor, 0.0, 1.0));
+    this->Actor->SetVisibility(visible);
+  }
+};
 
 struct vtkNeuroOverlayRepresentation::Internals
 {
@@ -232,6 +350,8 @@ struct vtkNeuroOverlayRepresentation::Internals
   std::array<vtkMTimeType, NumberOfLayers> DrawnTimes{};
   double DrawnStaticStamp = -1.0;
   neuroplayback::PieceClip Clip; // under MPI, this rank's slab
+  // The videos' quads, made as the delivered piece brings videos (added to the view's renderer then).
+  std::vector<std::unique_ptr<VideoQuad>> Videos;
   // The event legend, rebuilt only when its entries change.
   vtkNew<vtkLegendBoxActor> Legend;
   std::string LegendText;
@@ -442,6 +562,13 @@ void vtkNeuroOverlayRepresentation::SetVisibility(bool visible)
   for (auto& actor : in.Actors)
   {
     actor->SetVisibility(visible);
+  }
+  for (auto& video : in.Videos)
+  {
+    if (!visible)
+    {
+      video->Actor->SetVisibility(false); // shown again by the next render's delivered piece
+    }
   }
   in.Legend->SetVisibility(visible && in.LegendHasEntries);
   if (!visible)
@@ -705,13 +832,33 @@ int vtkNeuroOverlayRepresentation::RequestData(
       in.Bounds[2 * i + 1] = std::max(in.Bounds[2 * i + 1], b[2 * i + 1]);
     }
   }
+  // The videos' images as the reader made them (the same object while a video frame stays), and the
+  // arena they cover in the bounds (the view's clipping range must reach a video below the field).
+  vtkNew<vtkMultiBlockDataSet> videos;
+  auto* videoInput = in.Visible[Video] ? vtkMultiBlockDataSet::SafeDownCast(blockObjects[Video]) : nullptr;
+  for (unsigned int v = 0; videoInput && v < videoInput->GetNumberOfBlocks(); ++v)
+  {
+    auto* image = vtkImageData::SafeDownCast(videoInput->GetBlock(v));
+    videos->SetBlock(v, image);
+    double covered[6];
+    if (VideoBounds(image, covered))
+    {
+      const bool first = !vtkMath::AreBoundsInitialized(in.Bounds);
+      for (int i = 0; i < 3; ++i)
+      {
+        in.Bounds[2 * i] = first ? covered[2 * i] : std::min(in.Bounds[2 * i], covered[2 * i]);
+        in.Bounds[2 * i + 1] = first ? covered[2 * i + 1] : std::max(in.Bounds[2 * i + 1], covered[2 * i + 1]);
+      }
+    }
+  }
   in.Piece = vtkSmartPointer<vtkMultiBlockDataSet>::New();
   neuroplayback::CopyPieceRegion(input, in.Piece);
-  in.Piece->SetNumberOfBlocks(NumberOfLayers);
+  in.Piece->SetNumberOfBlocks(NumberOfLayers + 1);
   for (int layer = 0; layer < NumberOfLayers; ++layer)
   {
     in.Piece->SetBlock(static_cast<unsigned int>(layer), in.Layers[static_cast<std::size_t>(layer)].Data);
   }
+  in.Piece->SetBlock(VideoBlock, videos);
   return this->Superclass::RequestData(request, inputVector, outputVector);
 }
 
@@ -735,7 +882,7 @@ int vtkNeuroOverlayRepresentation::ProcessViewRequest(
     for (int layer = 0; layer < NumberOfLayers; ++layer)
     {
       const auto index = static_cast<std::size_t>(layer);
-      auto* block = piece && static_cast<int>(piece->GetNumberOfBlocks()) == NumberOfLayers
+      auto* block = piece && static_cast<int>(piece->GetNumberOfBlocks()) == NumberOfLayers + 1
         ? vtkPolyData::SafeDownCast(piece->GetBlock(static_cast<unsigned int>(layer)))
         : nullptr;
       if (!block)
@@ -763,8 +910,15 @@ int vtkNeuroOverlayRepresentation::ProcessViewRequest(
       in.Drawn[index]->ShallowCopy(block);
       in.DrawnTimes[index] = block->GetMTime();
     }
+    this->DrawVideos(piece && static_cast<int>(piece->GetNumberOfBlocks()) == NumberOfLayers + 1
+        ? vtkMultiBlockDataSet::SafeDownCast(piece->GetBlock(VideoBlock))
+        : nullptr);
     in.Clip.Apply(piece, { in.MarkerMappers[0].Get(), in.MarkerMappers[1].Get(), in.MarkerMappers[2].Get(),
       in.ArrowMapper.Get(), in.LineMappers[0].Get(), in.LineMappers[1].Get(), in.LineMappers[2].Get() });
+    for (auto& video : in.Videos)
+    {
+      in.Clip.Apply(piece, { video->Mapper.Get() });
+    }
     this->DrawTextLayers(vtkPVView::GetDeliveredPiece(inInfo, this, TextPort));
     if (auto* view = vtkPVRenderView::SafeDownCast(this->GetView()))
     {
@@ -772,6 +926,23 @@ int vtkNeuroOverlayRepresentation::ProcessViewRequest(
     }
   }
   return 1;
+}
+
+void vtkNeuroOverlayRepresentation::DrawVideos(vtkMultiBlockDataSet* videos)
+{
+  Internals& in = *this->Internal;
+  auto* view = vtkPVRenderView::SafeDownCast(this->GetView());
+  const unsigned int count = videos ? videos->GetNumberOfBlocks() : 0;
+  while (view && in.Videos.size() < count)
+  {
+    in.Videos.push_back(std::make_unique<VideoQuad>());
+    view->GetRenderer()->AddActor(in.Videos.back()->Actor);
+  }
+  for (std::size_t v = 0; v < in.Videos.size(); ++v)
+  {
+    auto* image = v < count ? vtkImageData::SafeDownCast(videos->GetBlock(static_cast<unsigned int>(v))) : nullptr;
+    in.Videos[v]->Show(image, in.Opacity[Video], this->GetVisibility());
+  }
 }
 
 void vtkNeuroOverlayRepresentation::DrawTextLayers(vtkDataObject* markers)
@@ -857,6 +1028,11 @@ bool vtkNeuroOverlayRepresentation::RemoveFromView(vtkView* view)
   {
     renderView->GetRenderer()->RemoveActor(actor);
   }
+  for (auto& video : this->Internal->Videos)
+  {
+    renderView->GetRenderer()->RemoveActor(video->Actor);
+  }
+  this->Internal->Videos.clear();
   renderView->GetNonCompositedRenderer()->RemoveActor(this->Internal->Legend);
   renderView->GetNonCompositedRenderer()->RemoveActor(this->Internal->TextActor);
   return this->Superclass::RemoveFromView(view);

@@ -3,11 +3,12 @@
  * @brief Draws every overlay of a NeuroPlayback session (one multiblock input) with a few actors.
  *
  * The reader's Overlays output holds one named block per overlay the session has (Position, Trails,
- * Bodyparts, Skeleton, Head Direction, Events, Regions, Scale Bar). Instead of one ParaView display per
- * overlay, each paying ParaView's per-display bookkeeping on every frame, this representation merges the
- * blocks in its own (optimised) code into five layers drawn directly: markers (one glyph mapper with the
- * marker-shape table), heading arrows (one glyph mapper), trails, skeleton, and the static layer
- * (regions and scale bar, rebuilt only when they change). Per-overlay visibility, size and opacity are
+ * Bodyparts, Skeleton, Head Direction, Events, Regions, Scale Bar, Video). Instead of one ParaView display
+ * per overlay, each paying ParaView's per-display bookkeeping on every frame, this representation merges
+ * the blocks in its own (optimised) code into layers drawn directly: markers (a glyph mapper per marker
+ * overlay, with the marker-shape table), heading arrows (one glyph mapper), trails, skeleton, the static
+ * layer (regions and scale bar, rebuilt only when they change) and one textured quad per video (its
+ * texture uploaded only when the video frame changes). Per-overlay visibility, size and opacity are
  * properties of the representation; a size or opacity is applied to the arrays here, so the GPU draws
  * the final values. Colours are each point's own RGBA "Color" (no lookup table).
  */
@@ -20,6 +21,7 @@
 #include <memory>
 
 class vtkDataObject;
+class vtkMultiBlockDataSet;
 
 class NEUROPLAYBACKREPRESENTATIONS_EXPORT vtkNeuroOverlayRepresentation : public vtkPVDataRepresentation
 {
@@ -39,6 +41,7 @@ public:
     Events,
     Regions,
     ScaleBar,
+    Video,
     NumberOfOverlays
   };
   /// The block name of an overlay ("Position", "Head Direction", ...).
@@ -69,6 +72,9 @@ public:
   vtkNeuroOverlayControls(Regions)
   vtkNeuroOverlayControls(ScaleBar)
 #undef vtkNeuroOverlayControls
+  /// The behaviour videos: shown or not, and a factor on their alpha (no size: the calibration places them).
+  void SetVideoVisibility(int v) { this->SetOverlayVisibility(Video, v); }
+  void SetVideoOpacity(double v) { this->SetOverlayOpacity(Video, v); }
 
   /// A legend of the event types and spike units: which colour and marker is which (upper right).
   void SetEventLegendVisibility(int visible);
@@ -109,6 +115,8 @@ private:
   // Draws the annotation and the event legend carried by the delivered markers layer (each redrawn only
   // when it changed), so they appear wherever the view renders, client or server.
   void DrawTextLayers(vtkDataObject* markers);
+  // Draws the videos of the delivered piece, one textured quad each.
+  void DrawVideos(vtkMultiBlockDataSet* videos);
   // Moves the legend under the annotation where the text would reach it.
   void PlaceLegendClearOfText();
   vtkNeuroOverlayRepresentation(const vtkNeuroOverlayRepresentation&) = delete;

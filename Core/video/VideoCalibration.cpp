@@ -492,6 +492,34 @@ Affine2D VideoCalibration::OutputPxToEnv() const {
   return OutputPixelsToEnvironment(SourcePxToEnv, Crop.X, Crop.Y, Downsample);
 }
 
+ImagePlacement PlaceImage(const Affine2D& outputPxToEnv, int height) {
+  // Image point (i, j) is the centre of displayed pixel (i, H - 1 - j): pixel point (i + 0.5, H - 0.5 - j).
+  const double* m = outputPxToEnv.M.data();
+  const double h = static_cast<double>(height);
+  const double a = m[0], b = -m[1], c = m[3], d = -m[4]; // the linear part with the row flip
+  ImagePlacement out;
+  out.X = m[0] * 0.5 + m[1] * (h - 0.5) + m[2];
+  out.Y = m[3] * 0.5 + m[4] * (h - 0.5) + m[5];
+  // Rotation, then an upper-triangular scale (QR): what is left over is the shear.
+  const double angle = std::atan2(c, a);
+  out.ScaleX = std::hypot(a, c);
+  out.ScaleY = -std::sin(angle) * b + std::cos(angle) * d;
+  const double shear = std::cos(angle) * b + std::sin(angle) * d;
+  const double larger = std::max(std::abs(out.ScaleX), std::abs(out.ScaleY));
+  out.ShearFraction = larger > 0.0 ? std::abs(shear) / larger : 0.0;
+  out.AngleDegrees = angle * 180.0 / 3.14159265358979323846;
+  return out;
+}
+
+std::string ShearWarning(double shearFraction) {
+  std::ostringstream text;
+  text << "The video's calibration is sheared by " << std::round(shearFraction * 1000.0) / 10.0
+       << " % (an affine landmark fit); ParaView draws images without shear, so the video is shown without it "
+          "and its corners may sit off their landmarks. Fit with method 'similarity' (rotation and scale only), "
+          "or check the landmark coordinates.";
+  return text.str();
+}
+
 // ---- Loading ----
 
 VideoCalibration LoadVideoCalibration(hid_t group, const std::string& where, int frameWidth, int frameHeight,

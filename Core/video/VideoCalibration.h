@@ -139,6 +139,22 @@ constexpr double LandmarkResidualWarningFraction = 0.01;
 // A calibrated image covering less than this fraction of the arena's bounding box is warned about.
 constexpr double CoverageWarningFraction = 0.5;
 
+// Where an image actor puts a displayed image of `height` rows whose VTK point (i, j) is the centre of
+// displayed pixel (i, height - 1 - j) (VTK's rows go up): a rotation about z, then a scale, then a
+// translation, as vtkProp3D composes Orientation, Scale and Position. An image has no shear, so an
+// affine calibration loses its shear; ShearFraction says how much (of the larger scale).
+struct ImagePlacement {
+  double X = 0.0;
+  double Y = 0.0;
+  double AngleDegrees = 0.0;
+  double ScaleX = 1.0;
+  double ScaleY = 1.0;
+  double ShearFraction = 0.0;
+};
+ImagePlacement PlaceImage(const Affine2D& outputPxToEnv, int height);
+// What to tell the user when a drawn image loses that much shear.
+std::string ShearWarning(double shearFraction);
+
 // Reads the calibration, crop and downsample of a video overlay group (format above) for a source
 // frame of frameWidth x frameHeight pixels. Throws SessionError naming `where` (e.g.
 // "/overlays/video") when they are malformed; suspicious but usable ones give Warnings.

@@ -500,15 +500,17 @@ def apply_arena_view_settings(view):
 
 
 def show_video(reader, view=None):
-    """Shows the session's videos on the arena (frame-accurate, calibrated, with their alpha, above or
-    below the field) through one NeuroPlayback Video filter each; returns the first video's display, or
-    None when the session has no video (show_videos() returns them all)."""
+    """Shows the session's videos through one NeuroPlayback Video filter display each (show_session draws
+    them in the overlay display instead; this is for a video in a view of its own, or its own display);
+    returns the first video's display, or None when the session has no video (show_videos() returns them
+    all)."""
     displays = show_videos(reader, view)
     return displays[0] if displays else None
 
 
 def show_videos(reader, view=None):
-    """Every video of the session on the arena, one NeuroPlayback Video filter each; returns their displays."""
+    """Every video of the session on the arena, one NeuroPlayback Video filter display each; the overlay
+    display in that view stops drawing them. Returns their displays."""
     reader.UpdatePropertyInformation()
     count = int(reader.GetPropertyValue("VideoCountInfo") or 0)
     simple = _simple()
@@ -519,14 +521,23 @@ def show_videos(reader, view=None):
                                           Input=reader, VideoIndex=index)
         video.UpdatePipelineInformation()
         display = simple.Show(video, view)
-        style_video(display, video)
+        style_video(display, video, view)
         displays.append(display)
     return displays
 
 
-def style_video(display, video):
+def _session_reader(source):
+    """The NeuroPlayback reader upstream of a filter, or None."""
+    while source is not None and source.GetXMLName() != "NeuroSessionReader":
+        source = source.Input if source.GetProperty("Input") is not None else None
+        source = source[0] if isinstance(source, list) else source
+    return source
+
+
+def style_video(display, video, view=None):
     """Draws a NeuroPlayback Video filter's image on the arena: true colours, placed by the calibration
-    (Position, Orientation, Scale) with the overlay's alpha, as the filter's Display* information says."""
+    (Position, Orientation, Scale) with the overlay's alpha, as the filter's Display* information says.
+    With the view, the session's overlay display there stops drawing the videos (not twice)."""
     video.UpdatePipelineInformation()
     display.Representation = "Neuro Video"
     display.ColorArrayName = ["POINTS", "RGB"]
@@ -535,11 +546,23 @@ def style_video(display, video):
     display.Position = list(video.GetPropertyValue("DisplayPositionInfo"))
     display.Orientation = list(video.GetPropertyValue("DisplayOrientationInfo"))
     display.Scale = list(video.GetPropertyValue("DisplayScaleInfo"))
+    reader = _session_reader(video)
+    if view is not None and reader is not None:
+        simple = _simple()
+        overlays = simple.servermanager.GetRepresentation(simple.OutputPort(reader, OVERLAY_PORT), view)
+        if overlays is not None and overlays.GetProperty("VideoVisibility") is not None:
+            overlays.VideoVisibility = 0
+
+
+def _video_filter_displays():
+    """NEUROPLAYBACK_VIDEO_DISPLAY=filter: show_session draws the video through the Video filter's own
+    display, as before the overlay display drew it (kept to compare the two, benchmarks §32)."""
+    return os.environ.get("NEUROPLAYBACK_VIDEO_DISPLAY", "") == "filter"
 
 
 def show_session(reader, view=None, time_series=True, video=True, frame=True):
     """Shows the field in a 2-D render view with the fixed colour range, every overlay and (unless video
-    is False) the video on the arena and, unless time_series is False, the time series in line charts
+    is False) the video on the arena, all drawn by one overlay display, and, unless time_series is False, the time series in line charts
     under it; then fits the view to the arena (frame_arena) unless frame is False.
 
     Returns the field's display; show_overlays() and show_time_series() give the others.
@@ -550,9 +573,11 @@ def show_session(reader, view=None, time_series=True, video=True, frame=True):
     display.Representation = FIELD_REPRESENTATION  # both honour hidden (inactive) grid cells
     display.Ambient, display.Diffuse = 1.0, 0.0  # unlit: a bin shows exactly its colour-map colour
     apply_fixed_color_range(display, reader)
-    show_overlays(reader, view)
-    if video:
-        show_video(reader, view)
+    overlays = show_overlays(reader, view)["Overlays"]
+    if not video:
+        overlays.VideoVisibility = 0
+    elif _video_filter_displays():
+        show_videos(reader, view)
     apply_arena_view_settings(view)
     view.InteractionMode = "2D"
     if time_series:
@@ -570,8 +595,9 @@ def _has_consumer(reader, xml_name):
 
 def style_opened_session(reader, view):
     """What the GUI runs when ParaView first shows a session's field in a render view (File > Open, then
-    Apply): show_session, without a second Time Series filter or video filter when the session already
-    has one (the user may have removed the charts or the video on purpose). The GUI frames the arena
+    Apply): show_session, without a second Time Series filter when the session already has one (the user
+    may have removed the charts on purpose), and with the video left to a Video filter the session
+    already has (a saved state from before the overlay display drew it). The GUI frames the arena
     itself, and again whenever the view changes size (Plugin/pqNeuroArenaFraming): not framed and
     rendered here a first time for nothing."""
     return show_session(reader, view, time_series=not _has_consumer(reader, "NeuroTimeSeries"),
@@ -763,7 +789,8 @@ def apply_recommended_settings(reader, view=None, scene=None):
 # ---- One call to open and lay out a session ----
 
 class SessionHandles(dict):
-    """What show() made, by name (also as attributes): reader, view, field, overlays, charts, video, cue."""
+    """What show() made, by name (also as attributes): reader, view, field, overlays, charts, video (the
+    display drawing the video: the overlay display, with VideoVisibility and VideoOpacity), cue."""
     __getattr__ = dict.__getitem__
 
 
@@ -776,9 +803,17 @@ def show(session, time_series=True, video=True, recommended=True, view=None):
     view = view or simple.GetActiveViewOrCreate("RenderView")
     if recommended:
         apply_recommended_settings(reader, view)
-    field = show_session(reader, view, time_series=False, video=False)
+    field = show_session(reader, view, time_series=False, video=video)
     overlays = {"Overlays": simple.GetDisplayProperties(simple.OutputPort(reader, OVERLAY_PORT), view)}
-    video_display = show_video(reader, view) if video else None
+    # The display that draws the video: the overlay display (VideoVisibility, VideoOpacity), or the Video
+    # filter's own display (NEUROPLAYBACK_VIDEO_DISPLAY=filter).
+    reader.UpdatePropertyInformation()
+    video_display = None
+    if video and int(reader.GetPropertyValue("VideoCountInfo") or 0):
+        filters = [d for d in view.Representations if d.GetXMLName() == "UniformGridRepresentation"
+                   and d.Input.GetXMLName() == "NeuroVideo"
+                   and _session_reader(d.Input).GetAddressAsString("") == reader.GetAddressAsString("")]
+        video_display = filters[0] if filters else overlays["Overlays"]
     charts = show_time_series(reader, view) if time_series else []
     simple.SetActiveView(view)
     simple.Render(view)

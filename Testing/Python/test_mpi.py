@@ -31,12 +31,14 @@ def png_pixels(path):
 
 
 def render(path, t, image, videos=False):
+    """videos: "overlays" (drawn by the overlay display, as show_session does), "filters" (the Video
+    filters' own displays) or False."""
     """The session shown as a user would, at time t: a screenshot and the field's (cell centre, value)."""
     reader = open_session(path)
     view = simple.CreateRenderView()
     view.ViewSize = SIZE
-    show_session(reader, view, time_series=False, video=False)
-    if videos:
+    show_session(reader, view, time_series=False, video=videos == "overlays")
+    if videos == "filters":
         show_videos(reader, view)
     simple.GetAnimationScene().AnimationTime = t
     simple.Render(view)
@@ -62,6 +64,12 @@ def render(path, t, image, videos=False):
     return field, read, positions
 
 
+def cases(hexes):
+    """(session, time, videos) rendered in one process and under MPI: the sample's video drawn by the
+    overlay display and by the Video filter's own display, and hexagons with every overlay."""
+    return [(SAMPLE, 4.2, "overlays"), (hexes, 2.3, False), (SAMPLE, 1.5, "filters")]
+
+
 class MpiTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -69,7 +77,7 @@ class MpiTest(unittest.TestCase):
         cls.hexes = sf.write_session(os.path.join(cls.folder, "hexes.nsp"),
                                      environment=sf.hexagonal_environment(n=6, radius=5.0), n_frames=50)
         sf.add_all_overlays(cls.hexes, sf.hexagonal_environment(n=6, radius=5.0), n_frames=50)
-        cls.cases = [(SAMPLE, 4.2, True), (cls.hexes, 2.3, False)]
+        cls.cases = cases(cls.hexes)
         cls.builtin = []
         for k, (path, t, videos) in enumerate(cls.cases):
             cls.builtin.append(json.loads(json.dumps(render(path, t, os.path.join(cls.folder, "builtin-%d.png" % k), videos))))
@@ -140,9 +148,8 @@ class MpiTest(unittest.TestCase):
 def run_worker(folder, hexes, prefix="mpi"):
     """Inside `mpiexec -np 2 pvbatch`, or a client of the MPI pvserver: the same renders and values, written
     for the test to compare."""
-    cases = [(SAMPLE, 4.2, True), (hexes, 2.3, False)]
     results = [render(path, t, os.path.join(folder, "%s-%d.png" % (prefix, k)), videos)
-               for k, (path, t, videos) in enumerate(cases)]
+               for k, (path, t, videos) in enumerate(cases(hexes))]
     ranks = servermanager.ActiveConnection.GetNumberOfDataPartitions()
     with open(os.path.join(folder, prefix + ".json"), "w") as out:
         json.dump({"ranks": ranks, "cases": results}, out)

@@ -17,7 +17,7 @@ from paraview.vtk.util.numpy_support import vtk_to_numpy
 import session_factory as sf
 from image_compare import assert_matches_baseline
 from pv_support import output_folder
-from neuroplayback.paraview import open_session, overlay_problems, show_session, show_video, show_videos
+from neuroplayback.paraview import open_session, overlay_problems, show, show_session, show_video, show_videos
 
 FPS, N_VIDEO, W, H = 30.0, 150, 160, 120
 OFFSET = 0.5  # session time of video frame 0
@@ -181,9 +181,9 @@ class VideoTest(unittest.TestCase):
         sample = os.path.join(os.environ.get("NEUROPLAYBACK_SOURCE_DIR", "."), "Data", "sample.nsp")
         reader = open_session(sample)
         view = simple.CreateView("RenderView")
-        show_session(reader, view, time_series=False, video=False)
-        video = show_videos(reader, view)[0]
-        self.assertLess(video.Opacity, 1.0)
+        overlays = show_session(reader, view, time_series=False) and \
+            simple.GetDisplayProperties(simple.OutputPort(reader, 1), view)
+        self.assertEqual(overlays.VideoVisibility, 1)  # the overlay display draws the video
         simple.GetAnimationScene().AnimationTime = 4.2
         simple.Render(view)
         props = view.GetRenderer().GetViewProps()
@@ -230,6 +230,64 @@ class VideoTest(unittest.TestCase):
         self.assertEqual([round(d.Scale[0], 6) for d in displays], [2.0, 1.0])
         self.assertEqual([round(d.Opacity, 6) for d in displays], [1.0, 0.6])
         self.assertAlmostEqual(displays[0].Position[0], 100.0 + 1.0, places=6)  # pixel centre, 2 cm pixels
+
+    def test_the_overlay_display_draws_the_videos_as_their_own_displays_do(self):
+        # show_session draws every video in the overlay display (no display of its own, benchmarks §32):
+        # the same pixels as the Video filters' displays, at times across both videos and outside them.
+        path = self.external("in-overlays.nsp")
+        sf.add_overlay(path, "side_camera", "video", {"frames": np.arange(20 * 6 * 8 * 3, dtype=np.uint8).reshape(20, 6, 8, 3),
+                                                       "times": np.arange(20) * 0.25},
+                       {"cm_per_px": 2.0, "env_origin": [100.0, 0.0], "alpha": 1.0})
+
+        def screenshots(name, show):
+            reader = open_session(path)
+            view = simple.CreateRenderView()
+            view.ViewSize = [320, 240]
+            overlays = show(reader, view)
+            simple.ResetCamera(view)
+            shots = []
+            for k, t in enumerate((0.2, OFFSET + 10 / FPS + 0.004, OFFSET + 77 / FPS + 0.004, 4.9)):
+                view.ViewTime = t
+                shots.append(os.path.join(self.folder, f"{name}-{k}.png"))
+                simple.SaveScreenshot(shots[-1], view, ImageResolution=[320, 240])
+            return shots, overlays, view
+
+        def own_displays(reader, view):
+            show_session(reader, view, time_series=False, video=False, frame=False)
+            show_videos(reader, view)
+
+        def overlay_display(reader, view):
+            show_session(reader, view, time_series=False, frame=False)
+            return simple.GetDisplayProperties(simple.OutputPort(reader, 1), view)
+
+        theirs, _, _ = screenshots("own-displays", own_displays)
+        ours, overlays, view = screenshots("overlay-display", overlay_display)
+        overlays.UpdatePropertyInformation()
+        self.assertEqual(int(overlays.GetPropertyValue("PresentOverlaysInfo")) >> 8 & 1, 1)
+        self.assertEqual([r.GetXMLName() for r in view.Representations if r.Visibility].count("NeuroVideo"), 0)
+        for mine, other in zip(ours, theirs):
+            with open(mine, "rb") as a, open(other, "rb") as b:
+                self.assertEqual(hashlib.sha256(a.read()).hexdigest(), hashlib.sha256(b.read()).hexdigest(),
+                                 (mine, other))
+        # Its controls: hidden, then half as opaque.
+        overlays.VideoVisibility = 0
+        hidden = os.path.join(self.folder, "hidden.png")
+        simple.SaveScreenshot(hidden, view, ImageResolution=[320, 240])
+        overlays.VideoVisibility, overlays.VideoOpacity = 1, 0.5
+        faded = os.path.join(self.folder, "faded.png")
+        simple.SaveScreenshot(faded, view, ImageResolution=[320, 240])
+        digests = []
+        for shot in (ours[-2], hidden, faded):
+            with open(shot, "rb") as f:
+                digests.append(hashlib.sha256(f.read()).hexdigest())
+        self.assertEqual(len(set(digests)), 3)
+
+    def test_show_hands_back_the_display_that_draws_the_video(self):
+        view = simple.CreateRenderView()
+        handles = show(self.external("handles.nsp"), time_series=False, view=view)
+        self.assertEqual(handles.video.GetXMLName(), "NeuroOverlayRepresentation")
+        self.assertEqual(handles.video.VideoVisibility, 1)
+        self.assertIsNone(show(self.external("no-video-shown.nsp"), time_series=False, video=False, view=view).video)
 
     def test_crop_and_downsample_are_composed(self):
         reader = open_session(self.external("cropped.nsp", crop=[0, 0, 160, 60], downsample=2))

@@ -280,6 +280,28 @@ TEST(VideoCalibration, FitToBoundsMapsTheCorners) {
   EXPECT_NEAR(flat.M[0], -flat.M[4], 1e-15);
 }
 
+// An image actor's Orientation, Scale and Position (PlaceImage) put VTK image point (i, j) where the
+// calibration puts the centre of displayed pixel (i, H - 1 - j).
+TEST(VideoCalibration, ImagePlacementPutsEachPixelWhereTheCalibrationSays) {
+  constexpr int Rows = 36;
+  const double angle = 0.3;
+  Affine2D map; // rotation by 0.3 rad, 0.5 cm per pixel, rows down (a mirror), then a shift
+  map.M = { 0.5 * std::cos(angle), 0.5 * std::sin(angle), 12.0, 0.5 * std::sin(angle), -0.5 * std::cos(angle), 40.0,
+    0.0, 0.0, 1.0 };
+  const neuroplayback::ImagePlacement placed = neuroplayback::PlaceImage(map, Rows);
+  EXPECT_NEAR(placed.ShearFraction, 0.0, 1e-12);
+  const double turn = placed.AngleDegrees * Pi / 180.0;
+  for (const auto& [i, j] : { std::pair{ 0, 0 }, std::pair{ 47, 0 }, std::pair{ 0, 35 }, std::pair{ 20, 11 } }) {
+    const double x = placed.ScaleX * i;
+    const double y = placed.ScaleY * j;
+    const Point2 actor{ std::cos(turn) * x - std::sin(turn) * y + placed.X, std::sin(turn) * x + std::cos(turn) * y + placed.Y };
+    EXPECT_POINT_NEAR(actor, map.Apply(i + 0.5, Rows - 0.5 - j), 1e-9);
+  }
+  Affine2D sheared = map;
+  sheared.M[1] += 0.1;
+  EXPECT_GT(neuroplayback::PlaceImage(sheared, Rows).ShearFraction, 0.1);
+}
+
 TEST(VideoCalibration, DegenerateInputNamesTheProblem) {
   using neuroplayback::CalibrateFromLandmarks;
   const std::string where = "/overlays/video";
