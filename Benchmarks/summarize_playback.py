@@ -21,6 +21,9 @@ names = {"cue": "NeuroPlayback cue (direct playback, overlay display, Neuro Fiel
          "remote": "NeuroPlayback cue, the GUI connected to a pvserver on 127.0.0.1",
          "remotenovideo": "the GUI connected to a pvserver on 127.0.0.1, video hidden",
          "novideo": "NeuroPlayback cue, video hidden",
+         "remoterender": "the GUI connected to a pvserver on 127.0.0.1, the arena rendered there",
+         "videofilter": "NeuroPlayback cue, video in the Video filter's own display (the previous way)",
+         "remotevideofilter": "the GUI connected to a pvserver on 127.0.0.1, video in the Video filter's display",
          "emptyarena": "floor: the cue, nothing shown (no field, overlays, text, legend, video or charts)"}
 print("| session | speed | player | runs | displayed fps | skipped | lag p50 / p99 (ms) | achieved speed "
       "| CPU outside render per frame (ms) | cue CPU per frame (ms) |")

@@ -21,6 +21,7 @@
 #include <vtkImageData.h>
 #include <vtkIntArray.h>
 #include <vtkInformation.h>
+#include <vtkInformationIntegerKey.h>
 #include <vtkInformationIntegerRequestKey.h>
 #include <vtkInformationVector.h>
 #include <vtkMultiBlockDataSet.h>
@@ -75,7 +76,8 @@ struct vtkNeuroSessionReader::Internals
   };
   std::vector<Block> Blocks;
   // The videos, drawn by the overlay display from the "Video" block: one image per video (its frame at
-  // the current time, the same object while the video frame stays; an empty one outside the video),
+  // the current time, decoded only when a consumer asks for VIDEO_FRAMES, the same object while the
+  // video frame stays; an empty one outside the video or when not asked for),
   // with where to put it ("VideoPlacement": x, y, z, degrees, x and y scale, alpha) and a "LayerStamp"
   // that changes with the pixels, so the display uploads them only then.
   struct VideoLayer
@@ -121,6 +123,28 @@ std::string AttemptKey(const std::string& file, bool exact)
 } // namespace
 
 vtkStandardNewMacro(vtkNeuroSessionReader);
+vtkInformationKeyMacro(vtkNeuroSessionReader, VIDEO_FRAMES_MADE, Integer);
+
+namespace
+{
+// VIDEO_FRAMES travels upstream with the update request, and the executive re-executes the reader when
+// the value asked for differs from the one the output was made with (VIDEO_FRAMES_MADE).
+class VideoFramesRequestKey : public vtkInformationIntegerRequestKey
+{
+public:
+  VideoFramesRequestKey()
+    : vtkInformationIntegerRequestKey("VIDEO_FRAMES", "vtkNeuroSessionReader")
+  {
+    this->DataKey = vtkNeuroSessionReader::VIDEO_FRAMES_MADE();
+  }
+};
+} // namespace
+
+vtkInformationIntegerRequestKey* vtkNeuroSessionReader::VIDEO_FRAMES()
+{
+  static vtkInformationIntegerRequestKey* const key = new VideoFramesRequestKey; // owned by VTK's key manager
+  return key;
+}
 
 vtkNeuroSessionReader::vtkNeuroSessionReader()
   : Internal(new Internals)
@@ -898,7 +922,8 @@ void vtkNeuroSessionReader::FillOverlays(vtkInformationVector* outputVector, std
   }
   if (in.VideoBlock)
   {
-    this->FillVideos(frameTime);
+    vtkInformation* overlayInfo = outputVector->GetInformationObject(OverlayPort);
+    this->FillVideos(frameTime, overlayInfo->Has(VIDEO_FRAMES()) && overlayInfo->Get(VIDEO_FRAMES()) != 0);
     const auto b = static_cast<unsigned int>(in.Blocks.size());
     output->SetNumberOfBlocks(b + 1);
     output->SetBlock(b, in.VideoBlock);
@@ -919,14 +944,14 @@ void vtkNeuroSessionReader::FillOverlays(vtkInformationVector* outputVector, std
   annotation->AddColumn(column);
 }
 
-void vtkNeuroSessionReader::FillVideos(double frameTime)
+void vtkNeuroSessionReader::FillVideos(double frameTime, bool decode)
 {
   Internals& in = *this->Internal;
   auto& videos = in.OpenSession->Overlays().Videos();
   for (std::size_t v = 0; v < in.Videos.size() && v < videos.size(); ++v)
   {
     Internals::VideoLayer& layer = *in.Videos[v];
-    vtkImageData* image = layer.Frames.At(*videos[v], frameTime);
+    vtkImageData* image = decode ? layer.Frames.At(*videos[v], frameTime) : nullptr;
     for (const std::string& warning : layer.Frames.Warnings())
     {
       vtkWarningMacro(<< neuroplayback::Utf8Safe(warning));

@@ -32,6 +32,9 @@ class FrameTimes;
 class Session;
 }
 
+class vtkInformationIntegerKey;
+class vtkInformationIntegerRequestKey;
+
 class NEUROPLAYBACKREADERS_EXPORT vtkNeuroSessionReader : public vtkDataObjectAlgorithm
 {
 public:
@@ -101,6 +104,12 @@ public:
   int GetTimeSeriesCount();
   /// Video overlays that opened (drawn by vtkNeuroVideoFilter).
   int GetVideoCount();
+  /// Asked for on the Overlays port by a consumer that draws the videos (the overlay display, while its
+  /// VideoVisibility is on): only then are the videos' frames decoded into the "Video" block, so a script
+  /// or a display that does not draw them pays nothing for them. A request key: a change re-executes.
+  static vtkInformationIntegerRequestKey* VIDEO_FRAMES();
+  /// The value of VIDEO_FRAMES the Overlays output was made with (on its data object's information).
+  static vtkInformationIntegerKey* VIDEO_FRAMES_MADE();
   /// Overlay rows read from disk so far (to check that overlays stream by window).
   vtkIdType GetOverlayRowsRead();
 
@@ -153,8 +162,9 @@ private:
   // The Overlays output's blocks (with their style arrays), once per file.
   void BuildOverlayOutputs();
   void FillOverlays(vtkInformationVector* outputVector, std::int64_t frame, double frameTime);
-  // The videos' images at a frame's time, in the Overlays output's "Video" block.
-  void FillVideos(double frameTime);
+  // The videos' images at a frame's time (when decode; else their placement only), in the Overlays
+  // output's "Video" block.
+  void FillVideos(double frameTime, bool decode);
   // The time series' values at frameTime, one "label: value" line each, for the annotation.
   std::string TimeSeriesReadout(double frameTime);
   // The annotation drawn at the top left: time, frame and the readout's lines.

@@ -4,6 +4,7 @@
 #include "DrawOrder.h"
 #include "RasterText.h"
 #include "vtkNeuroMarkerShapes.h"
+#include "vtkNeuroSessionReader.h"
 
 #include <vtkActor.h>
 #include <vtkActor2D.h>
@@ -16,8 +17,10 @@
 #include <vtkDataObjectTree.h>
 #include <vtkDoubleArray.h>
 #include <vtkFieldData.h>
+#include <vtkFloatArray.h>
 #include <vtkGlyph3DMapper.h>
 #include <vtkIdTypeArray.h>
+#include <vtkInformationIntegerRequestKey.h>
 #include <vtkInformation.h>
 #include <vtkInformationVector.h>
 #include <vtkIntArray.h>
@@ -35,9 +38,8 @@
 #include <vtkPolyDataMapper.h>
 #include <vtkProperty.h>
 #include <vtkRenderer.h>
-#include <vtkUnsignedCharArray.h>
-#include <vtkFloatArray.h>
 #include <vtkTexture.h>
+#include <vtkUnsignedCharArray.h>
 
 #include <algorithm>
 #include <array>
@@ -194,9 +196,9 @@ vtkSmartPointer<vtkCellArray> CellsOf(const std::vector<vtkIdType>& offsets, con
   return cells;
 }
 
-// The arena a video image covers once placed (its corners through the actor's transform); false when
-// it has nothing to show.
-bool VideoBounds(vtkImageData* image, double bounds[6])
+// A video image's placement from the reader (x, y, z, degrees, x and y scale, alpha); false when the
+// image has nothing to show.
+bool VideoPlacement(vtkImageData* image, double place[7])
 {
   vtkDataArray* placement =
     image ? vtkDataArray::SafeDownCast(image->GetFieldData()->GetAbstractArray("VideoPlacement")) : nullptr;
@@ -204,8 +206,19 @@ bool VideoBounds(vtkImageData* image, double bounds[6])
   {
     return false;
   }
+  placement->GetTuple(0, place);
+  return true;
+}
+
+// The arena a video image covers once placed (its corners through the actor's transform); false when
+// it has nothing to show.
+bool VideoBounds(vtkImageData* image, double bounds[6])
+{
   double p[7];
-  placement->GetTuple(0, p);
+  if (!VideoPlacement(image, p))
+  {
+    return false;
+  }
   int extent[6];
   image->GetExtent(extent);
   const double angle = vtkMath::RadiansFromDegrees(p[3]);
@@ -247,7 +260,6 @@ struct VideoQuad
   vtkNew<vtkTexture> Texture;
   vtkNew<vtkActor> Actor;
   double DrawnStamp = -1.0;
-  double Alpha = 1.0;
 
   VideoQuad()
   {
@@ -285,9 +297,8 @@ struct VideoQuad
   // A delivered image: the texture changes only with the stamp, the placement only when it moves.
   void Show(vtkImageData* image, double opacityFactor, bool visible)
   {
-    vtkDataArray* placement =
-      image ? vtkDataArray::SafeDownCast(image->GetFieldData()->GetAbstractArray("VideoPlacement")) : nullptr;
-    if (!image || image->GetNumberOfPoints() == 0 || !placement || placement->GetNumberOfComponents() != 7)
+    double place[7];
+    if (!VideoPlacement(image, place))
     {
       this->Actor->SetVisibility(false);
       return;
@@ -309,8 +320,6 @@ struct VideoQuad
       points->Modified();
       this->Texture->SetInputData(image);
     }
-    double place[7];
-    placement->GetTuple(0, place);
     this->Actor->SetPosition(place[0], place[1], place[2]);
     this->Actor->SetOrientation(0.0, 0.0, place[3]);
     this->Actor->SetScale(place[4], place[5], 1.0);
@@ -621,6 +630,20 @@ double vtkNeuroOverlayRepresentation::GetOverlaySize(int overlay) const
 double vtkNeuroOverlayRepresentation::GetOverlayOpacity(int overlay) const
 {
   return overlay >= 0 && overlay < NumberOfOverlays ? this->Internal->Opacity[overlay] : 0.0;
+}
+
+int vtkNeuroOverlayRepresentation::RequestUpdateExtent(
+  vtkInformation* request, vtkInformationVector** inputVector, vtkInformationVector* outputVector)
+{
+  if (!this->Superclass::RequestUpdateExtent(request, inputVector, outputVector))
+  {
+    return 0;
+  }
+  for (int i = 0; i < inputVector[0]->GetNumberOfInformationObjects(); ++i)
+  {
+    inputVector[0]->GetInformationObject(i)->Set(vtkNeuroSessionReader::VIDEO_FRAMES(), this->Internal->Visible[Video]);
+  }
+  return 1;
 }
 
 int vtkNeuroOverlayRepresentation::RequestData(

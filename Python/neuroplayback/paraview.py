@@ -309,12 +309,12 @@ def apply_fixed_color_range(display, reader):
 FIELD_PORT, OVERLAY_PORT, ANNOTATION_PORT = 0, 1, 2
 # The blocks of the Overlays output, in order (a session has only those it uses), and the property-name
 # prefix of each on the overlay display (display.PositionVisibility, display.HeadDirectionSize, ...).
-OVERLAYS = ("Position", "Trails", "Bodyparts", "Skeleton", "Head Direction", "Events", "Regions", "Scale Bar")
+OVERLAYS = ("Position", "Trails", "Bodyparts", "Skeleton", "Head Direction", "Events", "Regions", "Scale Bar", "Video")
 
 
 def overlay_property(name, control):
-    """The overlay display's property for one overlay and control ("Visibility", "Size", "Opacity"):
-    overlay_property("Head Direction", "Size") == "HeadDirectionSize"."""
+    """The overlay display's property for one overlay and control ("Visibility", "Size", "Opacity"; the
+    video has no size): overlay_property("Head Direction", "Size") == "HeadDirectionSize"."""
     if name not in OVERLAYS:
         raise SessionError(f"There is no overlay named {name!r}. How to fix: use one of {', '.join(OVERLAYS)}.")
     return name.replace(" ", "") + control
@@ -323,7 +323,8 @@ def overlay_property(name, control):
 def overlay_data(reader, name, time=None):
     """One overlay's polydata (points with Color, Size, Marker, Heading... as the reader makes them) at
     `time` (default: the current time), brought to this process; None when the session has no such
-    overlay."""
+    overlay. "Video" gives a multiblock of one image per video, whose pixels are there only while an
+    overlay display draws the video (the reader decodes it only then)."""
     from paraview import servermanager
     overlay_property(name, "")  # checks the name
     if time is not None:

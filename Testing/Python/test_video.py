@@ -17,7 +17,8 @@ from paraview.vtk.util.numpy_support import vtk_to_numpy
 import session_factory as sf
 from image_compare import assert_matches_baseline
 from pv_support import output_folder
-from neuroplayback.paraview import open_session, overlay_problems, show, show_session, show_video, show_videos
+from neuroplayback.paraview import (open_session, overlay_data, overlay_problems, show, show_overlays, show_session,
+                                    show_video, show_videos)
 
 FPS, N_VIDEO, W, H = 30.0, 150, 160, 120
 OFFSET = 0.5  # session time of video frame 0
@@ -281,6 +282,25 @@ class VideoTest(unittest.TestCase):
             with open(shot, "rb") as f:
                 digests.append(hashlib.sha256(f.read()).hexdigest())
         self.assertEqual(len(set(digests)), 3)
+
+    def test_only_a_display_that_draws_the_video_has_it_decoded(self):
+        # The reader decodes the video into its Overlays output only for a consumer that asks for it (the
+        # overlay display, while VideoVisibility is on): a script reading the session pays nothing for it.
+        reader = open_session(self.external("asked.nsp"))
+        t = OFFSET + 20 / FPS + 0.004
+
+        def decoded():
+            return overlay_data(reader, "Video", t).GetBlock(0).GetNumberOfPoints() > 0
+
+        self.assertFalse(decoded())
+        view = simple.CreateRenderView()
+        overlays = show_overlays(reader, view)["Overlays"]
+        view.ViewTime = t
+        simple.Render(view)
+        self.assertTrue(decoded())  # which frame is drawn: the test above, pixel for pixel
+        overlays.VideoVisibility = 0
+        simple.Render(view)
+        self.assertFalse(decoded())
 
     def test_show_hands_back_the_display_that_draws_the_video(self):
         view = simple.CreateRenderView()
