@@ -10,6 +10,7 @@
 #include <pqPipelineSource.h>
 #include <pqRenderView.h>
 #include <pqServerManagerModel.h>
+#include <pqView.h>
 #include <vtkOutputWindow.h>
 #include <vtkSMProxy.h>
 
@@ -86,6 +87,18 @@ void pqNeuroSessionStyleBehavior::onRepresentationAdded(pqRepresentation* repres
       pqNeuroArenaFraming::keepFramed(view, source->getProxy());
       pqActiveObjects::instance().setActiveView(view);
       view->render();
+      // The charts the helper made are drawn now too, not at the first time change: until then they
+      // showed an empty, untitled plot.
+      for (pqPipelineSource* consumer : source->getAllConsumers())
+      {
+        for (pqView* chart : consumer->getViews())
+        {
+          if (chart != view)
+          {
+            chart->render();
+          }
+        }
+      }
     }
     if (!error.isEmpty())
     {
