@@ -523,7 +523,6 @@ void vtkNeuroSessionReader::BuildOverlayOutputs()
     in.VideoBlock = vtkSmartPointer<vtkMultiBlockDataSet>::New();
     in.VideoBlock->SetNumberOfBlocks(static_cast<unsigned int>(in.Videos.size()));
   }
-
 }
 
 int vtkNeuroSessionReader::FillOutputPortInformation(int port, vtkInformation* info)
@@ -951,14 +950,18 @@ void vtkNeuroSessionReader::FillVideos(double frameTime, bool decode)
   for (std::size_t v = 0; v < in.Videos.size() && v < videos.size(); ++v)
   {
     Internals::VideoLayer& layer = *in.Videos[v];
-    vtkImageData* image = decode ? layer.Frames.At(*videos[v], frameTime) : nullptr;
-    for (const std::string& warning : layer.Frames.Warnings())
+    vtkImageData* image = nullptr;
+    if (decode)
     {
-      vtkWarningMacro(<< neuroplayback::Utf8Safe(warning));
-    }
-    if (!layer.Frames.Error().empty())
-    {
-      vtkErrorMacro(<< neuroplayback::Utf8Safe(layer.Frames.Error()));
+      image = layer.Frames.At(*videos[v], frameTime);
+      for (const std::string& warning : layer.Frames.Warnings())
+      {
+        vtkWarningMacro(<< neuroplayback::Utf8Safe(warning));
+      }
+      if (!layer.Frames.Error().empty())
+      {
+        vtkErrorMacro(<< neuroplayback::Utf8Safe(layer.Frames.Error()));
+      }
     }
     if (image && !image->GetFieldData()->GetAbstractArray("LayerStamp"))
     {

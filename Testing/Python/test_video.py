@@ -162,6 +162,39 @@ class VideoTest(unittest.TestCase):
         self.assertLessEqual(len(damaged), 3, damaged)
         self.assertTrue(all("is damaged from" in w and "How to fix" in w for w in damaged), damaged)
 
+    def test_the_overlay_display_says_damage_once_and_nothing_while_hidden(self):
+        from vtkmodules.vtkCommonCore import vtkOutputWindow, vtkStringOutputWindow
+        with open(self.video, "rb") as f:
+            noisy = bytearray(f.read())
+        for i in range(len(noisy) * 2 // 5, len(noisy) * 3 // 5, 7):
+            noisy[i] = (noisy[i] * 31 + 17) % 256
+        with open(os.path.join(self.folder, "noisy-shown.mp4"), "wb") as f:
+            f.write(bytes(noisy))
+        reader = open_session(self.external("noisy-shown.nsp", external_path="noisy-shown.mp4"))
+        view = simple.CreateRenderView()
+        overlays = show_overlays(reader, view)["Overlays"]
+        previous = vtkOutputWindow.GetInstance()
+        messages = vtkStringOutputWindow()
+        vtkOutputWindow.SetInstance(messages)
+        def play(frames):
+            for k in frames:
+                view.ViewTime = OFFSET + k / FPS
+                simple.Render(view)
+                yield messages.GetOutput().count("is damaged from")
+
+        try:
+            # Up to the first frame the decoder finds damaged, then hidden for a while, then the rest.
+            first = next(k for k, said in zip(range(N_VIDEO), play(range(N_VIDEO))) if said)
+            said = messages.GetOutput().count("is damaged from")
+            overlays.VideoVisibility = 0
+            said_hidden = list(play(range(first + 1, first + 11)))[-1] - said
+            overlays.VideoVisibility = 1
+            said = list(play(range(first + 11, N_VIDEO, 3)))[-1]
+        finally:
+            vtkOutputWindow.SetInstance(previous)
+        self.assertEqual(said_hidden, 0)
+        self.assertLessEqual(said, 3)
+
     def test_calibration_places_the_frame_on_the_arena(self):
         reader = open_session(self.external("placed.nsp"))
         view = simple.CreateView("RenderView")
