@@ -400,7 +400,7 @@ def time_series(reader):
     """The NeuroPlayback Time Series filter on this session (created once, then reused)."""
     simple = _simple()
     for proxy in simple.GetSources().values():
-        if proxy.GetXMLName() == "NeuroTimeSeries" and proxy.Input.GetAddressAsString("") == reader.GetAddressAsString(""):
+        if proxy.GetXMLName() == "NeuroTimeSeries" and _same_proxy(proxy.Input, reader):
             return proxy
     return simple.NeuroPlaybackTimeSeries(registrationName="Time Series", Input=reader)
 
@@ -527,6 +527,10 @@ def show_videos(reader, view=None):
     return displays
 
 
+def _same_proxy(a, b):
+    return a is not None and b is not None and a.GetAddressAsString("") == b.GetAddressAsString("")
+
+
 def _session_reader(source):
     """The NeuroPlayback reader upstream of a filter, or None."""
     while source is not None and source.GetXMLName() != "NeuroSessionReader":
@@ -563,8 +567,9 @@ def _video_filter_displays():
 
 def show_session(reader, view=None, time_series=True, video=True, frame=True):
     """Shows the field in a 2-D render view with the fixed colour range, every overlay and (unless video
-    is False) the video on the arena, all drawn by one overlay display, and, unless time_series is False, the time series in line charts
-    under it; then fits the view to the arena (frame_arena) unless frame is False.
+    is False) the video on the arena, all drawn by one overlay display, and, unless time_series is
+    False, the time series in line charts under it; then fits the view to the arena (frame_arena) unless
+    frame is False.
 
     Returns the field's display; show_overlays() and show_time_series() give the others.
     """
@@ -590,8 +595,7 @@ def show_session(reader, view=None, time_series=True, video=True, frame=True):
 
 def _has_consumer(reader, xml_name):
     return any(proxy.GetXMLName() == xml_name and proxy.GetProperty("Input") is not None and
-               proxy.Input.GetAddressAsString("") == reader.GetAddressAsString("")
-               for proxy in _simple().GetSources().values())
+               _same_proxy(proxy.Input, reader) for proxy in _simple().GetSources().values())
 
 
 def style_opened_session(reader, view):
@@ -812,8 +816,7 @@ def show(session, time_series=True, video=True, recommended=True, view=None):
     video_display = None
     if video and int(reader.GetPropertyValue("VideoCountInfo") or 0):
         filters = [d for d in view.Representations if d.GetXMLName() == "UniformGridRepresentation"
-                   and d.Input.GetXMLName() == "NeuroVideo"
-                   and _session_reader(d.Input).GetAddressAsString("") == reader.GetAddressAsString("")]
+                   and d.Input.GetXMLName() == "NeuroVideo" and _same_proxy(_session_reader(d.Input), reader)]
         video_display = filters[0] if filters else overlays["Overlays"]
     charts = show_time_series(reader, view) if time_series else []
     simple.SetActiveView(view)
