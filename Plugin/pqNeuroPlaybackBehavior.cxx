@@ -15,6 +15,8 @@
 #include <vtkSMPropertyHelper.h>
 #include <vtkSMProxy.h>
 #include <vtkOutputWindow.h>
+#include <vtkPVXMLElement.h>
+#include <vtkSMProxyLocator.h>
 
 #include <QCoreApplication>
 #include <QEventLoop>
@@ -63,6 +65,17 @@ void pqNeuroPlaybackBehavior::startup()
   pqServerManagerModel* model = pqApplicationCore::instance()->getServerManagerModel();
   QObject::connect(model, &pqServerManagerModel::sourceAdded, this, &pqNeuroPlaybackBehavior::onSourceAdded);
   QObject::connect(model, &pqServerManagerModel::sourceRemoved, this, &pqNeuroPlaybackBehavior::onSourceRemoved);
+  // A state file brings its own cue, without its scene (not saved): linked once the state is loaded.
+  QObject::connect(pqApplicationCore::instance(), &pqApplicationCore::stateLoaded, this, [this]() {
+    for (pqPipelineSource* source :
+      pqApplicationCore::instance()->getServerManagerModel()->findItems<pqPipelineSource*>())
+    {
+      if (IsSessionReader(source->getProxy()))
+      {
+        this->attach(source->getProxy()); // still "loading" while this signal is emitted
+      }
+    }
+  });
   QObject::connect(qApp, &QCoreApplication::aboutToQuit, [] { pqNeuroPlaybackBehavior::interruptWait(); });
   for (pqPipelineSource* source : model->findItems<pqPipelineSource*>())
   {
@@ -126,7 +139,8 @@ vtkNeuroPlaybackCue* pqNeuroPlaybackBehavior::findCueObject()
 
 void pqNeuroPlaybackBehavior::onSourceAdded(pqPipelineSource* source)
 {
-  if (source && IsSessionReader(source->getProxy()))
+  // While a state file loads, its scene and cues are not there yet: attached once it is loaded.
+  if (source && IsSessionReader(source->getProxy()) && !pqApplicationCore::instance()->isLoadingState())
   {
     this->attach(source->getProxy());
   }

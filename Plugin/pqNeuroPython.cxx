@@ -72,11 +72,20 @@ QString pqNeuroRunPython(const QString& statements)
                                         "except Exception as failure:\n"
                                         "    error = str(failure) or repr(failure)\n")
                            .arg(Quoted(pqNeuroPythonFolder()), body);
-  const QString code = QStringLiteral("_neuroplayback_namespace = {}\n"
-                                      "exec(compile(%1, '<NeuroPlayback GUI>', 'exec'), _neuroplayback_namespace)\n"
-                                      "_neuroplayback_error = _neuroplayback_namespace['error']\n"
-                                      "del _neuroplayback_namespace\n")
-                         .arg(Quoted(source));
+  // Names of this call's own: a helper may spin the event loop (a render's progress), and a styling
+  // queued meanwhile (a state file shows several displays) then runs inside this one.
+  static int depth = 0;
+  const QString suffix = QString::number(depth);
+  const struct Nesting
+  {
+    Nesting() { ++depth; }
+    ~Nesting() { --depth; }
+  } nesting;
+  const QString code = QStringLiteral("_neuroplayback_namespace%2 = {}\n"
+                                      "exec(compile(%1, '<NeuroPlayback GUI>', 'exec'), _neuroplayback_namespace%2)\n"
+                                      "_neuroplayback_error%2 = _neuroplayback_namespace%2['error']\n"
+                                      "del _neuroplayback_namespace%2\n")
+                         .arg(Quoted(source), suffix);
   vtkPythonInterpreter::Initialize(); // false when Python was initialized before: not a failure
   if (!vtkPythonInterpreter::IsInitialized() || vtkPythonInterpreter::RunSimpleString(code.toUtf8().constData()) != 0)
   {
@@ -85,7 +94,8 @@ QString pqNeuroRunPython(const QString& statements)
   vtkPythonScopeGilEnsurer gil;
   QString error;
   PyObject* main = PyImport_AddModule("__main__");
-  PyObject* message = main ? PyObject_GetAttrString(main, "_neuroplayback_error") : nullptr;
+  const QByteArray errorName = ("_neuroplayback_error" + suffix).toUtf8();
+  PyObject* message = main ? PyObject_GetAttrString(main, errorName.constData()) : nullptr;
   if (message && PyUnicode_Check(message))
   {
     error = QString::fromUtf8(PyUnicode_AsUTF8(message));

@@ -42,7 +42,8 @@ int pqNeuroSessionStyleBehavior::Suspended = 0;
 void pqNeuroSessionStyleBehavior::onRepresentationAdded(pqRepresentation* representation)
 {
   auto* dataRepresentation = qobject_cast<pqDataRepresentation*>(representation);
-  if (!dataRepresentation || Suspended > 0)
+  // A state file's displays come styled as they were saved.
+  if (!dataRepresentation || Suspended > 0 || pqApplicationCore::instance()->isLoadingState())
   {
     return;
   }

@@ -30,7 +30,15 @@ if [ -n "${NEUROPLAYBACK_GUI_TEST_SERVER:-}" ]; then
   start_pvserver "$out/pvserver.log" timeout 300 "$(dirname "$paraview")/pvserver" || exit 1
   server_args=(--server-url="cs://127.0.0.1:$pvserver_port")
 fi
-timeout 240 "$paraview" --dr "${server_args[@]}" --test-directory="$out" --test-script="$script" "${image_args[@]}" --exit
+# NEUROPLAYBACK_GUI_TEST_STATE=SESSION (from NAME.env): the GUI starts from a state file saved by pvpython
+# with that session (of $out) shown, as a user reopening saved work would (paraview --state).
+state_args=()
+if [ -n "${NEUROPLAYBACK_GUI_TEST_STATE:-}" ]; then
+  "$(dirname "$paraview")/pvpython" --force-offscreen-rendering "$NEUROPLAYBACK_SOURCE_DIR/Testing/Python/make_gui_state.py" \
+    "$out/$NEUROPLAYBACK_GUI_TEST_STATE" "$out/saved.pvsm" || exit 1
+  state_args=(--state="$out/saved.pvsm")
+fi
+timeout 240 "$paraview" --dr "${server_args[@]}" "${state_args[@]}" --test-directory="$out" --test-script="$script" "${image_args[@]}" --exit
 code=$?
 echo "paraview exit code $code"
 if [ -n "${NEUROPLAYBACK_GUI_TEST_SERVER:-}" ]; then

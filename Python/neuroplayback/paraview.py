@@ -110,12 +110,22 @@ STATISTICS = ("frames_shown", "frames_skipped", "skipped_percent", "display_fps"
 
 
 def playback_cue(scene=None):
-    """The scene's NeuroPlayback cue, or None."""
+    """The scene's NeuroPlayback cue, or None. A cue loaded from a state file is given its scene here
+    (the link is not saved: the scene lists the cue, and a cycle crashed the GUI's state loading)."""
     scene = scene or _simple().GetAnimationScene()
     for cue in scene.Cues:
         if cue.GetXMLName() == "NeuroPlaybackCue":
+            _link_scene(cue, scene)
             return cue
     return None
+
+
+def _link_scene(cue, scene):
+    """Gives the cue the scene whose play loop it drives (an internal property, not saved in state)."""
+    link = cue.SMProxy.GetProperty("AnimationScene")
+    if link.GetNumberOfProxies() == 0 or link.GetProxy(0) != scene.SMProxy:
+        link.SetProxy(0, scene.SMProxy)
+        cue.SMProxy.UpdateVTKObjects()
 
 
 def attach_playback(reader, scene=None):
@@ -129,7 +139,7 @@ def attach_playback(reader, scene=None):
     if cue is None:
         cue = servermanager._getPyProxy(
             servermanager.ProxyManager().SMProxyManager.NewProxy("animation", "NeuroPlaybackCue"))
-        cue.AnimationScene = scene
+        _link_scene(cue, scene)
         servermanager.vtkSMParaViewPipelineController().RegisterAnimationProxy(cue.SMProxy)
         scene.Cues.append(cue)
     cue.Session = reader

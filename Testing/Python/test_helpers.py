@@ -1,7 +1,10 @@
 """pvpython: the helpers for large sessions: colour-range estimates from random frames, jumps
 between events and intervals, playing only inside epochs, recommended settings, the one-call
 show(), and several fields side by side with one colour scale, linked cameras and one time."""
+import json
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -177,6 +180,24 @@ class HelpersTest(unittest.TestCase):
         self.assertEqual(handles.charts, [])  # the session has no time series
         self.assertIsNone(handles.video)
         self.assertEqual(handles.cue.Session, handles.reader)
+
+    def test_a_saved_state_plays_again(self):
+        # The cue's link to its scene is not saved (the cycle crashed the GUI's state loading): a fresh
+        # pvpython loading the state plays on the wall clock and steps one frame, the link made again.
+        self.open()
+        state = os.path.join(self.folder, "saved.pvsm")
+        simple.SaveState(state)
+        script = ("import json\nfrom paraview import simple\nfrom neuroplayback.paraview import play\n"
+                  f"simple.LoadState({state!r})\nscene = simple.GetAnimationScene()\n"
+                  "stats = play(seconds=0.5)\nscene.GoToFirst()\nscene.GoToNext()\n"
+                  "print('RESULT', json.dumps([stats['frames_shown'], simple.GetTimeKeeper().Time]))\n")
+        done = subprocess.run([shutil.which("pvpython"), "--force-offscreen-rendering", "-c", script],
+                              capture_output=True, text=True, timeout=120)
+        line = next((l for l in done.stdout.splitlines() if l.startswith("RESULT ")), None)
+        self.assertIsNotNone(line, done.stdout[-2000:] + done.stderr[-2000:])
+        shown, stepped = json.loads(line[7:])
+        self.assertGreater(shown, 0)
+        self.assertAlmostEqual(stepped, 1.0 / RATE, places=6)
 
     def test_compare_fields_side_by_side(self):
         reader = self.open()
