@@ -122,7 +122,7 @@ def playback_cue(scene=None):
 
 def _link_scene(cue, scene):
     """Gives the cue the scene whose play loop it drives (an internal property, not saved in state)."""
-    link = cue.SMProxy.GetProperty("AnimationScene")
+    link = cue.SMProxy.GetProperty("Scene")
     if link.GetNumberOfProxies() == 0 or link.GetProxy(0) != scene.SMProxy:
         link.SetProxy(0, scene.SMProxy)
         cue.SMProxy.UpdateVTKObjects()
