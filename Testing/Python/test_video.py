@@ -79,6 +79,15 @@ class VideoTest(unittest.TestCase):
                 "landmarks_env": [[0, 120], [160, 120], [0, 0], [160, 0]]}
         return self.session(name, attrs, data)
 
+    def noisy_copy(self, name):
+        """The test video with noise over its middle fifth: damage its decoder finds while playing."""
+        with open(self.video, "rb") as f:
+            noisy = bytearray(f.read())
+        for i in range(len(noisy) * 2 // 5, len(noisy) * 3 // 5, 7):
+            noisy[i] = (noisy[i] * 31 + 17) % 256
+        with open(os.path.join(self.folder, name), "wb") as f:
+            f.write(bytes(noisy))
+
     def test_random_seeks_are_frame_accurate(self):
         reader = open_session(self.external("accurate.nsp"))
         video = simple.NeuroPlaybackVideo(Input=reader)
@@ -146,12 +155,7 @@ class VideoTest(unittest.TestCase):
         video.UpdatePipeline(5.0)  # in the missing part: nothing, not the last frame it has
         self.assertIsNone(image_rows(servermanager.Fetch(video)))
         # An MP4 with noise in the middle: found while decoding, one message for the stretch.
-        with open(self.video, "rb") as f:
-            noisy = bytearray(f.read())
-        for i in range(len(noisy) * 2 // 5, len(noisy) * 3 // 5, 7):
-            noisy[i] = (noisy[i] * 31 + 17) % 256
-        with open(os.path.join(self.folder, "noisy.mp4"), "wb") as f:
-            f.write(bytes(noisy))
+        self.noisy_copy("noisy.mp4")
         reader = open_session(self.external("noisy.nsp", external_path="noisy.mp4"))
         video = simple.NeuroPlaybackVideo(Input=reader)
         for k in range(0, N_VIDEO, 3):
@@ -164,12 +168,7 @@ class VideoTest(unittest.TestCase):
 
     def test_the_overlay_display_says_damage_once_and_nothing_while_hidden(self):
         from vtkmodules.vtkCommonCore import vtkOutputWindow, vtkStringOutputWindow
-        with open(self.video, "rb") as f:
-            noisy = bytearray(f.read())
-        for i in range(len(noisy) * 2 // 5, len(noisy) * 3 // 5, 7):
-            noisy[i] = (noisy[i] * 31 + 17) % 256
-        with open(os.path.join(self.folder, "noisy-shown.mp4"), "wb") as f:
-            f.write(bytes(noisy))
+        self.noisy_copy("noisy-shown.mp4")
         reader = open_session(self.external("noisy-shown.nsp", external_path="noisy-shown.mp4"))
         view = simple.CreateRenderView()
         overlays = show_overlays(reader, view)["Overlays"]
