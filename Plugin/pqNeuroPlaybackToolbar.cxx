@@ -14,12 +14,15 @@
 #include <pqActiveObjects.h>
 #include <pqAnimationManager.h>
 #include <pqAnimationScene.h>
+#include <pqApplicationCore.h>
 #include <pqCoreUtilities.h>
 #include <pqPVApplicationCore.h>
 #include <pqServer.h>
 #include <pqView.h>
+#include <vtkPVXMLElement.h>
 #include <vtkSMPropertyHelper.h>
 #include <vtkSMProxy.h>
+#include <vtkSMProxyLocator.h>
 #include <vtkSMSessionProxyManager.h>
 
 #include <QAction>
@@ -200,6 +203,9 @@ pqNeuroPlaybackToolbar::pqNeuroPlaybackToolbar(QWidget* parentObject)
   {
     QObject::connect(manager, &pqAnimationManager::activeSceneChanged, this, &pqNeuroPlaybackToolbar::onSceneChanged);
   }
+  // A loaded state's cue is linked to its scene once the state is in (pqNeuroPlaybackBehavior): then.
+  QObject::connect(pqApplicationCore::instance(), &pqApplicationCore::stateLoaded, this,
+    [this]() { QTimer::singleShot(0, this, &pqNeuroPlaybackToolbar::refresh); });
   this->onSceneChanged();
   this->refresh();
   // ParaView appends plugin toolbars to a full row where the slider and readout end up hidden
