@@ -9,6 +9,7 @@
 #include <vtkActor.h>
 #include <vtkActor2D.h>
 #include <vtkArrowSource.h>
+#include <vtkBoundingBox.h>
 #include <vtkCoordinate.h>
 #include <vtkImageData.h>
 #include <vtkImageMapper.h>
@@ -210,32 +211,24 @@ bool VideoPlacement(vtkImageData* image, double place[7])
   return true;
 }
 
-// The arena a video image covers once placed (its corners through the actor's transform); false when
-// it has nothing to show.
-bool VideoBounds(vtkImageData* image, double bounds[6])
+// Adds the arena a video image covers once placed (its corners through the actor's transform), if it
+// has anything to show.
+void AddVideoBounds(vtkImageData* image, vtkBoundingBox& covered)
 {
   double p[7];
   if (!VideoPlacement(image, p))
   {
-    return false;
+    return;
   }
   int extent[6];
   image->GetExtent(extent);
   const double angle = vtkMath::RadiansFromDegrees(p[3]);
-  vtkMath::UninitializeBounds(bounds);
   for (int corner = 0; corner < 4; ++corner)
   {
     const double x = p[4] * extent[corner % 2 ? 1 : 0];
     const double y = p[5] * extent[corner < 2 ? 2 : 3];
-    const double at[2] = { std::cos(angle) * x - std::sin(angle) * y + p[0], std::sin(angle) * x + std::cos(angle) * y + p[1] };
-    for (int i = 0; i < 2; ++i)
-    {
-      bounds[2 * i] = corner == 0 ? at[i] : std::min(bounds[2 * i], at[i]);
-      bounds[2 * i + 1] = corner == 0 ? at[i] : std::max(bounds[2 * i + 1], at[i]);
-    }
+    covered.AddPoint(std::cos(angle) * x - std::sin(angle) * y + p[0], std::sin(angle) * x + std::cos(angle) * y + p[1], p[2]);
   }
-  bounds[4] = bounds[5] = p[2];
-  return true;
 }
 
 // Sets one overlay's control; true when it changed.
@@ -835,24 +828,12 @@ int vtkNeuroOverlayRepresentation::RequestData(
     }
   }
 
-  vtkMath::UninitializeBounds(in.Bounds);
+  vtkBoundingBox covered;
   for (auto& layer : in.Layers)
   {
-    if (layer.Data->GetNumberOfPoints() == 0)
+    if (layer.Data->GetNumberOfPoints() > 0)
     {
-      continue;
-    }
-    double b[6];
-    layer.Data->GetBounds(b);
-    if (!vtkMath::AreBoundsInitialized(in.Bounds))
-    {
-      std::copy(b, b + 6, in.Bounds);
-      continue;
-    }
-    for (int i = 0; i < 3; ++i)
-    {
-      in.Bounds[2 * i] = std::min(in.Bounds[2 * i], b[2 * i]);
-      in.Bounds[2 * i + 1] = std::max(in.Bounds[2 * i + 1], b[2 * i + 1]);
+      covered.AddBounds(layer.Data->GetBounds());
     }
   }
   // The videos' images as the reader made them (the same object while a video frame stays), and the
@@ -863,16 +844,12 @@ int vtkNeuroOverlayRepresentation::RequestData(
   {
     auto* image = vtkImageData::SafeDownCast(videoInput->GetBlock(v));
     videos->SetBlock(v, image);
-    double covered[6];
-    if (VideoBounds(image, covered))
-    {
-      const bool first = !vtkMath::AreBoundsInitialized(in.Bounds);
-      for (int i = 0; i < 3; ++i)
-      {
-        in.Bounds[2 * i] = first ? covered[2 * i] : std::min(in.Bounds[2 * i], covered[2 * i]);
-        in.Bounds[2 * i + 1] = first ? covered[2 * i + 1] : std::max(in.Bounds[2 * i + 1], covered[2 * i + 1]);
-      }
-    }
+    AddVideoBounds(image, covered);
+  }
+  vtkMath::UninitializeBounds(in.Bounds);
+  if (covered.IsValid())
+  {
+    covered.GetBounds(in.Bounds);
   }
   in.Piece = vtkSmartPointer<vtkMultiBlockDataSet>::New();
   neuroplayback::CopyPieceRegion(input, in.Piece);
