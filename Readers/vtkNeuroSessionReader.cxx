@@ -77,17 +77,21 @@ struct vtkNeuroSessionReader::Internals
   std::vector<Block> Blocks;
   // The videos, drawn by the overlay display from the "Video" block: one image per video (its frame at
   // the current time, decoded only when a consumer asks for VIDEO_FRAMES, the same object while the
-  // video frame stays; an empty one outside the video or when not asked for),
-  // with where to put it ("VideoPlacement": x, y, z, degrees, x and y scale, alpha) and a "LayerStamp"
-  // that changes with the pixels, so the display uploads them only then.
+  // video frame stays; an empty one outside the video or when not asked for). The block's field data
+  // says where to put each ("VideoPlacement": x, y, z, degrees, x and y scale, alpha, a row per video)
+  // and holds a "LayerStamp" per video that changes with its pixels, so the display uploads them only
+  // then. Not the images' own field data: a client-server delivery marshals an image as legacy VTK,
+  // whose reader warns once per image with field data ("Not all meta data was read"), every frame.
   struct VideoLayer
   {
     neuroplayback::VideoFrames Frames;
-    vtkSmartPointer<vtkAbstractArray> Placement;
     vtkSmartPointer<vtkImageData> Empty;
+    vtkSmartPointer<vtkImageData> Shown; // the frame last stamped, and when it was made
+    vtkMTimeType ShownTime = 0;
   };
   std::vector<std::unique_ptr<VideoLayer>> Videos;
   vtkSmartPointer<vtkMultiBlockDataSet> VideoBlock;
+  vtkSmartPointer<vtkDoubleArray> VideoStamps;
   double VideoStamp = 0.0;
   // Under MPI, this rank's piece of the field: its slab, its cells and a stream of only its bins per
   // field (null when the field's source cannot read columns: then taken from the whole frame).
@@ -498,6 +502,10 @@ void vtkNeuroSessionReader::BuildOverlayOutputs()
 
   in.Videos.clear();
   in.VideoBlock = nullptr;
+  in.VideoStamps = nullptr;
+  vtkNew<vtkDoubleArray> placement;
+  placement->SetName("VideoPlacement");
+  placement->SetNumberOfComponents(7);
   for (const auto& video : overlays.Videos())
   {
     const neuroplayback::ImagePlacement placed = neuroplayback::PlaceImage(video->Calibration().OutputPxToEnv(), video->Height());
@@ -505,23 +513,24 @@ void vtkNeuroSessionReader::BuildOverlayOutputs()
     {
       vtkWarningMacro(<< neuroplayback::ShearWarning(placed.ShearFraction));
     }
-    auto layer = std::make_unique<Internals::VideoLayer>();
-    vtkNew<vtkDoubleArray> placement;
-    placement->SetName("VideoPlacement");
-    placement->SetNumberOfComponents(7);
     // Below the field, or just above it and under the other overlays (they start one layer step up).
     const double tuple[7] = { placed.X, placed.Y, (video->Below() ? -1.0 : 0.5) * in.LayerStep, placed.AngleDegrees,
       placed.ScaleX, placed.ScaleY, video->Alpha() };
     placement->InsertNextTuple(tuple);
-    layer->Placement = placement.Get();
+    auto layer = std::make_unique<Internals::VideoLayer>();
     layer->Empty = vtkSmartPointer<vtkImageData>::New();
-    layer->Empty->GetFieldData()->AddArray(placement);
     in.Videos.push_back(std::move(layer));
   }
   if (!in.Videos.empty())
   {
     in.VideoBlock = vtkSmartPointer<vtkMultiBlockDataSet>::New();
     in.VideoBlock->SetNumberOfBlocks(static_cast<unsigned int>(in.Videos.size()));
+    in.VideoStamps = vtkSmartPointer<vtkDoubleArray>::New();
+    in.VideoStamps->SetName("LayerStamp");
+    in.VideoStamps->SetNumberOfTuples(static_cast<vtkIdType>(in.Videos.size()));
+    in.VideoStamps->Fill(0.0);
+    in.VideoBlock->GetFieldData()->AddArray(placement);
+    in.VideoBlock->GetFieldData()->AddArray(in.VideoStamps);
   }
 }
 
@@ -963,14 +972,13 @@ void vtkNeuroSessionReader::FillVideos(double frameTime, bool decode)
         vtkErrorMacro(<< neuroplayback::Utf8Safe(layer.Frames.Error()));
       }
     }
-    if (image && !image->GetFieldData()->GetAbstractArray("LayerStamp"))
+    if (image && (image != layer.Shown || image->GetMTime() != layer.ShownTime))
     {
-      // A new video frame: its placement, and a stamp the display compares before uploading pixels.
-      image->GetFieldData()->AddArray(layer.Placement);
-      vtkNew<vtkDoubleArray> stamp;
-      stamp->SetName("LayerStamp");
-      stamp->InsertNextValue(in.VideoStamp += 1.0);
-      image->GetFieldData()->AddArray(stamp);
+      // A new video frame: a stamp the display compares before uploading pixels.
+      layer.Shown = image;
+      layer.ShownTime = image->GetMTime();
+      in.VideoStamps->SetValue(static_cast<vtkIdType>(v), in.VideoStamp += 1.0);
+      in.VideoStamps->Modified();
     }
     in.VideoBlock->SetBlock(static_cast<unsigned int>(v), image ? image : layer.Empty.Get());
   }

@@ -197,31 +197,46 @@ vtkSmartPointer<vtkCellArray> CellsOf(const std::vector<vtkIdType>& offsets, con
   return cells;
 }
 
-// A video image's placement from the reader (x, y, z, degrees, x and y scale, alpha); false when the
-// image has nothing to show.
-bool VideoPlacement(vtkImageData* image, double place[7])
+// Video v of the reader's "Video" block: its image, where to put it (x, y, z, degrees, x and y scale,
+// alpha: the block's "VideoPlacement" row) and its "LayerStamp"; no image when it has nothing to show.
+struct PlacedVideo
 {
-  vtkDataArray* placement =
-    image ? vtkDataArray::SafeDownCast(image->GetFieldData()->GetAbstractArray("VideoPlacement")) : nullptr;
-  if (!image || image->GetNumberOfPoints() == 0 || !placement || placement->GetNumberOfComponents() != 7)
+  vtkImageData* Image = nullptr;
+  double Place[7] = {};
+  double Stamp = -1.0;
+};
+
+PlacedVideo VideoAt(vtkMultiBlockDataSet* videos, unsigned int v)
+{
+  PlacedVideo video;
+  auto* image = videos && v < videos->GetNumberOfBlocks() ? vtkImageData::SafeDownCast(videos->GetBlock(v)) : nullptr;
+  auto* placement = videos ? vtkDataArray::SafeDownCast(videos->GetFieldData()->GetAbstractArray("VideoPlacement")) : nullptr;
+  auto* stamps = videos ? vtkDataArray::SafeDownCast(videos->GetFieldData()->GetAbstractArray("LayerStamp")) : nullptr;
+  if (!image || image->GetNumberOfPoints() == 0 || !placement || placement->GetNumberOfComponents() != 7 ||
+    placement->GetNumberOfTuples() <= static_cast<vtkIdType>(v))
   {
-    return false;
+    return video;
   }
-  placement->GetTuple(0, place);
-  return true;
+  video.Image = image;
+  placement->GetTuple(v, video.Place);
+  if (stamps && stamps->GetNumberOfTuples() > static_cast<vtkIdType>(v))
+  {
+    video.Stamp = stamps->GetTuple1(v);
+  }
+  return video;
 }
 
-// Adds the arena a video image covers once placed (its corners through the actor's transform), if it
-// has anything to show.
-void AddVideoBounds(vtkImageData* image, vtkBoundingBox& covered)
+// Adds the arena a video covers once placed (its corners through the actor's transform), if it has
+// anything to show.
+void AddVideoBounds(const PlacedVideo& video, vtkBoundingBox& covered)
 {
-  double p[7];
-  if (!VideoPlacement(image, p))
+  if (!video.Image)
   {
     return;
   }
+  const double* p = video.Place;
   int extent[6];
-  image->GetExtent(extent);
+  video.Image->GetExtent(extent);
   const double angle = vtkMath::RadiansFromDegrees(p[3]);
   for (int corner = 0; corner < 4; ++corner)
   {
@@ -287,21 +302,19 @@ struct VideoQuad
     this->Actor->SetVisibility(false);
   }
 
-  // A delivered image: the texture changes only with the stamp, the placement only when it moves.
-  void Show(vtkImageData* image, double opacityFactor, bool visible)
+  // A delivered video: the texture changes only with the stamp, the placement only when it moves.
+  void Show(const PlacedVideo& video, double opacityFactor, bool visible)
   {
-    double place[7];
-    if (!VideoPlacement(image, place))
+    if (!video.Image)
     {
       this->Actor->SetVisibility(false);
       return;
     }
-    const double stamp = neuroplayback::FieldNumber(image, "LayerStamp", -1.0);
-    if (stamp != this->DrawnStamp)
+    if (video.Stamp != this->DrawnStamp)
     {
-      this->DrawnStamp = stamp;
+      this->DrawnStamp = video.Stamp;
       int extent[6];
-      image->GetExtent(extent);
+      video.Image->GetExtent(extent);
       const double corners[4][2] = { { 0.0, 0.0 }, { 1.0, 0.0 }, { 1.0, 1.0 }, { 0.0, 1.0 } };
       vtkPoints* points = this->Quad->GetPoints();
       for (int i = 0; i < 4; ++i)
@@ -311,8 +324,9 @@ struct VideoQuad
           extent[2] + corners[i][1] * (extent[3] - extent[2]), 0.0);
       }
       points->Modified();
-      this->Texture->SetInputData(image);
+      this->Texture->SetInputData(video.Image);
     }
+    const double* place = video.Place;
     this->Actor->SetPosition(place[0], place[1], place[2]);
     this->Actor->SetOrientation(0.0, 0.0, place[3]);
     this->Actor->SetScale(place[4], place[5], 1.0);
@@ -840,11 +854,14 @@ int vtkNeuroOverlayRepresentation::RequestData(
   // arena they cover in the bounds (the view's clipping range must reach a video below the field).
   vtkNew<vtkMultiBlockDataSet> videos;
   auto* videoInput = in.Visible[Video] ? vtkMultiBlockDataSet::SafeDownCast(blockObjects[Video]) : nullptr;
+  if (videoInput)
+  {
+    videos->GetFieldData()->ShallowCopy(videoInput->GetFieldData());
+  }
   for (unsigned int v = 0; videoInput && v < videoInput->GetNumberOfBlocks(); ++v)
   {
-    auto* image = vtkImageData::SafeDownCast(videoInput->GetBlock(v));
-    videos->SetBlock(v, image);
-    AddVideoBounds(image, covered);
+    videos->SetBlock(v, videoInput->GetBlock(v));
+    AddVideoBounds(VideoAt(videoInput, v), covered);
   }
   vtkMath::UninitializeBounds(in.Bounds);
   if (covered.IsValid())
@@ -940,8 +957,7 @@ void vtkNeuroOverlayRepresentation::DrawVideos(vtkMultiBlockDataSet* videos)
   }
   for (std::size_t v = 0; v < in.Videos.size(); ++v)
   {
-    auto* image = v < count ? vtkImageData::SafeDownCast(videos->GetBlock(static_cast<unsigned int>(v))) : nullptr;
-    in.Videos[v]->Show(image, in.Opacity[Video], this->GetVisibility());
+    in.Videos[v]->Show(VideoAt(videos, static_cast<unsigned int>(v)), in.Opacity[Video], this->GetVisibility());
   }
 }
 

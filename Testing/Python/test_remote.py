@@ -16,12 +16,13 @@ import session_factory as sf  # noqa: E402
 from pv_support import start_pvserver  # noqa: E402
 from neuroplayback import SessionError  # noqa: E402
 from neuroplayback.paraview import (next_event, open_session, play, play_epochs, playback_cue,  # noqa: E402
-                                    show_session)
+                                    show_session, time_range)
 
 RATE = 10.0
 FRAMES = 200  # t = 0.0 ... 19.9 s
 TRIAL_STARTS = np.array([2.0, 8.0, 14.0])
 TRIAL_STOPS = np.array([5.0, 11.0, 17.0])
+SAMPLE = os.path.join(os.environ.get("NEUROPLAYBACK_SOURCE_DIR", "."), "Data", "sample.nsp")
 
 
 class RemoteTest(unittest.TestCase):
@@ -98,6 +99,27 @@ class RemoteTest(unittest.TestCase):
         self.assertAlmostEqual(jump["time"], 1.1)  # the frame that first shows the event
         self.assertAlmostEqual(simple.GetTimeKeeper().Time, 1.1)
         self.assertEqual(playback_cue().Session, self.reader)
+
+    def test_a_video_plays_without_a_word_from_the_client(self):
+        # The overlay display's piece reaches the client as legacy VTK: an image carrying field data made
+        # its reader warn "Not all meta data was read from the file" once per video frame.
+        from vtkmodules.vtkCommonCore import vtkOutputWindow, vtkStringOutputWindow
+        sample = open_session(SAMPLE)
+        view = simple.CreateRenderView()
+        view.ViewSize = [240, 180]
+        show_session(sample, view, time_series=False)
+        start = time_range(sample)[0]
+        previous = vtkOutputWindow.GetInstance()
+        messages = vtkStringOutputWindow()
+        vtkOutputWindow.SetInstance(messages)
+        try:
+            for k in range(12):
+                view.ViewTime = start + 1.0 + k / 30.0  # a new video frame each time
+                simple.Render(view)
+        finally:
+            vtkOutputWindow.SetInstance(previous)
+            simple.Delete(view)
+        self.assertEqual(messages.GetOutput().strip(), "")
 
 
 if __name__ == "__main__":
