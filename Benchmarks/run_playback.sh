@@ -12,6 +12,7 @@
 # source tree, NEUROPLAYBACK_PREVIOUS_BUILD its build tree; its own bench script and plugin are used) and
 # remote / remotenovideo / remoterender (the cue with the GUI connected to a pvserver started on a free
 # port of 127.0.0.1; the second with the video hidden, the third with the arena rendered on the server),
+# remoteprevious (remote, with the previous design's plugin on both sides and its bench script),
 # videofilter / remotevideofilter (the cue, built-in or remote, with the video drawn by the Video filter's
 # own display instead of the overlay display: NEUROPLAYBACK_VIDEO_DISPLAY=filter).
 set -u
@@ -36,6 +37,11 @@ for case in "$@"; do
       hide="" remoterender=0 videodisplay=""
       # The video through the Video filter's own display, as before the overlay display drew it (§32).
       [[ "$mode" == videofilter || "$mode" == remotevideofilter ]] && player=cue videodisplay=filter
+      if [[ "$mode" == previous* || "$mode" == remoteprevious ]]; then
+        player=cue script="$NEUROPLAYBACK_PREVIOUS_SOURCE/Benchmarks/bench_gui_playback.py"
+        plugins="$NEUROPLAYBACK_PREVIOUS_BUILD/lib/paraview-5.11/plugins/NeuroPlayback"
+        [[ "$mode" == previousbare ]] && extras=off
+      fi
       server=()
       if [[ "$mode" == remote* ]]; then
         player=cue
@@ -49,11 +55,6 @@ for case in "$@"; do
       # or charts): what one tick of ParaView's GUI costs here whatever is drawn.
       [[ "$mode" == emptyarena ]] && player=cue extras=off hide=scalarbar,annotation,overlays,video,field
       [[ "$mode" == novideo ]] && player=cue hide=video
-      if [[ "$mode" == previous* ]]; then
-        player=cue script="$NEUROPLAYBACK_PREVIOUS_SOURCE/Benchmarks/bench_gui_playback.py"
-        plugins="$NEUROPLAYBACK_PREVIOUS_BUILD/lib/paraview-5.11/plugins/NeuroPlayback"
-        [[ "$mode" == previousbare ]] && extras=off
-      fi
         PV_PLUGIN_PATH="$plugins" NEUROPLAYBACK_VIDEO_DISPLAY="$videodisplay" NEUROPLAYBACK_FIELD_REPRESENTATION="$field" NEUROPLAYBACK_GUI_BENCH_CHART_RATE="$chartrate" NEUROPLAYBACK_GUI_BENCH_HIDE="$hide" NEUROPLAYBACK_GUI_BENCH_REMOTE_RENDER=$remoterender NEUROPLAYBACK_GUI_BENCH_DIRECT=$direct NEUROPLAYBACK_GUI_BENCH_EXTRAS=$extras NEUROPLAYBACK_GUI_BENCH_OUT="$out/$label-$mode-$speed-$run.json" NEUROPLAYBACK_GUI_BENCH_SESSION="$path" \
         NEUROPLAYBACK_GUI_BENCH_MODE=$player NEUROPLAYBACK_GUI_BENCH_SPEED=$speed NEUROPLAYBACK_GUI_BENCH_SECONDS=10 \
         NEUROPLAYBACK_GUI_BENCH_DIR="$(dirname "$script")" \

@@ -313,12 +313,15 @@ vtkNeuroFieldRepresentation::vtkNeuroFieldRepresentation()
   in.Texture->RepeatOff();
   in.Texture->EdgeClampOn();
   in.Texture->SetInputData(in.Colors);
-  // Unlit: a bin shows exactly its colour-map colour (the texture times a white ambient term).
+  // Unlit: a bin shows exactly its colour-map colour (the texture times a white ambient term). Lighting
+  // off too, though it adds nothing here: lit, VTK's fragment shader still runs every light of ParaView's
+  // light kit per pixel, the costliest part of the frame on software GL (docs/benchmarks.md §34).
   vtkProperty* property = in.Actor->GetProperty();
   property->SetAmbient(1.0);
   property->SetDiffuse(0.0);
   property->SetSpecular(0.0);
   property->SetAmbientColor(1.0, 1.0, 1.0);
+  property->LightingOff();
 }
 
 vtkNeuroFieldRepresentation::~vtkNeuroFieldRepresentation() = default;
