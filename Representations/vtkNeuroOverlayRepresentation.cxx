@@ -860,7 +860,8 @@ int vtkNeuroOverlayRepresentation::RequestData(
   auto* videoInput = in.Visible[Video] ? vtkMultiBlockDataSet::SafeDownCast(blockObjects[Video]) : nullptr;
   if (videoInput)
   {
-    videos->GetFieldData()->ShallowCopy(videoInput->GetFieldData());
+    // A copy: the reader updates its stamps in place, and this piece may outlive the frame (a cache).
+    videos->GetFieldData()->DeepCopy(videoInput->GetFieldData());
   }
   for (unsigned int v = 0; videoInput && v < videoInput->GetNumberOfBlocks(); ++v)
   {
