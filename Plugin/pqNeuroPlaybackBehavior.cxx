@@ -65,22 +65,12 @@ void pqNeuroPlaybackBehavior::startup()
   pqServerManagerModel* model = pqApplicationCore::instance()->getServerManagerModel();
   QObject::connect(model, &pqServerManagerModel::sourceAdded, this, &pqNeuroPlaybackBehavior::onSourceAdded);
   QObject::connect(model, &pqServerManagerModel::sourceRemoved, this, &pqNeuroPlaybackBehavior::onSourceRemoved);
-  // A state file brings its own cue, without its scene (not saved): linked once the state is loaded.
-  QObject::connect(pqApplicationCore::instance(), &pqApplicationCore::stateLoaded, this, [this]() {
-    for (pqPipelineSource* source :
-      pqApplicationCore::instance()->getServerManagerModel()->findItems<pqPipelineSource*>())
-    {
-      if (IsSessionReader(source->getProxy()))
-      {
-        this->attach(source->getProxy()); // still "loading" while this signal is emitted
-      }
-    }
-  });
+  // A state file brings its own cue, without its scene (not saved): linked once the state is loaded
+  // (not through onSourceAdded: the state still counts as loading while this signal is emitted).
+  QObject::connect(pqApplicationCore::instance(), &pqApplicationCore::stateLoaded, this,
+    [this]() { this->attachEverySession(); });
   QObject::connect(qApp, &QCoreApplication::aboutToQuit, [] { pqNeuroPlaybackBehavior::interruptWait(); });
-  for (pqPipelineSource* source : model->findItems<pqPipelineSource*>())
-  {
-    this->onSourceAdded(source);
-  }
+  this->attachEverySession();
   // Opening a session runs the pvpython helpers; importing paraview.simple takes ~0.7 s the first time.
   // Done once the window is up and idle, so File > Open does not wait for it.
   QTimer::singleShot(0, this, [] {
@@ -135,6 +125,17 @@ vtkNeuroPlaybackCue* pqNeuroPlaybackBehavior::findCueObject()
 {
   vtkSMProxy* cue = findCue();
   return cue ? vtkNeuroPlaybackCue::SafeDownCast(cue->GetClientSideObject()) : nullptr;
+}
+
+void pqNeuroPlaybackBehavior::attachEverySession()
+{
+  for (pqPipelineSource* source : pqApplicationCore::instance()->getServerManagerModel()->findItems<pqPipelineSource*>())
+  {
+    if (IsSessionReader(source->getProxy()))
+    {
+      this->attach(source->getProxy());
+    }
+  }
 }
 
 void pqNeuroPlaybackBehavior::onSourceAdded(pqPipelineSource* source)

@@ -33,4 +33,5 @@ private Q_SLOTS:
 
 private:
   void attach(vtkSMProxy* reader);
+  void attachEverySession(); // the sessions already open (at start-up, after a state is loaded)
 };

@@ -86,8 +86,7 @@ struct vtkNeuroSessionReader::Internals
   {
     neuroplayback::VideoFrames Frames;
     vtkSmartPointer<vtkImageData> Empty;
-    vtkSmartPointer<vtkImageData> Shown; // the frame last stamped, and when it was made
-    vtkMTimeType ShownTime = 0;
+    vtkSmartPointer<vtkImageData> Shown; // the frame last stamped (VideoFrames makes a new image per frame)
   };
   std::vector<std::unique_ptr<VideoLayer>> Videos;
   vtkSmartPointer<vtkMultiBlockDataSet> VideoBlock;
@@ -972,11 +971,10 @@ void vtkNeuroSessionReader::FillVideos(double frameTime, bool decode)
         vtkErrorMacro(<< neuroplayback::Utf8Safe(layer.Frames.Error()));
       }
     }
-    if (image && (image != layer.Shown || image->GetMTime() != layer.ShownTime))
+    if (image && image != layer.Shown)
     {
       // A new video frame: a stamp the display compares before uploading pixels.
       layer.Shown = image;
-      layer.ShownTime = image->GetMTime();
       in.VideoStamps->SetValue(static_cast<vtkIdType>(v), in.VideoStamp += 1.0);
       in.VideoStamps->Modified();
     }

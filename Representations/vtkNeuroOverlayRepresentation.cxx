@@ -297,7 +297,7 @@ struct VideoQuad
     this->Actor->SetTexture(this->Texture);
     this->Actor->GetProperty()->SetAmbient(1.0);
     this->Actor->GetProperty()->SetDiffuse(0.0);
-    this->Actor->GetProperty()->LightingOff(); // unlit, as the layers below
+    this->Actor->GetProperty()->LightingOff(); // unlit, as the layers are: 18 ms of software GL a frame lit
     this->Actor->SetPickable(false);
     this->Actor->SetForceOpaque(true); // blended with the opaque geometry, in z order (DrawOrder.h)
     this->Actor->SetVisibility(false);
@@ -455,7 +455,7 @@ vtkNeuroOverlayRepresentation::vtkNeuroOverlayRepresentation()
     property->SetDiffuse(0.0);
     property->SetSpecular(0.0);
     // Lighting adds nothing to an ambient-only colour, but lit, VTK's fragment shader still runs every
-    // light of ParaView's light kit per pixel: the video quad alone cost 18 ms of software GL per frame.
+    // light of ParaView's light kit per pixel (docs/benchmarks.md §34).
     property->LightingOff();
     in.Actors[static_cast<std::size_t>(layer)]->SetPickable(false);
     // Drawn with the opaque geometry, still blended, bottom to top (DrawOrder.h): a translucent prop would

@@ -1,6 +1,7 @@
 """Helpers the pvpython tests share: the reader's ports and overlay names, fetching one at a time, points and
 arrays as numpy, the annotation text, file hashes (to prove a file was not modified), cleaning up the pipeline between
 tests and starting a pvserver."""
+import contextlib
 import hashlib
 import os
 import shutil
@@ -90,6 +91,20 @@ def delete_pipeline(keep_views=()):
     for view in simple.GetViews():
         if view not in keep_views:
             simple.Delete(view)
+
+
+@contextlib.contextmanager
+def captured_messages():
+    """VTK's warnings and errors said inside the block, in this process, kept instead of printed: the
+    yielded window's GetOutput() is their text."""
+    from vtkmodules.vtkCommonCore import vtkOutputWindow, vtkStringOutputWindow
+    previous = vtkOutputWindow.GetInstance()
+    messages = vtkStringOutputWindow()
+    vtkOutputWindow.SetInstance(messages)
+    try:
+        yield messages
+    finally:
+        vtkOutputWindow.SetInstance(previous)
 
 
 def start_pvserver(log_path, arguments=(), launcher=(), env=None, seconds=120):

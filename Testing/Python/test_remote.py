@@ -13,7 +13,7 @@ from paraview import simple
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import session_factory as sf  # noqa: E402
-from pv_support import start_pvserver  # noqa: E402
+from pv_support import captured_messages, start_pvserver  # noqa: E402
 from neuroplayback import SessionError  # noqa: E402
 from neuroplayback.paraview import (next_event, open_session, play, play_epochs, playback_cue,  # noqa: E402
                                     show_session, time_range)
@@ -103,21 +103,17 @@ class RemoteTest(unittest.TestCase):
     def test_a_video_plays_without_a_word_from_the_client(self):
         # The overlay display's piece reaches the client as legacy VTK: an image carrying field data made
         # its reader warn "Not all meta data was read from the file" once per video frame.
-        from vtkmodules.vtkCommonCore import vtkOutputWindow, vtkStringOutputWindow
         sample = open_session(SAMPLE)
         view = simple.CreateRenderView()
         view.ViewSize = [240, 180]
         show_session(sample, view, time_series=False)
         start = time_range(sample)[0]
-        previous = vtkOutputWindow.GetInstance()
-        messages = vtkStringOutputWindow()
-        vtkOutputWindow.SetInstance(messages)
         try:
-            for k in range(12):
-                view.ViewTime = start + 1.0 + k / 30.0  # a new video frame each time
-                simple.Render(view)
+            with captured_messages() as messages:
+                for k in range(12):
+                    view.ViewTime = start + 1.0 + k / 30.0  # a new video frame each time
+                    simple.Render(view)
         finally:
-            vtkOutputWindow.SetInstance(previous)
             simple.Delete(view)
         self.assertEqual(messages.GetOutput().strip(), "")
 

@@ -15,7 +15,7 @@ from paraview import servermanager, simple
 from paraview.vtk.util.numpy_support import vtk_to_numpy
 
 import session_factory as sf
-from pv_support import annotation, output_folder, series_tables as tables, sha
+from pv_support import annotation, captured_messages, output_folder, series_tables as tables, sha
 from image_compare import assert_matches_baseline
 from neuroplayback.paraview import chart_hints, frame_arena, open_session, overlay_problems, play, show_session, time_series
 
@@ -135,15 +135,9 @@ class TimeSeriesTest(unittest.TestCase):
             self.assertEqual(got[name][2], direct[name][2], name)
 
     def test_a_source_that_is_not_a_session_is_explained(self):
-        from vtkmodules.vtkCommonCore import vtkOutputWindow, vtkStringOutputWindow
-        previous = vtkOutputWindow.GetInstance()
-        messages = vtkStringOutputWindow()
-        vtkOutputWindow.SetInstance(messages)
-        try:
+        with captured_messages() as messages:
             series = simple.NeuroPlaybackTimeSeries(Input=simple.Sphere())
             series.UpdatePipeline(0.0)
-        finally:
-            vtkOutputWindow.SetInstance(previous)
         self.assertIn("NeuroPlayback Time Series needs a NeuroPlayback session as its input", messages.GetOutput())
         self.assertEqual(servermanager.Fetch(series).GetNumberOfBlocks(), 0)
 

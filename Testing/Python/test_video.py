@@ -16,7 +16,7 @@ from paraview.vtk.util.numpy_support import vtk_to_numpy
 
 import session_factory as sf
 from image_compare import assert_matches_baseline
-from pv_support import output_folder
+from pv_support import captured_messages, output_folder
 from neuroplayback.paraview import (open_session, overlay_data, overlay_problems, show, show_overlays, show_session,
                                     show_video, show_videos)
 
@@ -167,21 +167,17 @@ class VideoTest(unittest.TestCase):
         self.assertTrue(all("is damaged from" in w and "How to fix" in w for w in damaged), damaged)
 
     def test_the_overlay_display_says_damage_once_and_nothing_while_hidden(self):
-        from vtkmodules.vtkCommonCore import vtkOutputWindow, vtkStringOutputWindow
         self.noisy_copy("noisy-shown.mp4")
         reader = open_session(self.external("noisy-shown.nsp", external_path="noisy-shown.mp4"))
         view = simple.CreateRenderView()
         overlays = show_overlays(reader, view)["Overlays"]
-        previous = vtkOutputWindow.GetInstance()
-        messages = vtkStringOutputWindow()
-        vtkOutputWindow.SetInstance(messages)
-        def play(frames):
-            for k in frames:
-                view.ViewTime = OFFSET + k / FPS
-                simple.Render(view)
-                yield messages.GetOutput().count("is damaged from")
+        with captured_messages() as messages:
+            def play(frames):
+                for k in frames:
+                    view.ViewTime = OFFSET + k / FPS
+                    simple.Render(view)
+                    yield messages.GetOutput().count("is damaged from")
 
-        try:
             # Up to the first frame the decoder finds damaged, then hidden for a while, then the rest.
             first = next(k for k, said in zip(range(N_VIDEO), play(range(N_VIDEO))) if said)
             said = messages.GetOutput().count("is damaged from")
@@ -189,8 +185,6 @@ class VideoTest(unittest.TestCase):
             said_hidden = list(play(range(first + 1, first + 11)))[-1] - said
             overlays.VideoVisibility = 1
             said = list(play(range(first + 11, N_VIDEO, 3)))[-1]
-        finally:
-            vtkOutputWindow.SetInstance(previous)
         self.assertEqual(said_hidden, 0)
         self.assertLessEqual(said, 3)
 
