@@ -2,6 +2,7 @@
 
 #include "DeliveredPiece.h"
 #include "DrawOrder.h"
+#include "FlattenedPiece.h"
 #include "RasterText.h"
 #include "vtkNeuroMarkerShapes.h"
 #include "vtkNeuroSessionReader.h"
@@ -358,6 +359,11 @@ struct vtkNeuroOverlayRepresentation::Internals
   // The one delivered piece: the layers as blocks (ParaView delivers every piece of a representation
   // whenever it re-executes, so five pieces cost five deliveries per frame).
   vtkSmartPointer<vtkMultiBlockDataSet> Piece;
+  // What is handed to the view: the piece, flattened on a pvserver (FlattenedPiece.h); and on the render
+  // side, the delivered piece and its tree, restored once per delivery (not at every camera move).
+  vtkSmartPointer<vtkDataObject> Sent;
+  vtkSmartPointer<vtkDataObject> Delivered;
+  vtkSmartPointer<vtkDataObject> Restored;
   // The annotation and the legend's entries: drawn in the view's 2-D renderer, which is the client's
   // when a remote server renders the arena, so this piece is also delivered to the client.
   vtkSmartPointer<vtkPolyData> TextPiece;
@@ -747,14 +753,7 @@ int vtkNeuroOverlayRepresentation::RequestData(
         }
         layer.Headings->SetTuple3(i, v[0] * in.Size[HeadDirection], v[1] * in.Size[HeadDirection], v[2]);
       }
-      const double width = neuroplayback::FieldNumber(block, "ArrowWidth", 2.0);
-      if (width != in.ArrowWidth)
-      {
-        // The shaft and tip scale with the width attribute (2 = VTK's default arrow).
-        in.ArrowWidth = width;
-        in.Arrow->SetShaftRadius(0.015 * width);
-        in.Arrow->SetTipRadius(0.05 * width);
-      }
+      neuroplayback::AddFieldNumber(layer.Data, "ArrowWidth", neuroplayback::FieldNumber(block, "ArrowWidth", 2.0));
     }
     layer.Data->GetPointData()->AddArray(layer.Headings);
     layer.Headings->Modified();
@@ -782,7 +781,7 @@ int vtkNeuroOverlayRepresentation::RequestData(
     }
     layer.Data->SetLines(CellsOf(offsets, connectivity));
     const double width = neuroplayback::FieldNumber(blocks[k], "LineWidth", 2.0) * in.Size[k];
-    in.Actors[layerIndex]->GetProperty()->SetLineWidth(static_cast<float>(std::max(0.0, width)));
+    neuroplayback::AddFieldNumber(layer.Data, "LineWidth", width);
     layer.Colors->Modified();
     layer.Points->Modified();
     layer.Data->Modified();
@@ -823,7 +822,7 @@ int vtkNeuroOverlayRepresentation::RequestData(
       layer.Data->SetPolys(CellsOf(polyOffsets, polyIds));
       neuroplayback::AddFieldNumber(layer.Data, "LayerStamp", in.StaticStamp += 1.0);
       const double width = neuroplayback::FieldNumber(blocks[Regions], "LineWidth", 1.5) * in.Size[Regions];
-      in.Actors[Static]->GetProperty()->SetLineWidth(static_cast<float>(std::max(0.0, width)));
+      neuroplayback::AddFieldNumber(layer.Data, "LineWidth", width);
       layer.Colors->Modified();
       layer.Points->Modified();
       layer.Data->Modified();
@@ -881,6 +880,11 @@ int vtkNeuroOverlayRepresentation::RequestData(
     in.Piece->SetBlock(static_cast<unsigned int>(layer), in.Layers[static_cast<std::size_t>(layer)].Data);
   }
   in.Piece->SetBlock(VideoBlock, videos);
+  in.Sent = in.Piece;
+  if (neuroplayback::PiecesCrossProcesses())
+  {
+    in.Sent = neuroplayback::FlattenTree(in.Piece);
+  }
   return this->Superclass::RequestData(request, inputVector, outputVector);
 }
 
@@ -894,13 +898,19 @@ int vtkNeuroOverlayRepresentation::ProcessViewRequest(
   Internals& in = *this->Internal;
   if (request == vtkPVView::REQUEST_UPDATE())
   {
-    neuroplayback::SetPieceAndBounds(inInfo, this, in.Piece, in.Bounds);
+    neuroplayback::SetPieceAndBounds(inInfo, this, in.Sent, in.Bounds);
     vtkPVView::SetPiece(inInfo, this, in.TextPiece, 0, TextPort);
     vtkPVRenderView::SetDeliverToClientAndRenderingProcesses(inInfo, this, true, false, TextPort);
   }
   else if (request == vtkPVView::REQUEST_RENDER())
   {
-    auto* piece = vtkMultiBlockDataSet::SafeDownCast(vtkPVView::GetDeliveredPiece(inInfo, this));
+    vtkDataObject* delivered = vtkPVView::GetDeliveredPiece(inInfo, this);
+    if (delivered != in.Delivered)
+    {
+      in.Delivered = delivered;
+      in.Restored = neuroplayback::RestoreTree(delivered);
+    }
+    auto* piece = vtkMultiBlockDataSet::SafeDownCast(in.Restored);
     for (int layer = 0; layer < NumberOfLayers; ++layer)
     {
       const auto index = static_cast<std::size_t>(layer);
@@ -931,6 +941,7 @@ int vtkNeuroOverlayRepresentation::ProcessViewRequest(
       }
       in.Drawn[index]->ShallowCopy(block);
       in.DrawnTimes[index] = block->GetMTime();
+      this->ApplyLayerStyle(layer, block);
     }
     this->DrawVideos(piece && static_cast<int>(piece->GetNumberOfBlocks()) == NumberOfLayers + 1
         ? vtkMultiBlockDataSet::SafeDownCast(piece->GetBlock(VideoBlock))
@@ -948,6 +959,29 @@ int vtkNeuroOverlayRepresentation::ProcessViewRequest(
     }
   }
   return 1;
+}
+
+void vtkNeuroOverlayRepresentation::ApplyLayerStyle(int layer, vtkDataObject* block)
+{
+  // Applied where the layer is drawn, from what travels with it: on a pvserver's client the
+  // representation that made the piece is in another process.
+  Internals& in = *this->Internal;
+  if (layer == Arrows)
+  {
+    const double width = neuroplayback::FieldNumber(block, "ArrowWidth", 2.0);
+    if (width != in.ArrowWidth)
+    {
+      // The shaft and tip scale with the width attribute (2 = VTK's default arrow).
+      in.ArrowWidth = width;
+      in.Arrow->SetShaftRadius(0.015 * width);
+      in.Arrow->SetTipRadius(0.05 * width);
+    }
+  }
+  else if (layer == TrailLines || layer == SkeletonLines || layer == Static)
+  {
+    const double width = neuroplayback::FieldNumber(block, "LineWidth", 1.0);
+    in.Actors[static_cast<std::size_t>(layer)]->GetProperty()->SetLineWidth(static_cast<float>(std::max(0.0, width)));
+  }
 }
 
 void vtkNeuroOverlayRepresentation::DrawVideos(vtkMultiBlockDataSet* videos)

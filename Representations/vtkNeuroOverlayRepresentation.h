@@ -117,6 +117,8 @@ private:
   // Draws the annotation and the event legend carried by the delivered markers layer (each redrawn only
   // when it changed), so they appear wherever the view renders, client or server.
   void DrawTextLayers(vtkDataObject* markers);
+  // Sets a delivered layer's line width or arrow width, which travel with it.
+  void ApplyLayerStyle(int layer, vtkDataObject* block);
   // Draws the videos of the delivered piece, one textured quad each.
   void DrawVideos(vtkMultiBlockDataSet* videos);
   // Moves the legend under the annotation where the text would reach it.

@@ -1,7 +1,8 @@
 """A 2-rank MPI pvbatch (mpiexec), and pvpython connected to a 2-rank MPI pvserver: each rank reads only
 its slab of the field's bins, and the composited picture and the fetched values equal one process's, for
 a grid with a translucent video and every overlay (the sample) and for hexagons whose cells straddle the
-slabs. The same file is the MPI script (--worker FOLDER HEXES) and the client (--client PORT FOLDER HEXES)."""
+slabs. pvpython connected to a 1-rank pvserver draws what one process does. The same file is the MPI
+script (--worker FOLDER HEXES) and the client (--client PORT FOLDER HEXES PREFIX)."""
 import json
 import os
 import shutil
@@ -95,23 +96,25 @@ class MpiTest(unittest.TestCase):
                            stdout=log, stderr=subprocess.STDOUT, env=env, timeout=240, check=False)
         with open(os.path.join(cls.folder, "mpi.json")) as results:
             cls.mpi = json.load(results)
-        cls.client = cls.run_client(mpiexec, env)
+        cls.client = cls.run_client("client", [mpiexec, "--oversubscribe", "-np", "2"], env)
+        cls.single = cls.run_client("single", [], env)
 
     @classmethod
-    def run_client(cls, mpiexec, env):
-        """A 2-rank pvserver on loopback, and pvpython connected to it (the client renders nothing itself:
-        the slabs make ParaView render on the server and send the picture)."""
-        server, port = start_pvserver(os.path.join(cls.folder, "pvserver.log"), ["--force-offscreen-rendering"],
-                                      launcher=[mpiexec, "--oversubscribe", "-np", "2"], env=env)
+    def run_client(cls, prefix, launcher, env):
+        """A pvserver on loopback, and pvpython connected to it. With 2 ranks the client renders nothing
+        itself (the slabs make ParaView render on the server and send the picture); with 1 the pieces
+        travel to the client, which renders them."""
+        server, port = start_pvserver(os.path.join(cls.folder, prefix + "-pvserver.log"),
+                                      ["--force-offscreen-rendering"], launcher=launcher, env=env)
         try:
-            with open(os.path.join(cls.folder, "client.log"), "w") as log:
+            with open(os.path.join(cls.folder, prefix + ".log"), "w") as log:
                 subprocess.run([shutil.which("pvpython"), "--force-offscreen-rendering", os.path.abspath(__file__),
-                                "--client", str(port), cls.folder, cls.hexes],
+                                "--client", str(port), cls.folder, cls.hexes, prefix],
                                stdout=log, stderr=subprocess.STDOUT, env=env, timeout=240, check=False)
         finally:
             server.kill()
             server.wait()
-        with open(os.path.join(cls.folder, "client.json")) as results:
+        with open(os.path.join(cls.folder, prefix + ".json")) as results:
             return json.load(results)
 
     def test_two_ranks_draw_and_fetch_what_one_process_does(self):
@@ -119,8 +122,24 @@ class MpiTest(unittest.TestCase):
         self.compare(self.mpi, "mpi")
 
     def test_a_client_of_two_server_ranks_sees_what_one_process_does(self):
-        self.assertEqual(self.client["ranks"], 2, "see client.log and pvserver.log in " + self.folder)
+        self.assertEqual(self.client["ranks"], 2, "see client.log and client-pvserver.log in " + self.folder)
         self.compare(self.client, "client")
+
+    def test_a_client_of_one_server_draws_what_one_process_does(self):
+        """The pieces cross the socket (flattened on the server, restored on the client) and the client
+        draws them: the same pixels and values as one process."""
+        self.assertEqual(self.single["ranks"], 1, "see single.log and single-pvserver.log in " + self.folder)
+        for k, (path, t, videos) in enumerate(self.cases):
+            with self.subTest(session=os.path.basename(path)):
+                field, read, positions = self.single["cases"][k]
+                one_field, one_read, one_positions = self.builtin[k]
+                self.assertEqual(read, one_read)
+                self.assertEqual(field, one_field)
+                self.assertEqual(positions, one_positions)
+                image = os.path.join(self.folder, "single-%d.png" % k)
+                builtin = os.path.join(self.folder, "builtin-%d.png" % k)
+                differing = np.abs(png_pixels(image) - png_pixels(builtin)).max(axis=1)
+                self.assertEqual(int((differing > 0).sum()), 0, "%s differs from %s" % (image, builtin))
 
     def compare(self, results, prefix):
         for k, (path, t, videos) in enumerate(self.cases):
@@ -161,6 +180,6 @@ if __name__ == "__main__":
     elif "--client" in sys.argv:
         at = sys.argv.index("--client")
         simple.Connect("localhost", int(sys.argv[at + 1]))
-        run_worker(sys.argv[at + 2], sys.argv[at + 3], prefix="client")
+        run_worker(sys.argv[at + 2], sys.argv[at + 3], prefix=sys.argv[at + 4])
     else:
         unittest.main()
