@@ -1,10 +1,18 @@
 #include "FlattenedPiece.h"
 
+#include <vtkByteSwap.h>
 #include <vtkCellArray.h>
 #include <vtkCellData.h>
 #include <vtkDataArray.h>
 #include <vtkDoubleArray.h>
 #include <vtkFieldData.h>
+#include <vtkFloatArray.h>
+#include <vtkIdTypeArray.h>
+#include <vtkTypeInt64Array.h>
+#include <vtkTypeInt32Array.h>
+#include <vtkTypeFloat32Array.h>
+#include <vtkTypeFloat64Array.h>
+#include <vtkTypeUInt8Array.h>
 #include <vtkImageData.h>
 #include <vtkIntArray.h>
 #include <vtkMultiBlockDataSet.h>
@@ -13,7 +21,10 @@
 #include <vtkPoints.h>
 #include <vtkPolyData.h>
 #include <vtkProcessModule.h>
+#include <vtkUnsignedCharArray.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -25,7 +36,11 @@ namespace {
 
 // The tree's shape, node by node in preorder: a kind, and a multiblock's number of blocks after it.
 constexpr const char* TreeArray = "np:Tree";
+// Four bytes of 0x01020304 as the flattening process stores numbers: a reader of the other byte order
+// swaps the raw arrays.
+constexpr const char* OrderArray = "np:Order";
 constexpr const char* Prefix = "np:";
+constexpr std::uint32_t OrderMark = 0x01020304u;
 enum NodeKind : int
 {
   Empty = 0,
@@ -34,48 +49,81 @@ enum NodeKind : int
   Image = 3
 };
 
-// A tree array's name: "np:<node>:<what>", what being a letter and, for attribute arrays, their name.
+// A tree array's name: "np:<node>:<what>". For attribute arrays, what is a letter for where the array
+// was (p point, c cell, f field data), its attribute ('-', or 'a' + vtkDataSetAttributes::AttributeTypes:
+// a texture reads the active texture coordinates, a colour mapping the active scalars) and its name.
+// Numbers travel as their raw bytes, what then ending in "|<VTK type>|<components>": VTK's legacy writer
+// and reader swap and parse every value of a typed array at -O0, and copy bytes as they are.
 std::string Entry(int node, const std::string& what)
 {
   return Prefix + std::to_string(node) + ":" + what;
 }
 
-// The same values under another name (shared, for numbers).
-vtkSmartPointer<vtkAbstractArray> Renamed(vtkAbstractArray* array, const char* name)
+// A new array of a class the pieces hold, by name: what SafeDownCast on the render side expects.
+vtkSmartPointer<vtkDataArray> NewArrayOfClass(const std::string& name)
 {
-  vtkSmartPointer<vtkAbstractArray> copy;
-  copy.TakeReference(array->NewInstance());
-  auto* numbers = vtkDataArray::SafeDownCast(array);
-  if (numbers)
-  {
-    vtkDataArray::SafeDownCast(copy)->ShallowCopy(numbers);
-  }
-  else
-  {
-    copy->DeepCopy(array);
-  }
-  copy->SetName(name);
-  return copy;
+  if (name == "vtkDoubleArray")
+    return vtkSmartPointer<vtkDoubleArray>::New();
+  if (name == "vtkFloatArray")
+    return vtkSmartPointer<vtkFloatArray>::New();
+  if (name == "vtkIntArray")
+    return vtkSmartPointer<vtkIntArray>::New();
+  if (name == "vtkUnsignedCharArray")
+    return vtkSmartPointer<vtkUnsignedCharArray>::New();
+  if (name == "vtkIdTypeArray")
+    return vtkSmartPointer<vtkIdTypeArray>::New();
+  if (name == "vtkTypeInt64Array")
+    return vtkSmartPointer<vtkTypeInt64Array>::New();
+  if (name == "vtkTypeInt32Array")
+    return vtkSmartPointer<vtkTypeInt32Array>::New();
+  if (name == "vtkTypeFloat32Array")
+    return vtkSmartPointer<vtkTypeFloat32Array>::New();
+  if (name == "vtkTypeFloat64Array")
+    return vtkSmartPointer<vtkTypeFloat64Array>::New();
+  if (name == "vtkTypeUInt8Array")
+    return vtkSmartPointer<vtkTypeUInt8Array>::New();
+  return nullptr; // not flattened as bytes (Add): never reached
 }
 
 void Add(vtkFieldData* target, vtkAbstractArray* array, const std::string& name)
 {
-  if (array)
+  if (!array)
   {
-    target->AddArray(Renamed(array, name.c_str()));
+    return;
   }
+  auto* numbers = vtkDataArray::SafeDownCast(array);
+  if (numbers && numbers->HasStandardMemoryLayout() && NewArrayOfClass(numbers->GetClassName()))
+  {
+    vtkNew<vtkUnsignedCharArray> bytes;
+    const vtkIdType size = numbers->GetNumberOfValues() * numbers->GetDataTypeSize();
+    bytes->SetNumberOfValues(size);
+    if (size > 0)
+    {
+      std::memcpy(bytes->GetPointer(0), numbers->GetVoidPointer(0), static_cast<std::size_t>(size));
+    }
+    bytes->SetName((name + "|" + numbers->GetClassName() + "|" + std::to_string(numbers->GetNumberOfComponents())).c_str());
+    target->AddArray(bytes);
+    return;
+  }
+  vtkSmartPointer<vtkAbstractArray> copy;
+  copy.TakeReference(array->NewInstance());
+  copy->DeepCopy(array);
+  copy->SetName(name.c_str());
+  target->AddArray(copy);
 }
 
-void AddAttributes(vtkFieldData* target, int node, vtkFieldData* arrays, char letter, vtkAbstractArray* scalars)
+void AddAttributes(vtkFieldData* target, int node, vtkFieldData* arrays, char letter)
 {
+  auto* attributes = vtkDataSetAttributes::SafeDownCast(arrays);
   for (int a = 0; arrays && a < arrays->GetNumberOfArrays(); ++a)
   {
     vtkAbstractArray* array = arrays->GetAbstractArray(a);
-    if (array && array->GetName())
+    if (array)
     {
-      // An upper-case letter marks the active scalars (a texture and a colour mapping read them).
-      const char mark = array == scalars ? static_cast<char>(letter - 'a' + 'A') : letter;
-      Add(target, array, Entry(node, std::string(1, mark) + array->GetName()));
+      // Unnamed arrays too: a texture's coordinates often are.
+      const int type = attributes ? attributes->IsArrayAnAttribute(a) : -1;
+      const char mark = type >= 0 ? static_cast<char>('a' + type) : '-';
+      Add(target, array, Entry(node, std::string{ letter, mark } + (array->GetName() ? array->GetName() : "")));
     }
   }
 }
@@ -89,7 +137,7 @@ void Flatten(vtkDataObject* object, bool root, vtkIntArray* tree, int& nodes, vt
     tree->InsertNextValue(static_cast<int>(blocks->GetNumberOfBlocks()));
     if (!root)
     {
-      AddAttributes(target, node, blocks->GetFieldData(), 'f', nullptr);
+      AddAttributes(target, node, blocks->GetFieldData(), 'f');
     }
     for (unsigned int b = 0; b < blocks->GetNumberOfBlocks(); ++b)
     {
@@ -132,41 +180,85 @@ void Flatten(vtkDataObject* object, bool root, vtkIntArray* tree, int& nodes, vt
     Add(target, geometry, Entry(node, "G"));
   }
   auto* dataSet = vtkDataSet::SafeDownCast(object);
-  AddAttributes(target, node, dataSet->GetPointData(), 'p', dataSet->GetPointData()->GetScalars());
-  AddAttributes(target, node, dataSet->GetCellData(), 'c', dataSet->GetCellData()->GetScalars());
+  AddAttributes(target, node, dataSet->GetPointData(), 'p');
+  AddAttributes(target, node, dataSet->GetCellData(), 'c');
   if (!root)
   {
-    AddAttributes(target, node, dataSet->GetFieldData(), 'f', nullptr);
+    AddAttributes(target, node, dataSet->GetFieldData(), 'f');
   }
 }
 
-// The flattened arrays of each node, by the letter(s) after "np:<node>:".
-using NodeArrays = std::map<int, std::map<std::string, vtkAbstractArray*>>;
+// An entry's array as it was: numbers rebuilt from their bytes (swapped if the writer's byte order was
+// the other), anything else as it came. Sets what to the entry's name without its type suffix.
+vtkSmartPointer<vtkAbstractArray> Unpack(vtkAbstractArray* entry, std::string& what, bool swap)
+{
+  auto* bytes = vtkUnsignedCharArray::SafeDownCast(entry);
+  const std::size_t last = what.rfind('|');
+  const std::size_t before = last == std::string::npos || last == 0 ? std::string::npos : what.rfind('|', last - 1);
+  if (!bytes || before == std::string::npos)
+  {
+    // A copy: the entry belongs to the delivered piece, which may be drawn again.
+    vtkSmartPointer<vtkAbstractArray> copy;
+    copy.TakeReference(entry->NewInstance());
+    copy->DeepCopy(entry);
+    return copy;
+  }
+  const std::string type = what.substr(before + 1, last - before - 1);
+  const int components = std::atoi(what.c_str() + last + 1);
+  what.erase(before);
+  vtkSmartPointer<vtkDataArray> array = NewArrayOfClass(type);
+  if (!array || components < 1 || !array->HasStandardMemoryLayout())
+  {
+    return nullptr;
+  }
+  const int size = array->GetDataTypeSize();
+  const vtkIdType values = bytes->GetNumberOfValues() / size;
+  array->SetNumberOfComponents(components);
+  array->SetNumberOfTuples(values / components);
+  if (values > 0)
+  {
+    std::memcpy(array->GetVoidPointer(0), bytes->GetPointer(0), static_cast<std::size_t>(values / components * components * size));
+    if (swap && size > 1)
+    {
+      vtkByteSwap::SwapVoidRange(array->GetVoidPointer(0), array->GetNumberOfValues(), size);
+    }
+  }
+  return array;
+}
+
+// The flattened arrays of each node, by what follows "np:<node>:" (type suffix removed).
+using NodeArrays = std::map<int, std::map<std::string, vtkSmartPointer<vtkAbstractArray>>>;
 
 void PutAttribute(vtkDataObject* object, const std::string& what, vtkAbstractArray* array)
 {
+  if (what.size() < 2 || !array)
+  {
+    return;
+  }
   auto* dataSet = vtkDataSet::SafeDownCast(object);
   const char letter = what[0];
-  vtkSmartPointer<vtkAbstractArray> named = Renamed(array, what.c_str() + 1);
+  const int type = what[1] == '-' ? -1 : what[1] - 'a';
+  array->SetName(what.size() > 2 ? what.c_str() + 2 : nullptr);
+  vtkDataSetAttributes* attributes = nullptr;
   if (letter == 'f')
   {
-    object->GetFieldData()->AddArray(named);
+    object->GetFieldData()->AddArray(array);
   }
-  else if (dataSet && (letter == 'p' || letter == 'P'))
+  else if (dataSet && letter == 'p')
   {
-    dataSet->GetPointData()->AddArray(named);
+    attributes = dataSet->GetPointData();
   }
-  else if (dataSet && (letter == 'c' || letter == 'C'))
+  else if (dataSet && letter == 'c')
   {
-    dataSet->GetCellData()->AddArray(named);
+    attributes = dataSet->GetCellData();
   }
-  if (dataSet && letter == 'P')
+  if (attributes)
   {
-    dataSet->GetPointData()->SetActiveScalars(what.c_str() + 1);
-  }
-  else if (dataSet && letter == 'C')
-  {
-    dataSet->GetCellData()->SetActiveScalars(what.c_str() + 1);
+    const int index = attributes->AddArray(array);
+    if (type >= 0 && type < vtkDataSetAttributes::NUM_ATTRIBUTES)
+    {
+      attributes->SetActiveAttribute(index, type);
+    }
   }
 }
 
@@ -179,12 +271,16 @@ vtkSmartPointer<vtkDataObject> Restore(vtkIntArray* tree, vtkIdType& at, int& no
   const int kind = tree->GetValue(at++);
   const int self = node++;
   auto& own = arrays[self];
+  auto find = [&own](const std::string& what) -> vtkAbstractArray* {
+    auto entry = own.find(what);
+    return entry == own.end() ? nullptr : entry->second.Get();
+  };
   vtkSmartPointer<vtkDataObject> object;
   if (kind == MultiBlock && at < tree->GetNumberOfTuples())
   {
     auto blocks = vtkSmartPointer<vtkMultiBlockDataSet>::New();
     const int count = tree->GetValue(at++);
-    blocks->SetNumberOfBlocks(static_cast<unsigned int>(count));
+    blocks->SetNumberOfBlocks(static_cast<unsigned int>(std::max(0, count)));
     for (int b = 0; b < count; ++b)
     {
       blocks->SetBlock(static_cast<unsigned int>(b), Restore(tree, at, node, arrays));
@@ -194,7 +290,7 @@ vtkSmartPointer<vtkDataObject> Restore(vtkIntArray* tree, vtkIdType& at, int& no
   else if (kind == Poly)
   {
     auto poly = vtkSmartPointer<vtkPolyData>::New();
-    if (auto* points = vtkDataArray::SafeDownCast(own["P"]))
+    if (auto* points = vtkDataArray::SafeDownCast(find("P")))
     {
       vtkNew<vtkPoints> shared;
       shared->SetData(points);
@@ -204,8 +300,8 @@ vtkSmartPointer<vtkDataObject> Restore(vtkIntArray* tree, vtkIdType& at, int& no
       { "L", &vtkPolyData::SetLines }, { "Y", &vtkPolyData::SetPolys }, { "S", &vtkPolyData::SetStrips } };
     for (const auto& [letter, set] : cells)
     {
-      auto* offsets = vtkDataArray::SafeDownCast(own[std::string(letter) + "o"]);
-      auto* connectivity = vtkDataArray::SafeDownCast(own[std::string(letter) + "c"]);
+      auto* offsets = vtkDataArray::SafeDownCast(find(std::string(letter) + "o"));
+      auto* connectivity = vtkDataArray::SafeDownCast(find(std::string(letter) + "c"));
       vtkNew<vtkCellArray> array;
       if (offsets && connectivity && array->SetData(offsets, connectivity))
       {
@@ -217,8 +313,8 @@ vtkSmartPointer<vtkDataObject> Restore(vtkIntArray* tree, vtkIdType& at, int& no
   else if (kind == Image)
   {
     auto image = vtkSmartPointer<vtkImageData>::New();
-    auto* extent = vtkIntArray::SafeDownCast(own["E"]);
-    auto* geometry = vtkDoubleArray::SafeDownCast(own["G"]);
+    auto* extent = vtkIntArray::SafeDownCast(find("E"));
+    auto* geometry = vtkDoubleArray::SafeDownCast(find("G"));
     if (extent && extent->GetNumberOfValues() == 6 && geometry && geometry->GetNumberOfValues() == 6)
     {
       image->SetExtent(extent->GetPointer(0));
@@ -229,7 +325,7 @@ vtkSmartPointer<vtkDataObject> Restore(vtkIntArray* tree, vtkIdType& at, int& no
   }
   for (const auto& [what, array] : own)
   {
-    if (object && array && what.size() > 1 && std::strchr("fpPcC", what[0]))
+    if (object && std::strchr("fpc", what[0]))
     {
       PutAttribute(object, what, array);
     }
@@ -253,6 +349,11 @@ vtkSmartPointer<vtkDataObject> FlattenTree(vtkDataObject* tree)
   vtkNew<vtkIntArray> shape;
   shape->SetName(TreeArray);
   target->AddArray(shape);
+  vtkNew<vtkUnsignedCharArray> order;
+  order->SetName(OrderArray);
+  order->SetNumberOfValues(4);
+  std::memcpy(order->GetPointer(0), &OrderMark, 4);
+  target->AddArray(order);
   int nodes = 0;
   Flatten(tree, true, shape, nodes, target);
   for (int a = 0; tree && a < tree->GetFieldData()->GetNumberOfArrays(); ++a)
@@ -268,19 +369,23 @@ vtkSmartPointer<vtkDataObject> FlattenTree(vtkDataObject* tree)
 
 vtkSmartPointer<vtkDataObject> RestoreTree(vtkDataObject* delivered)
 {
-  auto* tree = delivered ? vtkIntArray::SafeDownCast(delivered->GetFieldData()->GetAbstractArray(TreeArray)) : nullptr;
-  if (!tree)
+  vtkFieldData* fields = delivered ? delivered->GetFieldData() : nullptr;
+  auto* tree = fields ? vtkIntArray::SafeDownCast(fields->GetAbstractArray(TreeArray)) : nullptr;
+  auto* order = fields ? vtkUnsignedCharArray::SafeDownCast(fields->GetAbstractArray(OrderArray)) : nullptr;
+  if (!tree || !order || order->GetNumberOfValues() != 4)
   {
     return delivered;
   }
+  std::uint32_t mark = 0;
+  std::memcpy(&mark, order->GetPointer(0), 4);
+  const bool swap = mark != OrderMark;
   NodeArrays arrays;
   std::vector<vtkAbstractArray*> rootFields;
-  vtkFieldData* fields = delivered->GetFieldData();
   for (int a = 0; a < fields->GetNumberOfArrays(); ++a)
   {
     vtkAbstractArray* array = fields->GetAbstractArray(a);
     const char* name = array ? array->GetName() : nullptr;
-    if (!name || array == tree)
+    if (!name || array == tree || array == order)
     {
       continue;
     }
@@ -293,7 +398,12 @@ vtkSmartPointer<vtkDataObject> RestoreTree(vtkDataObject* delivered)
     const char* colon = std::strchr(number, ':');
     if (colon)
     {
-      arrays[std::atoi(number)][colon + 1] = array;
+      std::string what = colon + 1;
+      vtkSmartPointer<vtkAbstractArray> unpacked = Unpack(array, what, swap);
+      if (unpacked && !what.empty())
+      {
+        arrays[std::atoi(number)][what] = unpacked;
+      }
     }
   }
   vtkIdType at = 0;

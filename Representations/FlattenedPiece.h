@@ -1,11 +1,11 @@
 #pragma once
-// A piece of several datasets carried across processes as one: the arrays of a tree of multiblocks,
-// polydata and images in one polydata's field data.
+// A piece carried across processes as one dataset: the arrays of a tree of multiblocks, polydata and
+// images in one polydata's field data, numbers as their raw bytes.
 //
 // Why: between a pvserver and its client ParaView moves each delivered piece through VTK's legacy writer
-// and reader, whose cost is per dataset, not per byte. The overlay display's piece (a multiblock of 8
-// polydata and images, 40 KB) took 5.7 ms to write on the server and 6.3 ms to read on the client every
-// frame at -O0; flattened, the same arrays take 0.9 ms each way (docs/benchmarks.md §35).
+// and reader, at -O0. Their cost is per dataset (the overlay display's multiblock of 9 datasets, 40 KB:
+// 5.7 ms to write and 6.3 ms to read every frame; as one dataset 0.9 ms each way) and, for typed arrays,
+// per value (each is swapped and parsed one by one; bytes are copied): docs/benchmarks.md §35.
 #include <vtkSmartPointer.h>
 
 class vtkDataObject;
@@ -16,8 +16,9 @@ namespace neuroplayback {
 // data server): only then is flattening worth its copy.
 bool PiecesCrossProcesses();
 
-// The tree as one polydata. The root's own field data keeps its names (the piece's region under MPI
-// is read from the flattened piece as from the tree). Multiblocks, polydata and images only.
+// The tree as one polydata. The root's own field data keeps its names and types (the piece's region
+// under MPI is read from the flattened piece as from the tree). Multiblocks, polydata and images only;
+// active attributes (scalars, texture coordinates...) and array classes are kept.
 vtkSmartPointer<vtkDataObject> FlattenTree(vtkDataObject* tree);
 
 // The tree back from a flattened piece, sharing its arrays; any other piece is returned as it is.

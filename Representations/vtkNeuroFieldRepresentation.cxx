@@ -2,6 +2,7 @@
 
 #include "DeliveredPiece.h"
 #include "DrawOrder.h"
+#include "FlattenedPiece.h"
 
 #include <vtkActor.h>
 #include <vtkCellArray.h>
@@ -274,6 +275,12 @@ struct vtkNeuroFieldRepresentation::Internals
   Cells Built;
   double GeometryStamp = 0.0;
   vtkSmartPointer<vtkPolyData> Piece = vtkSmartPointer<vtkPolyData>::New();
+  // What is handed to the view: the piece, flattened on a pvserver (its arrays as raw bytes, which VTK's
+  // legacy marshalling copies instead of parsing value by value: FlattenedPiece.h); and on the render
+  // side, the delivered piece and the piece restored from it, once per delivery.
+  vtkSmartPointer<vtkDataObject> Sent = Piece;
+  vtkSmartPointer<vtkDataObject> Delivered;
+  vtkSmartPointer<vtkDataObject> Restored;
   double Bounds[6] = { 0, -1, 0, -1, 0, -1 };
 
   // Render side.
@@ -413,6 +420,7 @@ int vtkNeuroFieldRepresentation::RequestData(
     in.Built = Cells();
     in.GeometryStamp += 1.0;
     in.Piece = vtkSmartPointer<vtkPolyData>::New();
+    in.Sent = in.Piece;
     vtkMath::UninitializeBounds(in.Bounds);
     return this->Superclass::RequestData(request, inputVector, outputVector);
   }
@@ -471,6 +479,11 @@ int vtkNeuroFieldRepresentation::RequestData(
   }
   neuroplayback::CopyPieceRegion(input, piece);
   in.Piece = piece;
+  in.Sent = in.Piece;
+  if (neuroplayback::PiecesCrossProcesses())
+  {
+    in.Sent = neuroplayback::FlattenTree(in.Piece);
+  }
   return this->Superclass::RequestData(request, inputVector, outputVector);
 }
 
@@ -484,11 +497,17 @@ int vtkNeuroFieldRepresentation::ProcessViewRequest(
   Internals& in = *this->Internal;
   if (request == vtkPVView::REQUEST_UPDATE())
   {
-    neuroplayback::SetPieceAndBounds(inInfo, this, in.Piece, in.Bounds);
+    neuroplayback::SetPieceAndBounds(inInfo, this, in.Sent, in.Bounds);
   }
   else if (request == vtkPVView::REQUEST_RENDER())
   {
-    auto* piece = vtkPolyData::SafeDownCast(vtkPVView::GetDeliveredPiece(inInfo, this));
+    vtkDataObject* delivery = vtkPVView::GetDeliveredPiece(inInfo, this);
+    if (delivery != in.Delivered)
+    {
+      in.Delivered = delivery;
+      in.Restored = neuroplayback::RestoreTree(delivery);
+    }
+    auto* piece = vtkPolyData::SafeDownCast(in.Restored);
     const double delivered = neuroplayback::FieldNumber(piece, GeometryStampArray, -1.0);
     if (delivered != in.DrawnStamp)
     {
