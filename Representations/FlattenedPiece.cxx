@@ -52,37 +52,38 @@ enum NodeKind : int
 // A tree array's name: "np:<node>:<what>". For attribute arrays, what is a letter for where the array
 // was (p point, c cell, f field data), its attribute ('-', or 'a' + vtkDataSetAttributes::AttributeTypes:
 // a texture reads the active texture coordinates, a colour mapping the active scalars) and its name.
-// Numbers travel as their raw bytes, what then ending in "|<VTK type>|<components>": VTK's legacy writer
+// Numbers travel as their raw bytes, what then ending in "|<array class>|<components>": VTK's legacy writer
 // and reader swap and parse every value of a typed array at -O0, and copy bytes as they are.
 std::string Entry(int node, const std::string& what)
 {
   return Prefix + std::to_string(node) + ":" + what;
 }
 
-// A new array of a class the pieces hold, by name: what SafeDownCast on the render side expects.
-vtkSmartPointer<vtkDataArray> NewArrayOfClass(const std::string& name)
+// The array classes the pieces hold, carried as bytes and rebuilt as the same class (what SafeDownCast on
+// the render side expects); any other array travels typed.
+template <class T>
+vtkDataArray* Make()
 {
-  if (name == "vtkDoubleArray")
-    return vtkSmartPointer<vtkDoubleArray>::New();
-  if (name == "vtkFloatArray")
-    return vtkSmartPointer<vtkFloatArray>::New();
-  if (name == "vtkIntArray")
-    return vtkSmartPointer<vtkIntArray>::New();
-  if (name == "vtkUnsignedCharArray")
-    return vtkSmartPointer<vtkUnsignedCharArray>::New();
-  if (name == "vtkIdTypeArray")
-    return vtkSmartPointer<vtkIdTypeArray>::New();
-  if (name == "vtkTypeInt64Array")
-    return vtkSmartPointer<vtkTypeInt64Array>::New();
-  if (name == "vtkTypeInt32Array")
-    return vtkSmartPointer<vtkTypeInt32Array>::New();
-  if (name == "vtkTypeFloat32Array")
-    return vtkSmartPointer<vtkTypeFloat32Array>::New();
-  if (name == "vtkTypeFloat64Array")
-    return vtkSmartPointer<vtkTypeFloat64Array>::New();
-  if (name == "vtkTypeUInt8Array")
-    return vtkSmartPointer<vtkTypeUInt8Array>::New();
-  return nullptr; // not flattened as bytes (Add): never reached
+  return T::New();
+}
+using Factory = vtkDataArray* (*)();
+const std::pair<const char*, Factory> PackedClasses[] = { { "vtkDoubleArray", &Make<vtkDoubleArray> },
+  { "vtkFloatArray", &Make<vtkFloatArray> }, { "vtkIntArray", &Make<vtkIntArray> },
+  { "vtkUnsignedCharArray", &Make<vtkUnsignedCharArray> }, { "vtkIdTypeArray", &Make<vtkIdTypeArray> },
+  { "vtkTypeInt64Array", &Make<vtkTypeInt64Array> }, { "vtkTypeInt32Array", &Make<vtkTypeInt32Array> },
+  { "vtkTypeFloat32Array", &Make<vtkTypeFloat32Array> }, { "vtkTypeFloat64Array", &Make<vtkTypeFloat64Array> },
+  { "vtkTypeUInt8Array", &Make<vtkTypeUInt8Array> } };
+
+Factory FactoryOf(const std::string& name)
+{
+  for (const auto& [className, make] : PackedClasses)
+  {
+    if (name == className)
+    {
+      return make;
+    }
+  }
+  return nullptr;
 }
 
 void Add(vtkFieldData* target, vtkAbstractArray* array, const std::string& name)
@@ -92,7 +93,7 @@ void Add(vtkFieldData* target, vtkAbstractArray* array, const std::string& name)
     return;
   }
   auto* numbers = vtkDataArray::SafeDownCast(array);
-  if (numbers && numbers->HasStandardMemoryLayout() && NewArrayOfClass(numbers->GetClassName()))
+  if (numbers && numbers->HasStandardMemoryLayout() && FactoryOf(numbers->GetClassName()))
   {
     vtkNew<vtkUnsignedCharArray> bytes;
     const vtkIdType size = numbers->GetNumberOfValues() * numbers->GetDataTypeSize();
@@ -203,11 +204,16 @@ vtkSmartPointer<vtkAbstractArray> Unpack(vtkAbstractArray* entry, std::string& w
     copy->DeepCopy(entry);
     return copy;
   }
-  const std::string type = what.substr(before + 1, last - before - 1);
+  const std::string className = what.substr(before + 1, last - before - 1);
   const int components = std::atoi(what.c_str() + last + 1);
   what.erase(before);
-  vtkSmartPointer<vtkDataArray> array = NewArrayOfClass(type);
-  if (!array || components < 1 || !array->HasStandardMemoryLayout())
+  const Factory make = FactoryOf(className);
+  vtkSmartPointer<vtkDataArray> array;
+  if (make)
+  {
+    array.TakeReference(make());
+  }
+  if (!array || components < 1)
   {
     return nullptr;
   }
