@@ -190,7 +190,7 @@ void Flatten(vtkDataObject* object, bool root, vtkIntArray* tree, int& nodes, vt
 }
 
 // An entry's array as it was: numbers rebuilt from their bytes (swapped if the writer's byte order was
-// the other), anything else as it came. Sets what to the entry's name without its type suffix.
+// the other), anything else copied. Sets what to the entry's name without its class suffix.
 vtkSmartPointer<vtkAbstractArray> Unpack(vtkAbstractArray* entry, std::string& what, bool swap)
 {
   auto* bytes = vtkUnsignedCharArray::SafeDownCast(entry);
@@ -339,14 +339,6 @@ vtkSmartPointer<vtkDataObject> Restore(vtkIntArray* tree, vtkIdType& at, int& no
   return object;
 }
 
-} // namespace
-
-bool PiecesCrossProcesses()
-{
-  const int type = vtkProcessModule::GetProcessType();
-  return type == vtkProcessModule::PROCESS_SERVER || type == vtkProcessModule::PROCESS_DATA_SERVER;
-}
-
 vtkSmartPointer<vtkDataObject> FlattenTree(vtkDataObject* tree)
 {
   auto flat = vtkSmartPointer<vtkPolyData>::New();
@@ -423,6 +415,25 @@ vtkSmartPointer<vtkDataObject> RestoreTree(vtkDataObject* delivered)
     }
   }
   return restored;
+}
+
+} // namespace
+
+void FlattenedDelivery::Send(vtkDataObject* piece)
+{
+  const int process = vtkProcessModule::GetProcessType();
+  const bool crosses = process == vtkProcessModule::PROCESS_SERVER || process == vtkProcessModule::PROCESS_DATA_SERVER;
+  this->SentPiece = crosses && piece ? FlattenTree(piece) : vtkSmartPointer<vtkDataObject>(piece);
+}
+
+vtkDataObject* FlattenedDelivery::Receive(vtkDataObject* delivered)
+{
+  if (delivered != this->Delivered)
+  {
+    this->Delivered = delivered;
+    this->Restored = RestoreTree(delivered);
+  }
+  return this->Restored;
 }
 
 } // namespace neuroplayback

@@ -12,16 +12,25 @@ class vtkDataObject;
 
 namespace neuroplayback {
 
-// Whether the pieces this process makes are moved to another process to be drawn (it is a pvserver's
-// data server): only then is flattening worth its copy.
-bool PiecesCrossProcesses();
+// A representation's piece on its way to the view and back, in its two halves: flattened where the
+// pieces this process makes are moved to another process to be drawn (a pvserver's data server; only
+// then is the copy worth it), and restored where it is drawn, once per delivery (not at every camera
+// move). Multiblocks, polydata and images; active attributes (scalars, texture coordinates...) and array
+// classes are kept. The root's own field data keeps its names and types: the piece's region under MPI
+// is read from the flattened piece as from the piece.
+class FlattenedDelivery
+{
+public:
+  // RequestData: what to hand the view for this piece.
+  void Send(vtkDataObject* piece);
+  vtkDataObject* Sent() const { return this->SentPiece; }
+  // REQUEST_RENDER: the piece as it was made, from the one the view delivered.
+  vtkDataObject* Receive(vtkDataObject* delivered);
 
-// The tree as one polydata. The root's own field data keeps its names and types (the piece's region
-// under MPI is read from the flattened piece as from the tree). Multiblocks, polydata and images only;
-// active attributes (scalars, texture coordinates...) and array classes are kept.
-vtkSmartPointer<vtkDataObject> FlattenTree(vtkDataObject* tree);
-
-// The tree back from a flattened piece, sharing its arrays; any other piece is returned as it is.
-vtkSmartPointer<vtkDataObject> RestoreTree(vtkDataObject* delivered);
+private:
+  vtkSmartPointer<vtkDataObject> SentPiece;
+  vtkSmartPointer<vtkDataObject> Delivered;
+  vtkSmartPointer<vtkDataObject> Restored;
+};
 
 } // namespace neuroplayback

@@ -275,12 +275,8 @@ struct vtkNeuroFieldRepresentation::Internals
   Cells Built;
   double GeometryStamp = 0.0;
   vtkSmartPointer<vtkPolyData> Piece = vtkSmartPointer<vtkPolyData>::New();
-  // What is handed to the view: the piece, flattened on a pvserver (its arrays as raw bytes, which VTK's
-  // legacy marshalling copies instead of parsing value by value: FlattenedPiece.h); and on the render
-  // side, the delivered piece and the piece restored from it, once per delivery.
-  vtkSmartPointer<vtkDataObject> Sent = Piece;
-  vtkSmartPointer<vtkDataObject> Delivered;
-  vtkSmartPointer<vtkDataObject> Restored;
+  // The piece as handed to the view (flattened on a pvserver) and as drawn (FlattenedPiece.h).
+  neuroplayback::FlattenedDelivery Delivery;
   double Bounds[6] = { 0, -1, 0, -1, 0, -1 };
 
   // Render side.
@@ -310,6 +306,7 @@ vtkNeuroFieldRepresentation::vtkNeuroFieldRepresentation()
   : Internal(new Internals)
 {
   Internals& in = *this->Internal;
+  in.Delivery.Send(in.Piece); // an empty piece until the first update
   in.Mapper->ScalarVisibilityOff();
   in.Mapper->SetInputData(in.Drawn);
   in.SelectionMapper->ScalarVisibilityOff();
@@ -420,7 +417,7 @@ int vtkNeuroFieldRepresentation::RequestData(
     in.Built = Cells();
     in.GeometryStamp += 1.0;
     in.Piece = vtkSmartPointer<vtkPolyData>::New();
-    in.Sent = in.Piece;
+    in.Delivery.Send(in.Piece);
     vtkMath::UninitializeBounds(in.Bounds);
     return this->Superclass::RequestData(request, inputVector, outputVector);
   }
@@ -479,11 +476,7 @@ int vtkNeuroFieldRepresentation::RequestData(
   }
   neuroplayback::CopyPieceRegion(input, piece);
   in.Piece = piece;
-  in.Sent = in.Piece;
-  if (neuroplayback::PiecesCrossProcesses())
-  {
-    in.Sent = neuroplayback::FlattenTree(in.Piece);
-  }
+  in.Delivery.Send(in.Piece);
   return this->Superclass::RequestData(request, inputVector, outputVector);
 }
 
@@ -497,17 +490,11 @@ int vtkNeuroFieldRepresentation::ProcessViewRequest(
   Internals& in = *this->Internal;
   if (request == vtkPVView::REQUEST_UPDATE())
   {
-    neuroplayback::SetPieceAndBounds(inInfo, this, in.Sent, in.Bounds);
+    neuroplayback::SetPieceAndBounds(inInfo, this, in.Delivery.Sent(), in.Bounds);
   }
   else if (request == vtkPVView::REQUEST_RENDER())
   {
-    vtkDataObject* delivery = vtkPVView::GetDeliveredPiece(inInfo, this);
-    if (delivery != in.Delivered)
-    {
-      in.Delivered = delivery;
-      in.Restored = neuroplayback::RestoreTree(delivery);
-    }
-    auto* piece = vtkPolyData::SafeDownCast(in.Restored);
+    auto* piece = vtkPolyData::SafeDownCast(in.Delivery.Receive(vtkPVView::GetDeliveredPiece(inInfo, this)));
     const double delivered = neuroplayback::FieldNumber(piece, GeometryStampArray, -1.0);
     if (delivered != in.DrawnStamp)
     {

@@ -359,11 +359,8 @@ struct vtkNeuroOverlayRepresentation::Internals
   // The one delivered piece: the layers as blocks (ParaView delivers every piece of a representation
   // whenever it re-executes, so five pieces cost five deliveries per frame).
   vtkSmartPointer<vtkMultiBlockDataSet> Piece;
-  // What is handed to the view: the piece, flattened on a pvserver (FlattenedPiece.h); and on the render
-  // side, the delivered piece and its tree, restored once per delivery (not at every camera move).
-  vtkSmartPointer<vtkDataObject> Sent;
-  vtkSmartPointer<vtkDataObject> Delivered;
-  vtkSmartPointer<vtkDataObject> Restored;
+  // The piece as handed to the view (flattened on a pvserver) and as drawn (FlattenedPiece.h).
+  neuroplayback::FlattenedDelivery Delivery;
   // The annotation and the legend's entries: drawn in the view's 2-D renderer, which is the client's
   // when a remote server renders the arena, so this piece is also delivered to the client.
   vtkSmartPointer<vtkPolyData> TextPiece;
@@ -880,11 +877,7 @@ int vtkNeuroOverlayRepresentation::RequestData(
     in.Piece->SetBlock(static_cast<unsigned int>(layer), in.Layers[static_cast<std::size_t>(layer)].Data);
   }
   in.Piece->SetBlock(VideoBlock, videos);
-  in.Sent = in.Piece;
-  if (neuroplayback::PiecesCrossProcesses())
-  {
-    in.Sent = neuroplayback::FlattenTree(in.Piece);
-  }
+  in.Delivery.Send(in.Piece);
   return this->Superclass::RequestData(request, inputVector, outputVector);
 }
 
@@ -898,19 +891,13 @@ int vtkNeuroOverlayRepresentation::ProcessViewRequest(
   Internals& in = *this->Internal;
   if (request == vtkPVView::REQUEST_UPDATE())
   {
-    neuroplayback::SetPieceAndBounds(inInfo, this, in.Sent, in.Bounds);
+    neuroplayback::SetPieceAndBounds(inInfo, this, in.Delivery.Sent(), in.Bounds);
     vtkPVView::SetPiece(inInfo, this, in.TextPiece, 0, TextPort);
     vtkPVRenderView::SetDeliverToClientAndRenderingProcesses(inInfo, this, true, false, TextPort);
   }
   else if (request == vtkPVView::REQUEST_RENDER())
   {
-    vtkDataObject* delivered = vtkPVView::GetDeliveredPiece(inInfo, this);
-    if (delivered != in.Delivered)
-    {
-      in.Delivered = delivered;
-      in.Restored = neuroplayback::RestoreTree(delivered);
-    }
-    auto* piece = vtkMultiBlockDataSet::SafeDownCast(in.Restored);
+    auto* piece = vtkMultiBlockDataSet::SafeDownCast(in.Delivery.Receive(vtkPVView::GetDeliveredPiece(inInfo, this)));
     for (int layer = 0; layer < NumberOfLayers; ++layer)
     {
       const auto index = static_cast<std::size_t>(layer);
