@@ -39,6 +39,18 @@ def _die_with_parent():
         pass
 
 
+def _import_simple_without_help():
+    """paraview.simple, imported without the help text of its functions: on import ParaView 5.11 finds
+    each of its ~480 functions' documentation by a linear scan of every proxy definition (0.7-1.5 s of a
+    worker's 5 s start here). A worker, or the GUI's export process, never shows help."""
+    from paraview import servermanager
+    namespace = getattr(servermanager, "ProxyNamespace", None)
+    if namespace is not None and hasattr(namespace, "getDocumentation"):
+        namespace.getDocumentation = lambda self, name: ""
+    from paraview import simple
+    return simple
+
+
 def _interrupted(signum, frame):
     raise KeyboardInterrupt
 
@@ -334,7 +346,7 @@ def _worker(argv):
     width, height, kind = int(argv[5]), int(argv[6]), argv[7]
     nwb = argv[8] if len(argv) > 8 else None  # the NWB file shown beside the session, if any
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    from paraview import simple
+    simple = _import_simple_without_help()
     from neuroplayback.paraview import open_session, show_session
     reader = open_session(session_path, nwb=nwb)
     view = simple.CreateRenderView()
@@ -415,6 +427,7 @@ def _export_for_gui(options):
     PROGRESS_STEP = 1
     signal.signal(signal.SIGTERM, _interrupted)  # the GUI's Cancel: cleaned up as Ctrl+C is
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    _import_simple_without_help()
     from neuroplayback import SessionError
     from neuroplayback.paraview import export_movie, open_session
     try:

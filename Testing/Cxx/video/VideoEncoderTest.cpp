@@ -1,6 +1,7 @@
 // VideoEncoder in chunks and JoinMovieSegments: a movie encoded in slices cut at chunk boundaries
 // (the movie export's workers) joins into the same bytes as one encoding of every frame, and its every
-// frame decodes to the frame given. Joining segments that do not follow each other is refused.
+// frame decodes to the frame given; an HD movie keeps its colours. Joining segments that do not follow
+// each other is refused.
 #include "SessionError.h"
 #include "VideoDecoder.h"
 #include "VideoEncoder.h"
@@ -110,6 +111,40 @@ TEST_F(VideoEncoderTest, SlicesCutAtChunksJoinIntoTheWholeEncoding) {
   for (std::int64_t frame = 0; frame < kFrames; ++frame) {  // in order, and upright
     const auto rgb = video.Frame(frame);
     ASSERT_EQ(neuroplayback::stamp::ReadFrameStamp(rgb->data(), kWidth, kHeight), frame);
+  }
+}
+
+// An HD movie (where players take unlabelled video for BT.709) decodes to the colours given: bands of
+// saturated and mixed colours, each compared at its centre.
+TEST_F(VideoEncoderTest, ColoursSurviveTheRoundTripAtHdSize) {
+  constexpr int width = 1280;
+  constexpr int height = 720;
+  const std::uint8_t colours[][3] = { { 255, 0, 0 }, { 0, 255, 0 }, { 0, 0, 255 }, { 255, 255, 255 }, { 0, 0, 0 },
+    { 128, 128, 128 }, { 68, 1, 84 }, { 253, 231, 37 } };  // the last two: viridis' ends
+  constexpr int bands = sizeof(colours) / sizeof(colours[0]);
+  VideoEncoderSettings settings;
+  settings.Output = (Folder / "colours.mp4").string();
+  settings.Width = width;
+  settings.Height = height;
+  settings.Threads = 1;
+  settings.Crf = 18;
+  VideoEncoder encoder(settings);
+  std::vector<std::uint8_t> rgb(static_cast<std::size_t>(width) * height * 3);
+  for (std::size_t i = 0; i < rgb.size(); ++i) {
+    rgb[i] = colours[(i / 3 % width) * bands / width][i % 3];
+  }
+  for (std::int64_t frame = 0; frame < 3; ++frame) {
+    encoder.Add(rgb.data(), frame);
+  }
+  encoder.Finish();
+
+  neuroplayback::VideoDecoder video(settings.Output);
+  const auto decoded = video.Frame(1);
+  for (int band = 0; band < bands; ++band) {
+    const std::size_t at = (static_cast<std::size_t>(height / 2) * width + (2 * band + 1) * width / (2 * bands)) * 3;
+    for (int c = 0; c < 3; ++c) {
+      EXPECT_NEAR((*decoded)[at + c], colours[band][c], 6) << "band " << band << ", channel " << c;
+    }
   }
 }
 
