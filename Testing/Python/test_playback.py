@@ -21,7 +21,7 @@ from vtkmodules.vtkIOImage import vtkPNGReader
 import session_factory as sf
 from pv_support import delete_pipeline
 from neuroplayback import SessionError
-from neuroplayback._movie import _progress_of, automatic_workers
+from neuroplayback._movie import _progress_of, automatic_workers, chunk_frames, slice_bounds
 from neuroplayback.paraview import (export_movie, open_session, play, playback_cue, playback_statistics,
                                     save_movie, show_session, time_range)
 
@@ -258,6 +258,22 @@ class PlaybackTest(unittest.TestCase):
         self.assertEqual(automatic_workers(450, cores=8), 3)
         self.assertEqual(automatic_workers(16, cores=8), 1)
         self.assertEqual(automatic_workers(0, cores=8), 1)
+
+    def test_export_movie_cuts_chunks_of_whole_seconds_that_split_evenly(self):
+        # Whole movie seconds, up to 5, and at least 12 chunks when the movie is long enough.
+        self.assertEqual(chunk_frames(30, 61), 30)
+        self.assertEqual(chunk_frames(30, 1801), 150)  # a 60 s movie: 5 s chunks
+        self.assertEqual(chunk_frames(30, 720), 60)
+        self.assertEqual(chunk_frames(30, 108001), 150)
+        self.assertEqual(chunk_frames(24.5, 10), 24)
+        self.assertEqual(chunk_frames(0.2, 5), 1)
+        # Up to 4 workers get slices within one chunk of each other.
+        for count in (61, 450, 1801, 7201):
+            chunk = chunk_frames(30, count)
+            for workers in (2, 3, 4):
+                sizes = [last - first + 1 for first, last in slice_bounds(count, workers, chunk)]
+                self.assertEqual(sum(sizes), count)
+                self.assertLessEqual(max(sizes) - min(sizes), chunk + 1, (count, workers, sizes))
 
     def test_export_movie_of_the_epochs_only(self):
         from neuroplayback._movie import frame_times
