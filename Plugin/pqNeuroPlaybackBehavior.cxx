@@ -17,6 +17,7 @@
 #include <vtkOutputWindow.h>
 #include <vtkPVXMLElement.h>
 #include <vtkSMProxyLocator.h>
+#include <vtkSMSessionProxyManager.h>
 
 #include <QCoreApplication>
 #include <QEventLoop>
@@ -96,6 +97,27 @@ void pqNeuroPlaybackBehavior::interruptWait()
   }
 }
 
+bool pqNeuroPlaybackBehavior::stateIsLoading()
+{
+  pqApplicationCore* core = pqApplicationCore::instance();
+  if (!core)
+  {
+    return false;
+  }
+  if (core->isLoadingState())
+  {
+    return true;
+  }
+  for (pqServer* server : core->getServerManagerModel()->findItems<pqServer*>())
+  {
+    if (server->proxyManager() && server->proxyManager()->GetInLoadXMLState())
+    {
+      return true;
+    }
+  }
+  return false;
+}
+
 pqAnimationScene* pqNeuroPlaybackBehavior::activeScene()
 {
   auto* core = pqPVApplicationCore::instance();
@@ -141,7 +163,7 @@ void pqNeuroPlaybackBehavior::attachEverySession()
 void pqNeuroPlaybackBehavior::onSourceAdded(pqPipelineSource* source)
 {
   // While a state file loads, its scene and cues are not there yet: attached once it is loaded.
-  if (source && IsSessionReader(source->getProxy()) && !pqApplicationCore::instance()->isLoadingState())
+  if (source && IsSessionReader(source->getProxy()) && !stateIsLoading())
   {
     this->attach(source->getProxy());
   }

@@ -26,6 +26,10 @@ public:
   static vtkNeuroPlaybackCue* findCueObject();
   /// Asks a play in progress to stop waiting (pressing Pause, a step, quitting).
   static void interruptWait();
+  /// A state file is loading, through the GUI's Load State or from Python (paraview.simple.LoadState,
+  /// for which ParaView's own isLoadingState() stays false): its displays come styled as saved, and
+  /// its cue is attached once it is in.
+  static bool stateIsLoading();
 
 private Q_SLOTS:
   void onSourceAdded(pqPipelineSource* source);

@@ -1,6 +1,7 @@
 #include "pqNeuroSessionStyleBehavior.h"
 
 #include "pqNeuroArenaFraming.h"
+#include "pqNeuroPlaybackBehavior.h"
 #include "pqNeuroPython.h"
 
 #include <pqActiveObjects.h>
@@ -42,8 +43,8 @@ int pqNeuroSessionStyleBehavior::Suspended = 0;
 void pqNeuroSessionStyleBehavior::onRepresentationAdded(pqRepresentation* representation)
 {
   auto* dataRepresentation = qobject_cast<pqDataRepresentation*>(representation);
-  // A state file's displays come styled as they were saved.
-  if (!dataRepresentation || Suspended > 0 || pqApplicationCore::instance()->isLoadingState())
+  // A state file's displays come styled as they were saved (also when Python loads it).
+  if (!dataRepresentation || Suspended > 0 || pqNeuroPlaybackBehavior::stateIsLoading())
   {
     return;
   }

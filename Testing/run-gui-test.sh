@@ -37,6 +37,12 @@ if [ -n "${NEUROPLAYBACK_GUI_TEST_STATE:-}" ]; then
   "$(dirname "$paraview")/pvpython" --force-offscreen-rendering "$NEUROPLAYBACK_SOURCE_DIR/Testing/Python/make_gui_state.py" \
     "$out/$NEUROPLAYBACK_GUI_TEST_STATE" "$out/saved.pvsm" || exit 1
   state_args=(--state="$out/saved.pvsm")
+  # NEUROPLAYBACK_GUI_TEST_STATE_LOAD=python: loaded by paraview.simple.LoadState in the GUI's Python
+  # instead, as a user's script in the Python shell would.
+  if [ "${NEUROPLAYBACK_GUI_TEST_STATE_LOAD:-}" = python ]; then
+    printf 'from paraview.simple import LoadState\nLoadState(%s)\n' "'$out/saved.pvsm'" > "$out/load-state.py"
+    state_args=(--script="$out/load-state.py")
+  fi
 fi
 timeout 240 "$paraview" --dr "${server_args[@]}" "${state_args[@]}" --test-directory="$out" --test-script="$script" "${image_args[@]}" --exit
 code=$?
