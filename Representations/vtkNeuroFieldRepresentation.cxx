@@ -274,7 +274,6 @@ struct vtkNeuroFieldRepresentation::Internals
   std::vector<double> Stamp;
   Cells Built;
   double GeometryStamp = 0.0;
-  vtkSmartPointer<vtkPolyData> Piece = vtkSmartPointer<vtkPolyData>::New();
   // The piece as handed to the view (flattened on a pvserver) and as drawn (FlattenedPiece.h).
   neuroplayback::FlattenedDelivery Delivery;
   double Bounds[6] = { 0, -1, 0, -1, 0, -1 };
@@ -306,7 +305,7 @@ vtkNeuroFieldRepresentation::vtkNeuroFieldRepresentation()
   : Internal(new Internals)
 {
   Internals& in = *this->Internal;
-  in.Delivery.Send(in.Piece); // an empty piece until the first update
+  in.Delivery.Send(vtkSmartPointer<vtkPolyData>::New()); // an empty piece until the first update
   in.Mapper->ScalarVisibilityOff();
   in.Mapper->SetInputData(in.Drawn);
   in.SelectionMapper->ScalarVisibilityOff();
@@ -416,8 +415,7 @@ int vtkNeuroFieldRepresentation::RequestData(
     in.Stamp.clear();
     in.Built = Cells();
     in.GeometryStamp += 1.0;
-    in.Piece = vtkSmartPointer<vtkPolyData>::New();
-    in.Delivery.Send(in.Piece);
+    in.Delivery.Send(vtkSmartPointer<vtkPolyData>::New());
     vtkMath::UninitializeBounds(in.Bounds);
     return this->Superclass::RequestData(request, inputVector, outputVector);
   }
@@ -475,8 +473,7 @@ int vtkNeuroFieldRepresentation::RequestData(
     piece->GetFieldData()->AddArray(texels);
   }
   neuroplayback::CopyPieceRegion(input, piece);
-  in.Piece = piece;
-  in.Delivery.Send(in.Piece);
+  in.Delivery.Send(piece);
   return this->Superclass::RequestData(request, inputVector, outputVector);
 }
 

@@ -356,10 +356,9 @@ struct vtkNeuroOverlayRepresentation::Internals
   vtkTimeStamp ControlsChanged;
   double StaticStamp = 0.0; // counts the static layer's rebuilds; travels with it as "LayerStamp"
   double Bounds[6];
-  // The one delivered piece: the layers as blocks (ParaView delivers every piece of a representation
-  // whenever it re-executes, so five pieces cost five deliveries per frame).
-  vtkSmartPointer<vtkMultiBlockDataSet> Piece;
-  // The piece as handed to the view (flattened on a pvserver) and as drawn (FlattenedPiece.h).
+  // The one delivered piece, the layers as blocks (ParaView delivers every piece of a representation
+  // whenever it re-executes, so five pieces cost five deliveries per frame), as handed to the view
+  // (flattened on a pvserver) and as drawn (FlattenedPiece.h).
   neuroplayback::FlattenedDelivery Delivery;
   // The annotation and the legend's entries: drawn in the view's 2-D renderer, which is the client's
   // when a remote server renders the arena, so this piece is also delivered to the client.
@@ -869,15 +868,15 @@ int vtkNeuroOverlayRepresentation::RequestData(
   {
     covered.GetBounds(in.Bounds);
   }
-  in.Piece = vtkSmartPointer<vtkMultiBlockDataSet>::New();
-  neuroplayback::CopyPieceRegion(input, in.Piece);
-  in.Piece->SetNumberOfBlocks(NumberOfLayers + 1);
+  vtkNew<vtkMultiBlockDataSet> piece;
+  neuroplayback::CopyPieceRegion(input, piece);
+  piece->SetNumberOfBlocks(NumberOfLayers + 1);
   for (int layer = 0; layer < NumberOfLayers; ++layer)
   {
-    in.Piece->SetBlock(static_cast<unsigned int>(layer), in.Layers[static_cast<std::size_t>(layer)].Data);
+    piece->SetBlock(static_cast<unsigned int>(layer), in.Layers[static_cast<std::size_t>(layer)].Data);
   }
-  in.Piece->SetBlock(VideoBlock, videos);
-  in.Delivery.Send(in.Piece);
+  piece->SetBlock(VideoBlock, videos);
+  in.Delivery.Send(piece);
   return this->Superclass::RequestData(request, inputVector, outputVector);
 }
 
