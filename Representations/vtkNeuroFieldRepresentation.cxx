@@ -25,6 +25,7 @@
 #include <vtkObjectFactory.h>
 #include <vtkOpenGLActor.h>
 #include <vtkOpenGLPolyDataMapper.h>
+#include <vtkPVDataDeliveryManager.h>
 #include <vtkPVRenderView.h>
 #include <vtkPointData.h>
 #include <vtkPoints.h>
@@ -41,6 +42,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <limits>
 #include <string>
@@ -48,10 +50,11 @@
 
 namespace
 {
-// The one piece delivered to the rendering processes: the bins' cells with texture coordinates, plus
-// these field-data arrays. ParaView delivers every piece of a representation whenever it re-executes,
-// so a second, static piece would not save its delivery; the render side instead keeps its own copy of
-// the cells and takes the delivered ones only when their stamp changes (so the GPU buffers stay).
+// Two pieces are delivered to the rendering processes. The frame's piece carries these field-data
+// arrays; the bins' cells (with texture coordinates) go through a representation of their own,
+// vtkNeuroFieldCells below, and travel with the frame's piece only when they change on a time step.
+// The render side keeps its own copy of the cells and rebuilds it only when their stamp changes (so the
+// GPU buffers stay).
 const char* const ValuesArray = "BinValues";         // one value per texel, cell k at texel k
 const char* const HiddenArray = "HiddenTexels";      // 1 where a texel is not drawn (inactive grid bins)
 const char* const TextureSizeArray = "TextureSize";  // the texture's width and height
@@ -266,6 +269,32 @@ protected:
 };
 vtkStandardNewMacro(vtkNeuroFieldActor);
 
+// The field's cells as a representation of their own, added to the view beside the field display.
+// ParaView drops every piece a representation delivered whenever the representation is marked
+// modified, which each time step does to the field display: its cells were sent to a pvserver's client
+// again on every frame (2.1 MB for 10,000 hexagons). This one has no input, so a time step leaves it
+// alone and the client keeps the cells it was sent. The field display hands it its pieces.
+class vtkNeuroFieldCells : public vtkPVDataRepresentation
+{
+public:
+  static vtkNeuroFieldCells* New();
+  vtkTypeMacro(vtkNeuroFieldCells, vtkPVDataRepresentation)
+  int ProcessViewRequest(vtkInformationRequestKey*, vtkInformation*, vtkInformation*) override { return 1; }
+
+protected:
+  vtkNeuroFieldCells() { this->SetNumberOfInputPorts(0); }
+  ~vtkNeuroFieldCells() override = default;
+};
+vtkStandardNewMacro(vtkNeuroFieldCells);
+
+// NEUROPLAYBACK_FIELD_CELLS=every-frame sends the cells with every frame's piece, as before (for
+// comparison).
+bool CellsWithEveryFrame()
+{
+  const char* way = std::getenv("NEUROPLAYBACK_FIELD_CELLS");
+  return way && std::string(way) == "every-frame";
+}
+
 } // namespace
 
 struct vtkNeuroFieldRepresentation::Internals
@@ -274,6 +303,15 @@ struct vtkNeuroFieldRepresentation::Internals
   std::vector<double> Stamp;
   Cells Built;
   double GeometryStamp = 0.0;
+  bool CellsChanged = false; // by the last RequestData
+  // The cells' own representation and its piece. They are handed to the view again after any change
+  // but a time step's (the same calls reach the client and the server, so both hand them over and the
+  // client asks for them), and whenever they change here.
+  vtkNew<vtkNeuroFieldCells> CellsShown;
+  vtkSmartPointer<vtkPolyData> CellsPiece = vtkSmartPointer<vtkPolyData>::New();
+  bool CellsWanted = true;
+  bool TimeStepping = false;
+  const bool CellsWithEveryFrame = ::CellsWithEveryFrame();
   // The piece as handed to the view (flattened on a pvserver) and as drawn (FlattenedPiece.h).
   neuroplayback::FlattenedDelivery Delivery;
   double Bounds[6] = { 0, -1, 0, -1, 0, -1 };
@@ -339,6 +377,7 @@ int vtkNeuroFieldRepresentation::FillInputPortInformation(int, vtkInformation* i
 void vtkNeuroFieldRepresentation::SetVisibility(bool visible)
 {
   this->Internal->Actor->SetVisibility(visible);
+  this->Internal->CellsShown->SetVisibility(visible);
   this->Superclass::SetVisibility(visible);
 }
 
@@ -410,11 +449,17 @@ int vtkNeuroFieldRepresentation::RequestData(
 {
   Internals& in = *this->Internal;
   vtkDataSet* input = inputVector[0]->GetNumberOfInformationObjects() > 0 ? vtkDataSet::GetData(inputVector[0], 0) : nullptr;
+  in.CellsChanged = false;
   if (!input || input->GetNumberOfCells() == 0)
   {
+    in.CellsChanged = !in.Stamp.empty(); // a client's input is always empty: it never changes
     in.Stamp.clear();
     in.Built = Cells();
-    in.GeometryStamp += 1.0;
+    if (in.CellsChanged)
+    {
+      in.GeometryStamp += 1.0;
+      in.CellsPiece = vtkSmartPointer<vtkPolyData>::New();
+    }
     in.Delivery.Send(vtkSmartPointer<vtkPolyData>::New());
     vtkMath::UninitializeBounds(in.Bounds);
     return this->Superclass::RequestData(request, inputVector, outputVector);
@@ -430,10 +475,18 @@ int vtkNeuroFieldRepresentation::RequestData(
     in.GeometryStamp += 1.0;
     in.Stamp = std::move(stamp);
     input->GetBounds(in.Bounds);
+    in.CellsChanged = true;
+    in.CellsPiece = vtkSmartPointer<vtkPolyData>::New();
+    in.CellsPiece->ShallowCopy(in.Built.Geometry);
+    neuroplayback::AddFieldNumber(in.CellsPiece, GeometryStampArray, in.GeometryStamp);
   }
-  // A new piece each frame (the cells shared, not copied), so the delivery sees a new object.
+  // A new piece each frame, so the delivery sees a new object. The cells (shared, not copied) travel
+  // with it when they changed on a time step: the client did not ask for the cells' own piece then.
   auto piece = vtkSmartPointer<vtkPolyData>::New();
-  piece->ShallowCopy(in.Built.Geometry);
+  if (in.CellsWithEveryFrame || (in.CellsChanged && !in.CellsWanted))
+  {
+    piece->ShallowCopy(in.Built.Geometry);
+  }
   neuroplayback::AddFieldNumber(piece, GeometryStampArray, in.GeometryStamp);
   vtkNew<vtkIntArray> size;
   size->SetName(TextureSizeArray);
@@ -488,22 +541,43 @@ int vtkNeuroFieldRepresentation::ProcessViewRequest(
   if (request == vtkPVView::REQUEST_UPDATE())
   {
     neuroplayback::SetPieceAndBounds(inInfo, this, in.Delivery.Sent(), in.Bounds);
+    auto* view = vtkPVView::SafeDownCast(this->GetView());
+    if (!in.CellsWithEveryFrame && view && view->GetDeliveryManager())
+    {
+      if (in.CellsWanted || in.CellsChanged)
+      {
+        view->GetDeliveryManager()->ClearCache(in.CellsShown); // else the view keeps the piece it has
+        in.CellsWanted = false;
+        in.CellsChanged = false;
+      }
+      // The same piece again is ignored; a piece the view dropped is handed over again.
+      const bool slab = in.Delivery.Sent() && in.Delivery.Sent()->GetFieldData()->GetAbstractArray(neuroplayback::PieceRegionArray);
+      vtkPVView::SetPiece(inInfo, in.CellsShown, in.CellsPiece, slab ? (1ul << 30) : 0ul);
+    }
   }
   else if (request == vtkPVView::REQUEST_RENDER())
   {
     auto* piece = vtkPolyData::SafeDownCast(in.Delivery.Receive(vtkPVView::GetDeliveredPiece(inInfo, this)));
-    const double delivered = neuroplayback::FieldNumber(piece, GeometryStampArray, -1.0);
-    if (delivered != in.DrawnStamp)
+    const double wanted = neuroplayback::FieldNumber(piece, GeometryStampArray, -1.0);
+    if (wanted != in.DrawnStamp)
     {
       // New cells: the GPU buffers are rebuilt once, not on every frame.
-      in.Drawn->Initialize();
-      if (piece)
+      vtkPolyData* cells = piece && piece->GetNumberOfPoints() > 0 ? piece : nullptr;
+      if (!cells && wanted >= 0.0)
       {
-        in.Drawn->CopyStructure(piece);
-        in.Drawn->GetPointData()->PassData(piece->GetPointData());
-        in.Drawn->GetCellData()->PassData(piece->GetCellData());
+        auto* own = vtkPolyData::SafeDownCast(vtkPVView::GetDeliveredPiece(inInfo, in.CellsShown));
+        cells = neuroplayback::FieldNumber(own, GeometryStampArray, -1.0) == wanted ? own : nullptr;
+        // Not delivered (it should never be): nothing is drawn until the next update asks again.
+        in.CellsWanted = in.CellsWanted || !cells;
       }
-      in.DrawnStamp = delivered;
+      in.Drawn->Initialize();
+      if (cells)
+      {
+        in.Drawn->CopyStructure(cells);
+        in.Drawn->GetPointData()->PassData(cells->GetPointData());
+        in.Drawn->GetCellData()->PassData(cells->GetCellData());
+      }
+      in.DrawnStamp = cells || wanted < 0.0 ? wanted : -1.0;
     }
     this->UpdateTexture(piece ? piece->GetFieldData() : nullptr);
     in.Clip.Apply(piece, { in.Mapper.Get(), in.SelectionMapper.Get() });
@@ -627,7 +701,13 @@ bool vtkNeuroFieldRepresentation::AddToView(vtkView* view)
   }
   renderView->GetRenderer()->AddActor(this->Internal->Actor);
   renderView->RegisterPropForHardwareSelection(this, this->Internal->Actor);
-  return this->Superclass::AddToView(view);
+  if (!this->Superclass::AddToView(view))
+  {
+    return false;
+  }
+  this->Internal->CellsWanted = true;
+  view->AddRepresentation(this->Internal->CellsShown);
+  return true;
 }
 
 bool vtkNeuroFieldRepresentation::RemoveFromView(vtkView* view)
@@ -639,7 +719,31 @@ bool vtkNeuroFieldRepresentation::RemoveFromView(vtkView* view)
   }
   renderView->GetRenderer()->RemoveActor(this->Internal->Actor);
   renderView->UnRegisterPropForHardwareSelection(this, this->Internal->Actor);
+  view->RemoveRepresentation(this->Internal->CellsShown);
   return this->Superclass::RemoveFromView(view);
+}
+
+unsigned int vtkNeuroFieldRepresentation::Initialize(unsigned int minIdAvailable, unsigned int maxIdAvailable)
+{
+  // The cells' representation needs an id of its own, the same on the client and the servers.
+  minIdAvailable = this->Internal->CellsShown->Initialize(minIdAvailable, maxIdAvailable);
+  return this->Superclass::Initialize(minIdAvailable, maxIdAvailable);
+}
+
+void vtkNeuroFieldRepresentation::SetUpdateTime(double time)
+{
+  this->Internal->TimeStepping = true;
+  this->Superclass::SetUpdateTime(time);
+  this->Internal->TimeStepping = false;
+}
+
+void vtkNeuroFieldRepresentation::MarkModified()
+{
+  if (!this->Internal->TimeStepping)
+  {
+    this->Internal->CellsWanted = true;
+  }
+  this->Superclass::MarkModified();
 }
 
 void vtkNeuroFieldRepresentation::PrintSelf(ostream& os, vtkIndent indent)

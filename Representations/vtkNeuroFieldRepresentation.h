@@ -60,6 +60,10 @@ public:
   /// The arrays whose values a hardware selection reports (null: the input's cell and point ids).
   void SetArrayIdNames(const char* pointArray, const char* cellArray) override;
 
+  unsigned int Initialize(unsigned int minIdAvailable, unsigned int maxIdAvailable) override;
+  void SetUpdateTime(double time) override;
+  void MarkModified() override;
+
 protected:
   vtkNeuroFieldRepresentation();
   ~vtkNeuroFieldRepresentation() override;

@@ -117,6 +117,73 @@ class RemoteTest(unittest.TestCase):
             simple.Delete(view)
         self.assertEqual(messages.GetOutput().strip(), "")
 
+    def test_the_field_cells_cross_once_and_follow_every_change(self):
+        # A time step changes the field's values, not its 3,600 hexagons: only the values cross the socket.
+        # Cells that change on a time step (a Threshold over time) or by a property still reach the client,
+        # drawn as ParaView's Surface display draws them.
+        hexes = sf.write_session(os.path.join(self.folder, "hexes.nsp"), n_frames=30, rate=10.0,
+                                 environment=sf.hexagonal_environment(n=60, radius=2.0))
+        reader = open_session(hexes)
+        view = simple.CreateRenderView()
+        view.ViewSize = [320, 240]
+        try:
+            display = show_session(reader, view, time_series=False, video=False)
+            simple.Hide(simple.OutputPort(reader, 1), view)  # the field alone
+            field = display.GetClientSideObject().GetActiveRepresentation()
+            delivered = view.GetClientSideObject().GetDeliveryManager()
+            sizes = []
+            for k in range(4):
+                view.ViewTime = 1.0 + k / 10.0
+                simple.Render(view)
+                sizes.append(delivered.GetDeliveredPiece(field, False, 0).GetActualMemorySize())  # KiB
+            # The values: 3,600 doubles (28 KiB) and a few arrays; the cells would add over 500 KiB.
+            self.assertLess(max(sizes[1:]), 100, sizes)
+            lut = simple.GetColorTransferFunction("posterior")
+            lut.RescaleTransferFunction(10.0, 15.0)
+            self.scene.AnimationTime = 1.0
+            # Frame f, bin b holds f + b / 1000: a fixed range keeps other bins on every frame.
+            threshold = simple.Threshold(Input=reader, Scalars=["CELLS", "posterior"], LowerThreshold=10.5,
+                                         UpperThreshold=12.0)
+            surface = simple.ExtractSurface(Input=threshold)
+            shown = simple.Show(surface, view)
+            simple.ColorBy(shown, ("CELLS", "posterior"))
+            shown.Ambient, shown.Diffuse = 1.0, 0.0  # unlit, as show_session draws a field
+            simple.Hide(reader, view)
+
+            def looks(what):
+                pictures = []
+                for representation in ("Neuro Field", "Surface"):
+                    shown.Representation = representation
+                    simple.Render(view)
+                    path = os.path.join(self.folder, "cells-%s-%s.png" % (what, representation.replace(" ", "")))
+                    simple.SaveScreenshot(path, view, ImageResolution=[320, 240])
+                    pictures.append(png_pixels(path))
+                differing = np.count_nonzero(np.abs(pictures[0] - pictures[1]).max(axis=1) > 2)
+                self.assertLessEqual(differing, 40, "%s: %d pixels differ from the Surface display" % (what, differing))
+                return pictures[0]
+
+            shown.Representation = "Neuro Field"
+            drawn = []
+            for t in (1.0, 1.1, 1.2):  # frames 10-12: bins 500-2000, 0-1000, none but 0 (12.0)
+                view.ViewTime = t
+                drawn.append(looks("time-%.1f" % t))
+            self.assertTrue(np.any(drawn[0] != drawn[1]), "the thresholded cells change with time")
+            view.ViewTime = 1.0
+            threshold.LowerThreshold = 11.0
+            self.assertTrue(np.any(looks("property") != drawn[0]), "a new threshold changes the cells")
+        finally:
+            for proxy in (view,):
+                simple.Delete(proxy)
+
+
+def png_pixels(path):
+    from paraview.vtk.vtkIOImage import vtkPNGReader
+    from paraview.vtk.util.numpy_support import vtk_to_numpy
+    reader = vtkPNGReader()
+    reader.SetFileName(path)
+    reader.Update()
+    return vtk_to_numpy(reader.GetOutput().GetPointData().GetScalars()).astype(int)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
