@@ -14,7 +14,9 @@
 # port of 127.0.0.1; the second with the video hidden, the third with the arena rendered on the server),
 # remoteprevious (remote, with the previous design's plugin on both sides and its bench script),
 # videofilter / remotevideofilter (the cue, built-in or remote, with the video drawn by the Video filter's
-# own display instead of the overlay display: NEUROPLAYBACK_VIDEO_DISPLAY=filter).
+# own display instead of the overlay display: NEUROPLAYBACK_VIDEO_DISPLAY=filter), hexcells / remotehexcells
+# (the cue, built-in or remote, with a hexagonal layout's bins drawn as their own cells instead of one quad:
+# NEUROPLAYBACK_FIELD_HEXAGONS=cells).
 set -u
 out="$1"; runs="$2"; shift 2
 mkdir -p "$out"
@@ -34,7 +36,8 @@ for case in "$@"; do
       [[ "$mode" == charts4 ]] && player=cue chartrate=4
       [[ "$mode" == chartspause ]] && player=cue chartrate=pause
       [[ "$mode" == surfacebare ]] && player=cue extras=off field=Surface
-      hide="" remoterender=0 videodisplay=""
+      hide="" remoterender=0 videodisplay="" hexagons=""
+      [[ "$mode" == hexcells || "$mode" == remotehexcells ]] && player=cue hexagons=cells
       # The video through the Video filter's own display, as before the overlay display drew it (§32).
       [[ "$mode" == videofilter || "$mode" == remotevideofilter ]] && player=cue videodisplay=filter
       if [[ "$mode" == previous* || "$mode" == remoteprevious ]]; then
@@ -47,7 +50,8 @@ for case in "$@"; do
         player=cue
         [[ "$mode" == remotenovideo ]] && hide=video
         [[ "$mode" == remoterender ]] && remoterender=1
-        start_pvserver "$out/$label-$mode-$speed-$run.server.log" env PV_PLUGIN_PATH="$plugins" timeout 420 \
+        start_pvserver "$out/$label-$mode-$speed-$run.server.log" env PV_PLUGIN_PATH="$plugins" \
+          NEUROPLAYBACK_FIELD_HEXAGONS="$hexagons" timeout 420 \
           "$here/../scripts/with-xvfb.sh" pvserver
         server=(--server-url="cs://127.0.0.1:$pvserver_port")
       fi
@@ -55,7 +59,7 @@ for case in "$@"; do
       # or charts): what one tick of ParaView's GUI costs here whatever is drawn.
       [[ "$mode" == emptyarena ]] && player=cue extras=off hide=scalarbar,annotation,overlays,video,field
       [[ "$mode" == novideo ]] && player=cue hide=video
-        PV_PLUGIN_PATH="$plugins" NEUROPLAYBACK_VIDEO_DISPLAY="$videodisplay" NEUROPLAYBACK_FIELD_REPRESENTATION="$field" NEUROPLAYBACK_GUI_BENCH_CHART_RATE="$chartrate" NEUROPLAYBACK_GUI_BENCH_HIDE="$hide" NEUROPLAYBACK_GUI_BENCH_REMOTE_RENDER=$remoterender NEUROPLAYBACK_GUI_BENCH_DIRECT=$direct NEUROPLAYBACK_GUI_BENCH_EXTRAS=$extras NEUROPLAYBACK_GUI_BENCH_OUT="$out/$label-$mode-$speed-$run.json" NEUROPLAYBACK_GUI_BENCH_SESSION="$path" \
+        PV_PLUGIN_PATH="$plugins" NEUROPLAYBACK_FIELD_HEXAGONS="$hexagons" NEUROPLAYBACK_VIDEO_DISPLAY="$videodisplay" NEUROPLAYBACK_FIELD_REPRESENTATION="$field" NEUROPLAYBACK_GUI_BENCH_CHART_RATE="$chartrate" NEUROPLAYBACK_GUI_BENCH_HIDE="$hide" NEUROPLAYBACK_GUI_BENCH_REMOTE_RENDER=$remoterender NEUROPLAYBACK_GUI_BENCH_DIRECT=$direct NEUROPLAYBACK_GUI_BENCH_EXTRAS=$extras NEUROPLAYBACK_GUI_BENCH_OUT="$out/$label-$mode-$speed-$run.json" NEUROPLAYBACK_GUI_BENCH_SESSION="$path" \
         NEUROPLAYBACK_GUI_BENCH_MODE=$player NEUROPLAYBACK_GUI_BENCH_SPEED=$speed NEUROPLAYBACK_GUI_BENCH_SECONDS=10 \
         NEUROPLAYBACK_GUI_BENCH_DIR="$(dirname "$script")" \
           timeout 400 "$(dirname "$0")/../scripts/with-xvfb.sh" paraview --dr "${server[@]}" --script="$script" \

@@ -34,12 +34,16 @@
 #include <vtkProperty.h>
 #include <vtkRenderer.h>
 #include <vtkScalarsToColors.h>
+#include <vtkOpenGLShaderProperty.h>
+#include <vtkShaderProperty.h>
 #include <vtkSmartPointer.h>
 #include <vtkTimeStamp.h>
 #include <vtkTexture.h>
 #include <vtkUnsignedCharArray.h>
 
 #include <algorithm>
+#include <array>
+#include <climits>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -91,6 +95,7 @@ struct Cells
   vtkSmartPointer<vtkPolyData> Geometry;
   int TextureSize[2] = { 1, 1 };
   vtkSmartPointer<vtkUnsignedCharArray> Hidden; // per texel, 1 = not drawn; null when every texel is drawn
+  std::vector<vtkIdType> TexelOfCell;            // empty: cell k is texel k
 };
 
 // A 2-D grid in the XY plane: one quad, one texel per cell (cell i + nx j is texel (i, j)).
@@ -200,6 +205,215 @@ void BuildCellsWithTexels(vtkDataSet* input, Cells& cells, int width = vtkNeuroF
   cells.TextureSize[1] = height;
 }
 
+// NEUROPLAYBACK_FIELD_HEXAGONS=cells draws a hexagonal layout's bins as their own cells, as before (for
+// comparison).
+bool HexagonsAsCells()
+{
+  const char* way = std::getenv("NEUROPLAYBACK_FIELD_HEXAGONS");
+  return way && std::string(way) == "cells";
+}
+
+// Hexagons of one size and orientation centred on their lattice (a hexagonal layout) are drawn like a
+// grid: one quad whose fragments each find their hexagon, the lattice point nearest to them, in a texture
+// of one texel per lattice point. As their own cells they cost llvmpipe four triangles a bin on every
+// render (10,000 bins: 30 ms a frame at 1200x900, docs/benchmarks.md §38). The quad's texture
+// coordinates are the lattice's axial coordinates in texels, linear in x and y, so the fragment shader
+// (HexagonLookup) rounds them to the nearest lattice point. The bins' own hexagons follow the quad in
+// the same polydata, for hardware selection only.
+const char* const HexLatticeArray = "HexLattice"; // on such cells: the first is the quad, the rest the bins
+
+bool BuildHexLatticeQuad(vtkDataSet* input, Cells& cells)
+{
+  auto* poly = vtkPolyData::SafeDownCast(input);
+  const vtkIdType count = poly ? poly->GetNumberOfCells() : 0;
+  if (count < 2 || poly->GetNumberOfPolys() != count || HexagonsAsCells())
+  {
+    return false;
+  }
+  double bounds[6];
+  poly->GetBounds(bounds);
+  if (bounds[5] != bounds[4])
+  {
+    return false;
+  }
+  vtkNew<vtkIdList> ids;
+  double point[3];
+  auto centre = [&](vtkIdType cell, double c[2]) {
+    poly->GetCellPoints(cell, ids);
+    if (ids->GetNumberOfIds() != 6)
+    {
+      return false;
+    }
+    c[0] = c[1] = 0.0;
+    for (vtkIdType k = 0; k < 6; ++k)
+    {
+      poly->GetPoint(ids->GetId(k), point);
+      c[0] += point[0] / 6.0;
+      c[1] += point[1] / 6.0;
+    }
+    return true;
+  };
+  double origin[2];
+  if (!centre(0, origin))
+  {
+    return false;
+  }
+  poly->GetPoint(ids->GetId(0), point);
+  const double radius = std::hypot(point[0] - origin[0], point[1] - origin[1]);
+  const double theta = std::atan2(point[1] - origin[1], point[0] - origin[0]);
+  if (!(radius > 0.0))
+  {
+    return false;
+  }
+  // Neighbouring centres are sqrt(3) radius apart, at theta + 30 + 60 k degrees: two of them, 60 degrees
+  // apart, are the lattice's axial basis.
+  const double pi = vtkMath::Pi();
+  const double spacing = std::sqrt(3.0) * radius;
+  const double a[2] = { spacing * std::cos(theta + pi / 6), spacing * std::sin(theta + pi / 6) };
+  const double b[2] = { spacing * std::cos(theta + pi / 2), spacing * std::sin(theta + pi / 2) };
+  const double determinant = a[0] * b[1] - a[1] * b[0];
+  auto axial = [&](double x, double y, double uv[2]) {
+    const double dx = x - origin[0];
+    const double dy = y - origin[1];
+    uv[0] = (dx * b[1] - dy * b[0]) / determinant;
+    uv[1] = (a[0] * dy - a[1] * dx) / determinant;
+  };
+  const double tolerance = 1e-3;
+  auto whole = [tolerance](double value) { return std::abs(value - std::round(value)) < tolerance; };
+  std::vector<std::array<long, 2>> lattice(static_cast<std::size_t>(count));
+  long low[2] = { LONG_MAX, LONG_MAX };
+  long high[2] = { LONG_MIN, LONG_MIN };
+  for (vtkIdType cell = 0; cell < count; ++cell)
+  {
+    double c[2], uv[2];
+    if (!centre(cell, c))
+    {
+      return false;
+    }
+    for (vtkIdType k = 0; k < 6; ++k)
+    {
+      poly->GetPoint(ids->GetId(k), point);
+      const double dx = point[0] - c[0];
+      const double dy = point[1] - c[1];
+      if (std::abs(std::hypot(dx, dy) - radius) > tolerance * radius ||
+        !whole((std::atan2(dy, dx) - theta) / (pi / 3)))
+      {
+        return false;
+      }
+    }
+    axial(c[0], c[1], uv);
+    if (!whole(uv[0]) || !whole(uv[1]))
+    {
+      return false;
+    }
+    for (int i = 0; i < 2; ++i)
+    {
+      lattice[cell][i] = std::lround(uv[i]);
+      low[i] = std::min(low[i], lattice[cell][i]);
+      high[i] = std::max(high[i], lattice[cell][i]);
+    }
+  }
+  const long width = high[0] - low[0] + 1;
+  const long height = high[1] - low[1] + 1;
+  if (width > vtkNeuroFieldRepresentation::TextureWidth || height > vtkNeuroFieldRepresentation::TextureWidth ||
+    width * height > 4 * count + 64)
+  {
+    return false;
+  }
+  std::vector<vtkIdType> cellOfTexel(static_cast<std::size_t>(width * height), -1);
+  cells.TexelOfCell.assign(static_cast<std::size_t>(count), 0);
+  for (vtkIdType cell = 0; cell < count; ++cell)
+  {
+    const auto texel = static_cast<std::size_t>((lattice[cell][0] - low[0]) + width * (lattice[cell][1] - low[1]));
+    if (cellOfTexel[texel] >= 0)
+    {
+      cells.TexelOfCell.clear();
+      return false;
+    }
+    cellOfTexel[texel] = cell;
+    cells.TexelOfCell[cell] = static_cast<vtkIdType>(texel);
+  }
+  // The quad, then each visible bin's hexagon; texture coordinates are axial ones, texel centres at +0.5.
+  vtkUnsignedCharArray* ghosts = input->GetCellGhostArray();
+  vtkNew<vtkPoints> points;
+  points->SetDataTypeToFloat();
+  vtkNew<vtkFloatArray> tcoords;
+  tcoords->SetNumberOfComponents(2);
+  vtkNew<vtkIdTypeArray> pointIds;
+  pointIds->SetName(OriginalPointIds);
+  vtkNew<vtkIdTypeArray> cellIds;
+  cellIds->SetName(OriginalCellIds);
+  vtkNew<vtkCellArray> polys;
+  auto add = [&](double x, double y, vtkIdType id) {
+    double uv[2];
+    axial(x, y, uv);
+    const float texel[2] = { static_cast<float>(uv[0] - static_cast<double>(low[0]) + 0.5), static_cast<float>(uv[1] - static_cast<double>(low[1]) + 0.5) };
+    tcoords->InsertNextTuple(texel);
+    pointIds->InsertNextValue(id);
+    return points->InsertNextPoint(x, y, bounds[4]);
+  };
+  const double corners[4][2] = { { bounds[0], bounds[2] }, { bounds[1], bounds[2] }, { bounds[1], bounds[3] },
+    { bounds[0], bounds[3] } };
+  polys->InsertNextCell(4);
+  for (const auto& corner : corners)
+  {
+    polys->InsertCellPoint(add(corner[0], corner[1], -1));
+  }
+  cellIds->InsertNextValue(-1);
+  cells.Hidden = vtkSmartPointer<vtkUnsignedCharArray>::New();
+  cells.Hidden->SetNumberOfTuples(width * height);
+  for (vtkIdType texel = 0; texel < width * height; ++texel)
+  {
+    const vtkIdType cell = cellOfTexel[static_cast<std::size_t>(texel)];
+    const bool hidden = cell < 0 || (ghosts && (ghosts->GetValue(cell) & vtkDataSetAttributes::HIDDENCELL));
+    cells.Hidden->SetValue(texel, hidden ? 1 : 0);
+  }
+  for (vtkIdType cell = 0; cell < count; ++cell) // in the input's order, as the bins' own cells would be
+  {
+    if (cells.Hidden->GetValue(cells.TexelOfCell[static_cast<std::size_t>(cell)]))
+    {
+      continue;
+    }
+    poly->GetCellPoints(cell, ids);
+    polys->InsertNextCell(6);
+    for (vtkIdType k = 0; k < 6; ++k)
+    {
+      poly->GetPoint(ids->GetId(k), point);
+      polys->InsertCellPoint(add(point[0], point[1], ids->GetId(k)));
+    }
+    cellIds->InsertNextValue(cell);
+  }
+  cells.Geometry = vtkSmartPointer<vtkPolyData>::New();
+  cells.Geometry->SetPoints(points);
+  cells.Geometry->SetPolys(polys);
+  cells.Geometry->GetPointData()->SetTCoords(tcoords);
+  cells.Geometry->GetPointData()->AddArray(pointIds);
+  cells.Geometry->GetCellData()->AddArray(cellIds);
+  neuroplayback::AddFieldNumber(cells.Geometry, HexLatticeArray, 1.0);
+  cells.TextureSize[0] = static_cast<int>(width);
+  cells.TextureSize[1] = static_cast<int>(height);
+  return true;
+}
+
+// The fragment's hexagon: the lattice point nearest to its axial coordinates (cube rounding), whose
+// texel holds the bin's colour; no bin there (a transparent texel, or outside the lattice's range): not
+// drawn. A pixel centre exactly on an edge goes to the hexagon on its right, as OpenGL's rasterizer
+// gives it to the polygon whose left edge it is on.
+const char* const HexagonLookup = R"(
+  vec2 axialCoordinates = tcoordVCVSOutput - vec2(0.5) + 1e-3 * dFdx(tcoordVCVSOutput);
+  vec3 cube = vec3(axialCoordinates.x, -axialCoordinates.x - axialCoordinates.y, axialCoordinates.y);
+  vec3 nearest = floor(cube + vec3(0.5));
+  vec3 away = abs(nearest - cube);
+  if (away.x > away.y && away.x > away.z) { nearest.x = -nearest.y - nearest.z; }
+  else if (away.y > away.z) { nearest.y = -nearest.x - nearest.z; }
+  else { nearest.z = -nearest.x - nearest.y; }
+  ivec2 hexagon = ivec2(nearest.xz);
+  if (any(lessThan(hexagon, ivec2(0))) || any(greaterThanEqual(hexagon, textureSize(actortexture, 0)))) { discard; }
+  vec4 tcolor = texelFetch(actortexture, hexagon, 0);
+  if (tcolor.a <= 0.0) { discard; }
+  gl_FragData[0] = gl_FragData[0] * tcolor;
+)";
+
 // The grid's bins as their own cells, for a hardware selection: rebuilt on the rendering side from the
 // quad's bounds and the texture's layout, so no second geometry is delivered on every frame.
 vtkSmartPointer<vtkPolyData> GridBinCells(const double bounds[6], int nx, int ny, vtkUnsignedCharArray* hidden)
@@ -257,12 +471,22 @@ protected:
     {
       return work();
     }
-    vtkMapper* drawing = this->Mapper; // swapped without SetMapper: nothing is marked modified
+    // Swapped without SetMapper: nothing is marked modified. The selection's cells are drawn with
+    // VTK's own shaders and no texture: they are the visible bins, and only their ids are drawn.
+    vtkMapper* drawing = this->Mapper;
+    vtkShaderProperty* shading = this->ShaderProperty;
+    vtkTexture* texture = this->Texture;
     this->Mapper = mapper;
+    this->ShaderProperty = this->PlainShading;
+    this->Texture = nullptr;
     const int result = work();
     this->Mapper = drawing;
+    this->ShaderProperty = shading;
+    this->Texture = texture;
     return result;
   }
+
+  vtkNew<vtkOpenGLShaderProperty> PlainShading;
 
   vtkNeuroFieldActor() = default;
   ~vtkNeuroFieldActor() override = default;
@@ -323,6 +547,8 @@ struct vtkNeuroFieldRepresentation::Internals
   vtkNew<vtkNeuroFieldActor> Actor;
   int DrawnTexture[2] = { 0, 0 }; // the delivered texture layout, and the hidden texels
   vtkSmartPointer<vtkUnsignedCharArray> DrawnHidden;
+  bool DrawnLattice = false;                 // a hexagon lattice's quad (BuildHexLatticeQuad)
+  vtkNew<vtkPolyData> LatticeBins;           // and its bins' hexagons, for a hardware selection
   vtkNew<vtkPolyDataMapper> SelectionMapper; // a grid's bins as cells, built at the first selection
   double SelectionStamp = -1.0;
   neuroplayback::PieceClip Clip; // under MPI, this rank's slab
@@ -468,7 +694,7 @@ int vtkNeuroFieldRepresentation::RequestData(
   if (stamp != in.Stamp)
   {
     in.Built = Cells();
-    if (!BuildGridQuad(input, in.Built))
+    if (!BuildGridQuad(input, in.Built) && !BuildHexLatticeQuad(input, in.Built))
     {
       BuildCellsWithTexels(input, in.Built);
     }
@@ -507,7 +733,32 @@ int vtkNeuroFieldRepresentation::RequestData(
     texels->SetNumberOfTuples(static_cast<vtkIdType>(in.Built.TextureSize[0]) * in.Built.TextureSize[1]);
     double* target = texels->GetPointer(0);
     const vtkIdType copied = std::min(cells, texels->GetNumberOfTuples());
-    if (auto* floats = vtkFloatArray::SafeDownCast(array))
+    const std::vector<vtkIdType>& texelOf = in.Built.TexelOfCell;
+    if (!texelOf.empty())
+    {
+      // A lattice's texels: NaN where no bin is (those texels are hidden anyway).
+      std::fill(target, target + texels->GetNumberOfTuples(), std::numeric_limits<double>::quiet_NaN());
+      const vtkIdType scattered = std::min<vtkIdType>(cells, static_cast<vtkIdType>(texelOf.size()));
+      auto scatter = [&](auto value) {
+        for (vtkIdType k = 0; k < scattered; ++k)
+        {
+          target[texelOf[static_cast<std::size_t>(k)]] = value(k);
+        }
+      };
+      if (auto* floats = vtkFloatArray::SafeDownCast(array))
+      {
+        scatter([floats](vtkIdType k) { return static_cast<double>(floats->GetPointer(0)[k]); });
+      }
+      else if (auto* doubles = vtkDoubleArray::SafeDownCast(array))
+      {
+        scatter([doubles](vtkIdType k) { return doubles->GetPointer(0)[k]; });
+      }
+      else
+      {
+        scatter([array](vtkIdType k) { return array->GetComponent(k, 0); });
+      }
+    }
+    else if (auto* floats = vtkFloatArray::SafeDownCast(array))
     {
       std::copy_n(floats->GetPointer(0), copied, target);
     }
@@ -522,7 +773,10 @@ int vtkNeuroFieldRepresentation::RequestData(
         target[k] = array->GetComponent(k, 0);
       }
     }
-    std::fill(target + copied, target + texels->GetNumberOfTuples(), std::numeric_limits<double>::quiet_NaN());
+    if (texelOf.empty())
+    {
+      std::fill(target + copied, target + texels->GetNumberOfTuples(), std::numeric_limits<double>::quiet_NaN());
+    }
     piece->GetFieldData()->AddArray(texels);
   }
   neuroplayback::CopyPieceRegion(input, piece);
@@ -571,11 +825,26 @@ int vtkNeuroFieldRepresentation::ProcessViewRequest(
         in.CellsWanted = in.CellsWanted || !cells;
       }
       in.Drawn->Initialize();
-      if (cells)
+      in.LatticeBins->Initialize();
+      in.DrawnLattice = cells && neuroplayback::FieldNumber(cells, HexLatticeArray, 0.0) > 0.0;
+      if (in.DrawnLattice)
+      {
+        this->SplitLattice(cells);
+      }
+      else if (cells)
       {
         in.Drawn->CopyStructure(cells);
         in.Drawn->GetPointData()->PassData(cells->GetPointData());
         in.Drawn->GetCellData()->PassData(cells->GetCellData());
+      }
+      vtkShaderProperty* shading = in.Actor->GetShaderProperty();
+      if (in.DrawnLattice)
+      {
+        shading->AddFragmentShaderReplacement("//VTK::TCoord::Impl", true, HexagonLookup, false);
+      }
+      else
+      {
+        shading->ClearFragmentShaderReplacement("//VTK::TCoord::Impl", true);
       }
       in.DrawnStamp = cells || wanted < 0.0 ? wanted : -1.0;
     }
@@ -589,10 +858,53 @@ int vtkNeuroFieldRepresentation::ProcessViewRequest(
   return 1;
 }
 
+void vtkNeuroFieldRepresentation::SplitLattice(vtkPolyData* cells)
+{
+  // The first cell, the quad, is drawn; the others, the bins' hexagons, are selected (sharing the points,
+  // whose texture coordinates find each fragment's hexagon either way).
+  Internals& in = *this->Internal;
+  vtkCellArray* polys = cells->GetPolys();
+  vtkDataArray* cellIds = cells->GetCellData()->GetArray(OriginalCellIds);
+  if (!polys || polys->GetNumberOfCells() < 1 || !cellIds)
+  {
+    return;
+  }
+  vtkNew<vtkIdList> ids;
+  vtkNew<vtkCellArray> quad;
+  vtkNew<vtkCellArray> bins;
+  vtkNew<vtkIdTypeArray> binIds;
+  binIds->SetName(OriginalCellIds);
+  for (vtkIdType cell = 0; cell < polys->GetNumberOfCells(); ++cell)
+  {
+    polys->GetCellAtId(cell, ids);
+    (cell == 0 ? quad.Get() : bins.Get())->InsertNextCell(ids);
+    if (cell > 0)
+    {
+      binIds->InsertNextValue(static_cast<vtkIdType>(cellIds->GetComponent(cell, 0)));
+    }
+  }
+  in.Drawn->SetPoints(cells->GetPoints());
+  in.Drawn->SetPolys(quad);
+  in.Drawn->GetPointData()->SetTCoords(cells->GetPointData()->GetTCoords());
+  in.LatticeBins->SetPoints(cells->GetPoints());
+  in.LatticeBins->SetPolys(bins);
+  in.LatticeBins->GetPointData()->PassData(cells->GetPointData());
+  in.LatticeBins->GetCellData()->AddArray(binIds);
+}
+
 vtkMapper* vtkNeuroFieldRepresentation::GridSelectionMapper()
 {
   Internals& in = *this->Internal;
   // Other layouts draw their bins' own cells, with the input's ids: they select as drawn.
+  if (in.DrawnLattice)
+  {
+    if (in.SelectionMapper->GetInput() != in.LatticeBins.Get())
+    {
+      in.SelectionMapper->SetInputData(in.LatticeBins);
+    }
+    in.SelectionStamp = -1.0;
+    return in.SelectionMapper;
+  }
   if (in.Drawn->GetNumberOfCells() == 0 || in.Drawn->GetCellData()->GetArray(OriginalCellIds) ||
     in.DrawnTexture[0] < 1 || in.DrawnTexture[1] < 1)
   {

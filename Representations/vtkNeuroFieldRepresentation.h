@@ -4,7 +4,8 @@
  *
  * ParaView's Surface representation re-runs its geometry filter and re-uploads every vertex on each
  * frame, although only the bin values change. Here the cells are built once: a grid is one quad whose
- * texture has one texel per bin (an inactive bin is a transparent texel, which the GPU discards); other
+ * texture has one texel per bin (an inactive bin is a transparent texel, which the GPU discards);
+ * hexagons on their lattice are one quad too, each fragment finding its hexagon in the shader; other
  * layouts are their bins' cells, each vertex carrying the texture coordinate of its bin's texel. A frame
  * then only maps the bin values through ParaView's colour map into that small texture, and the GPU
  * buffers of the cells are rebuilt only when the cells change.
@@ -25,6 +26,7 @@
 
 class vtkFieldData;
 class vtkMapper;
+class vtkPolyData;
 class vtkScalarsToColors;
 
 class NEUROPLAYBACKREPRESENTATIONS_EXPORT vtkNeuroFieldRepresentation : public vtkPVDataRepresentation
@@ -78,6 +80,7 @@ private:
   void UpdateTexture(vtkFieldData* fields);
   // What a hardware selection draws for a grid (its bins as cells); null for the other layouts.
   vtkMapper* GridSelectionMapper();
+  void SplitLattice(vtkPolyData* cells);
   vtkNeuroFieldRepresentation(const vtkNeuroFieldRepresentation&) = delete;
   void operator=(const vtkNeuroFieldRepresentation&) = delete;
 

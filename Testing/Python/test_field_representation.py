@@ -17,9 +17,19 @@ import session_factory as sf
 from pv_support import delete_pipeline
 from neuroplayback.paraview import open_session, show_session
 
+def turned_hexagons(angle=0.3):
+    """Hexagons turned by `angle` (radians), their lattice with them: hex_orientation and the centres."""
+    environment = sf.hexagonal_environment(n=9, radius=2.0)
+    c, s = np.cos(angle), np.sin(angle)
+    environment["bin_centers"] = environment["bin_centers"] @ np.array([[c, s], [-s, c]])
+    environment["hex_orientation"] = angle
+    return environment
+
+
 LAYOUTS = {
     "grid": lambda: sf.grid_environment(nx=20, ny=15, dx=2.0, dy=2.0, inactive=((0, 0), (19, 14), (10, 7))),
     "hexagonal": lambda: sf.hexagonal_environment(n=9, radius=2.0),
+    "turned hexagons": turned_hexagons,
     "mesh": sf.mesh_environment,
     "track": lambda: sf.track_environment(n=12, length=60.0),
 }
@@ -70,7 +80,7 @@ class FieldRepresentationTest(unittest.TestCase):
 
     def open(self, layout, **kwargs):
         environment = LAYOUTS[layout]()
-        name = f"{self._testMethodName}-{layout}.nsp"
+        name = f"{self._testMethodName}-{layout.replace(' ', '-')}.nsp"
         path = sf.write_session(os.path.join(self.folder, name), environment=environment, n_frames=50,
                                 rate=10.0, **kwargs)
         reader = open_session(path)
@@ -92,6 +102,12 @@ class FieldRepresentationTest(unittest.TestCase):
                 ours = self.assert_same_as_surface(view, display, layout)
                 # Something was drawn in more than one colour (not an empty or solid view).
                 self.assertGreater(len(np.unique(ours.reshape(-1, 3), axis=0)), 4, layout)
+                # A grid and hexagons on their lattice are drawn as one quad; the others as their cells.
+                display.Representation = "Neuro Field"
+                simple.Render(view)
+                drawn = str(display.GetClientSideObject().GetActiveRepresentation())
+                quad = layout in ("grid", "hexagonal", "turned hexagons")
+                self.assertEqual("Cells drawn: 1\n" in drawn, quad, f"{layout}: {drawn}")
 
     def test_new_frames_and_colour_map_edits(self):
         reader, view, display = self.open("grid")
