@@ -25,6 +25,7 @@
 #include <vtkObjectFactory.h>
 #include <vtkOpenGLActor.h>
 #include <vtkOpenGLPolyDataMapper.h>
+#include <vtkOpenGLShaderProperty.h>
 #include <vtkPVDataDeliveryManager.h>
 #include <vtkPVRenderView.h>
 #include <vtkPointData.h>
@@ -34,7 +35,6 @@
 #include <vtkProperty.h>
 #include <vtkRenderer.h>
 #include <vtkScalarsToColors.h>
-#include <vtkOpenGLShaderProperty.h>
 #include <vtkShaderProperty.h>
 #include <vtkSmartPointer.h>
 #include <vtkTimeStamp.h>
@@ -216,7 +216,7 @@ bool HexagonsAsCells()
 // Hexagons of one size and orientation centred on their lattice (a hexagonal layout) are drawn like a
 // grid: one quad whose fragments each find their hexagon, the lattice point nearest to them, in a texture
 // of one texel per lattice point. As their own cells they cost llvmpipe four triangles a bin on every
-// render (10,000 bins: 30 ms a frame at 1200x900, docs/benchmarks.md §38). The quad's texture
+// render (10,000 bins: 20 ms a render at 1200x900, docs/benchmarks.md §38). The quad's texture
 // coordinates are the lattice's axial coordinates in texels, linear in x and y, so the fragment shader
 // (HexagonLookup) rounds them to the nearest lattice point. The bins' own hexagons follow the quad in
 // the same polydata, for hardware selection only.
