@@ -860,8 +860,8 @@ int vtkNeuroFieldRepresentation::ProcessViewRequest(
 
 void vtkNeuroFieldRepresentation::SplitLattice(vtkPolyData* cells)
 {
-  // The first cell, the quad, is drawn; the others, the bins' hexagons, are selected (sharing the points,
-  // whose texture coordinates find each fragment's hexagon either way).
+  // The first cell, the quad, is drawn; the others, the bins' hexagons, are drawn in selection renders
+  // only (vtkNeuroFieldActor: without the lookup or the texture). Both share the points.
   Internals& in = *this->Internal;
   vtkCellArray* polys = cells->GetPolys();
   vtkDataArray* cellIds = cells->GetCellData()->GetArray(OriginalCellIds);
