@@ -40,11 +40,17 @@ constexpr const char* PieceRegionArray = "PieceRegion";
 // A rank's slab (under MPI) must be drawn where it is and composited, never merged onto the client
 // (the merged piece would keep one rank's texels and slab): it reports a size far above any remote
 // render threshold, so ParaView renders on the server.
+// The size a piece reports to the view: a rank's slab's far above any remote render threshold, any
+// other its own (0). `slabOf` is the piece that carries the region (the same piece, or the frame's).
+inline unsigned long DeliverySize(vtkDataObject* slabOf)
+{
+  return slabOf && slabOf->GetFieldData()->GetAbstractArray(PieceRegionArray) ? (1ul << 30) : 0ul;
+}
+
 inline void SetPieceAndBounds(vtkInformation* info, vtkPVDataRepresentation* representation, vtkDataObject* piece,
   const double bounds[6])
 {
-  const bool slab = piece && piece->GetFieldData()->GetAbstractArray(PieceRegionArray);
-  vtkPVView::SetPiece(info, representation, piece, slab ? (1ul << 30) : 0ul);
+  vtkPVView::SetPiece(info, representation, piece, DeliverySize(piece));
   if (vtkMath::AreBoundsInitialized(bounds))
   {
     vtkPVRenderView::SetGeometryBounds(info, representation, bounds);

@@ -321,17 +321,16 @@ bool BuildHexLatticeQuad(vtkDataSet* input, Cells& cells)
     return false;
   }
   std::vector<vtkIdType> cellOfTexel(static_cast<std::size_t>(width * height), -1);
-  cells.TexelOfCell.assign(static_cast<std::size_t>(count), 0);
+  std::vector<vtkIdType> texelOfCell(static_cast<std::size_t>(count));
   for (vtkIdType cell = 0; cell < count; ++cell)
   {
     const auto texel = static_cast<std::size_t>((lattice[cell][0] - low[0]) + width * (lattice[cell][1] - low[1]));
     if (cellOfTexel[texel] >= 0)
     {
-      cells.TexelOfCell.clear();
       return false;
     }
     cellOfTexel[texel] = cell;
-    cells.TexelOfCell[cell] = static_cast<vtkIdType>(texel);
+    texelOfCell[static_cast<std::size_t>(cell)] = static_cast<vtkIdType>(texel);
   }
   // The quad, then each visible bin's hexagon; texture coordinates are axial ones, texel centres at +0.5.
   vtkUnsignedCharArray* ghosts = input->GetCellGhostArray();
@@ -370,7 +369,7 @@ bool BuildHexLatticeQuad(vtkDataSet* input, Cells& cells)
   }
   for (vtkIdType cell = 0; cell < count; ++cell) // in the input's order, as the bins' own cells would be
   {
-    if (cells.Hidden->GetValue(cells.TexelOfCell[static_cast<std::size_t>(cell)]))
+    if (cells.Hidden->GetValue(texelOfCell[static_cast<std::size_t>(cell)]))
     {
       continue;
     }
@@ -392,6 +391,7 @@ bool BuildHexLatticeQuad(vtkDataSet* input, Cells& cells)
   neuroplayback::AddFieldNumber(cells.Geometry, HexLatticeArray, 1.0);
   cells.TextureSize[0] = static_cast<int>(width);
   cells.TextureSize[1] = static_cast<int>(height);
+  cells.TexelOfCell = std::move(texelOfCell);
   return true;
 }
 
@@ -732,50 +732,29 @@ int vtkNeuroFieldRepresentation::RequestData(
     texels->SetName(ValuesArray);
     texels->SetNumberOfTuples(static_cast<vtkIdType>(in.Built.TextureSize[0]) * in.Built.TextureSize[1]);
     double* target = texels->GetPointer(0);
-    const vtkIdType copied = std::min(cells, texels->GetNumberOfTuples());
+    // Cell k's value goes to texel k, or to its lattice point's texel; texels without a bin are NaN
+    // (hidden or past the last cell anyway).
     const std::vector<vtkIdType>& texelOf = in.Built.TexelOfCell;
-    if (!texelOf.empty())
+    const vtkIdType copied =
+      std::min(cells, texelOf.empty() ? texels->GetNumberOfTuples() : static_cast<vtkIdType>(texelOf.size()));
+    std::fill(target, target + texels->GetNumberOfTuples(), std::numeric_limits<double>::quiet_NaN());
+    auto copy = [&](auto value) {
+      for (vtkIdType k = 0; k < copied; ++k)
+      {
+        target[texelOf.empty() ? k : texelOf[static_cast<std::size_t>(k)]] = value(k);
+      }
+    };
+    if (auto* floats = vtkFloatArray::SafeDownCast(array))
     {
-      // A lattice's texels: NaN where no bin is (those texels are hidden anyway).
-      std::fill(target, target + texels->GetNumberOfTuples(), std::numeric_limits<double>::quiet_NaN());
-      const vtkIdType scattered = std::min<vtkIdType>(cells, static_cast<vtkIdType>(texelOf.size()));
-      auto scatter = [&](auto value) {
-        for (vtkIdType k = 0; k < scattered; ++k)
-        {
-          target[texelOf[static_cast<std::size_t>(k)]] = value(k);
-        }
-      };
-      if (auto* floats = vtkFloatArray::SafeDownCast(array))
-      {
-        scatter([floats](vtkIdType k) { return static_cast<double>(floats->GetPointer(0)[k]); });
-      }
-      else if (auto* doubles = vtkDoubleArray::SafeDownCast(array))
-      {
-        scatter([doubles](vtkIdType k) { return doubles->GetPointer(0)[k]; });
-      }
-      else
-      {
-        scatter([array](vtkIdType k) { return array->GetComponent(k, 0); });
-      }
-    }
-    else if (auto* floats = vtkFloatArray::SafeDownCast(array))
-    {
-      std::copy_n(floats->GetPointer(0), copied, target);
+      copy([values = floats->GetPointer(0)](vtkIdType k) { return static_cast<double>(values[k]); });
     }
     else if (auto* doubles = vtkDoubleArray::SafeDownCast(array))
     {
-      std::copy_n(doubles->GetPointer(0), copied, target);
+      copy([values = doubles->GetPointer(0)](vtkIdType k) { return values[k]; });
     }
     else
     {
-      for (vtkIdType k = 0; k < copied; ++k)
-      {
-        target[k] = array->GetComponent(k, 0);
-      }
-    }
-    if (texelOf.empty())
-    {
-      std::fill(target + copied, target + texels->GetNumberOfTuples(), std::numeric_limits<double>::quiet_NaN());
+      copy([array](vtkIdType k) { return array->GetComponent(k, 0); });
     }
     piece->GetFieldData()->AddArray(texels);
   }
@@ -805,8 +784,7 @@ int vtkNeuroFieldRepresentation::ProcessViewRequest(
         in.CellsChanged = false;
       }
       // The same piece again is ignored; a piece the view dropped is handed over again.
-      const bool slab = in.Delivery.Sent() && in.Delivery.Sent()->GetFieldData()->GetAbstractArray(neuroplayback::PieceRegionArray);
-      vtkPVView::SetPiece(inInfo, in.CellsShown, in.CellsPiece, slab ? (1ul << 30) : 0ul);
+      vtkPVView::SetPiece(inInfo, in.CellsShown, in.CellsPiece, neuroplayback::DeliverySize(in.Delivery.Sent()));
     }
   }
   else if (request == vtkPVView::REQUEST_RENDER())

@@ -1,6 +1,6 @@
 """Helpers the pvpython tests share: the reader's ports and overlay names, fetching one at a time, points and
 arrays as numpy, the annotation text, file hashes (to prove a file was not modified), cleaning up the pipeline between
-tests and starting a pvserver."""
+tests, starting a pvserver and reading a screenshot's pixels."""
 import contextlib
 import hashlib
 import os
@@ -68,6 +68,15 @@ def series_tables(series, t):
                         fields.GetArray("CurrentValue").GetValue(0),
                         int(fields.GetArray("SamplesPerRowPair").GetValue(0)))
     return result
+
+
+def png_pixels(path):
+    """A PNG's pixels as an int array, one row per pixel."""
+    from paraview.vtk.vtkIOImage import vtkPNGReader
+    reader = vtkPNGReader()
+    reader.SetFileName(path)
+    reader.Update()
+    return vtk_to_numpy(reader.GetOutput().GetPointData().GetScalars()).astype(int)
 
 
 def sha(path):

@@ -16,19 +16,11 @@ from paraview.vtk.util.numpy_support import vtk_to_numpy
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import session_factory as sf  # noqa: E402
-from pv_support import output_folder, start_pvserver  # noqa: E402
+from pv_support import output_folder, png_pixels, start_pvserver  # noqa: E402
 from neuroplayback.paraview import open_session, overlay_data, show_session, show_videos  # noqa: E402
 
 SAMPLE = os.path.join(os.environ.get("NEUROPLAYBACK_SOURCE_DIR", "."), "Data", "sample.nsp")
 SIZE = [480, 360]
-
-
-def png_pixels(path):
-    from paraview.vtk.vtkIOImage import vtkPNGReader
-    reader = vtkPNGReader()
-    reader.SetFileName(path)
-    reader.Update()
-    return vtk_to_numpy(reader.GetOutput().GetPointData().GetScalars()).astype(int)
 
 
 def render(path, t, image, videos=False):

@@ -13,7 +13,7 @@ from paraview import simple
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import session_factory as sf  # noqa: E402
-from pv_support import captured_messages, start_pvserver  # noqa: E402
+from pv_support import captured_messages, png_pixels, start_pvserver  # noqa: E402
 from neuroplayback import SessionError  # noqa: E402
 from neuroplayback.paraview import (next_event, open_session, play, play_epochs, playback_cue,  # noqa: E402
                                     show_session, time_range)
@@ -174,15 +174,6 @@ class RemoteTest(unittest.TestCase):
         finally:
             for proxy in (view,):
                 simple.Delete(proxy)
-
-
-def png_pixels(path):
-    from paraview.vtk.vtkIOImage import vtkPNGReader
-    from paraview.vtk.util.numpy_support import vtk_to_numpy
-    reader = vtkPNGReader()
-    reader.SetFileName(path)
-    reader.Update()
-    return vtk_to_numpy(reader.GetOutput().GetPointData().GetScalars()).astype(int)
 
 
 if __name__ == "__main__":
